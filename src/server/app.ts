@@ -1,0 +1,157 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ERROR_MESSAGES } from '../shared/messages.js';
+import type { Config } from './config.js';
+import type { Ctx } from './context.js';
+import { openDatabase, type Database_ } from './db/index.js';
+import { AppError } from './errors.js';
+import type { App } from './http.js';
+import { REDACT_PATHS, serializeRequest } from './logging.js';
+import { appRoutes } from './modules/app/app.routes.js';
+import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
+import { loadAuth } from './modules/auth/auth.service.js';
+import { communityRoutes } from './modules/communities/communities.routes.js';
+import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
+import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
+import { courierRoutes } from './modules/couriers/couriers.routes.js';
+import { devRoutes } from './modules/dev/dev.routes.js';
+import { notificationRoutes } from './modules/notifications/notifications.routes.js';
+import { OutboxWorker } from './modules/notifications/outbox.worker.js';
+import { consoleProvider, type MessageProvider } from './modules/notifications/provider.js';
+import { orgRoutes } from './modules/orgs/orgs.routes.js';
+import { parcelRoutes } from './modules/parcels/parcels.routes.js';
+import { residentRoutes } from './modules/residents/residents.routes.js';
+import { staffRoutes } from './modules/staff/staff.routes.js';
+
+z.config(z.locales.zhCN());
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: Ctx;
+    config: Config;
+    outbox: OutboxWorker;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  /** An open database (tests share one per file); opened from the config when absent. */
+  database?: Database_;
+  /** The clock; the real one when absent. */
+  now?: () => Date;
+  /** The message provider; the console provider when absent. */
+  provider?: MessageProvider;
+}
+
+/** Builds the Fastify app: plugins, the error handler, sessions and every module's routes. */
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { config } = opts;
+  const database = opts.database ?? openDatabase(config.database);
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: serializeRequest } },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const worker = new OutboxWorker();
+  const ctx: Ctx = {
+    db: database.db,
+    dialect: database.dialect,
+    now: opts.now ?? (() => new Date()),
+    log: app.log,
+    outboxKick: () => worker.kick(),
+    provider: opts.provider ?? consoleProvider(database.db),
+  };
+  worker.attach(ctx);
+  app.decorate('ctx', ctx);
+  app.decorate('config', config);
+  app.decorate('outbox', worker);
+  app.decorateRequest('auth', null);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return reply.code(400).send({
+        error: 'validation_error',
+        message: `${ERROR_MESSAGES.validation_error.zh}：${err.validation.map((v) => v.message).join('；')}`,
+        issues: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword, message: v.message })),
+      });
+    }
+    if (err instanceof AppError) {
+      const retry = err.extra?.retryAfterSeconds;
+      if (typeof retry === 'number') reply.header('Retry-After', String(retry));
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...err.extra });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'bad_request';
+      const message =
+        code === 'bad_request' ? `请求格式错误：${err.message}` : ERROR_MESSAGES[code].zh;
+      return reply.code(status).send({ error: code, message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal_error', message: ERROR_MESSAGES.internal_error.zh });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: ERROR_MESSAGES.not_found.zh }));
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: '快递代收 API', description: 'Community parcel collection: the HTTP contract.', version: '1.0.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, operator: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
+  });
+
+  app.get('/healthz', {
+    schema: { tags: ['meta'], response: { 200: z.object({ ok: z.boolean() }), 503: z.object({ ok: z.boolean() }) } },
+    handler: async (_req, reply) => {
+      try {
+        await ctx.db.selectFrom('orgs').select('id').limit(1).execute();
+        return { ok: true };
+      } catch {
+        return reply.code(503).send({ ok: false });
+      }
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const routes of [
+    orgRoutes, authRoutes, appRoutes, communityRoutes, staffRoutes, courierRoutes, residentRoutes,
+    parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes,
+  ]) {
+    await app.register(routes);
+  }
+  if (config.smsProvider === 'console' && config.env !== 'production') await app.register(devRoutes);
+
+  app.addHook('onReady', async () => {
+    if (config.outboxWorker) worker.start();
+  });
+  app.addHook('onClose', async () => {
+    await worker.stop();
+    if (!opts.database) await database.close();
+  });
+  return app;
+}

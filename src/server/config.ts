@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { OTP_LIMITS } from '../shared/constants.js';
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)')
+    .optional(),
+  OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMS_PROVIDER: z.enum(['console']).default('console'),
+  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  TRUST_PROXY: z.string().optional(),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  operatorToken: string | undefined;
+  logLevel: string;
+  smsProvider: 'console';
+  demoData: boolean;
+  /** Fastify's trustProxy: false, true, or the proxies' addresses / CIDRs (comma-separated). */
+  trustProxy: boolean | string;
+  cookieSecure: 'auto' | boolean;
+  /** Run the outbox worker on a timer (tests drive it by hand). */
+  outboxWorker: boolean;
+  otpLimits: { perPhonePerMinute: number; perPhonePerDay: number; perIpPerHour: number };
+};
+
+/** Reads and checks the environment once; exits with a readable message when it is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'kuaidi.sqlite') },
+    operatorToken: e.OPERATOR_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    smsProvider: e.SMS_PROVIDER,
+    demoData: e.DEMO_DATA === 'auto',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    outboxWorker: true,
+    otpLimits: { ...OTP_LIMITS },
+  };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | string {
+  if (v === undefined || v === '' || v === 'false') return false;
+  return v === 'true' ? true : v;
+}

@@ -1,0 +1,45 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db, Dialect, Executor } from './db/index.js';
+import { isTransient } from './db/dialect.js';
+import type { Transaction } from 'kysely';
+import type { DB } from './db/types.js';
+import type { MessageProvider } from './modules/notifications/provider.js';
+
+/** What every service function is given: the database, the clock, a logger and the outbox bell. */
+export interface Ctx {
+  db: Db;
+  dialect: Dialect;
+  /** The injected clock: tests move it, nothing sleeps. */
+  now(): Date;
+  log: FastifyBaseLogger;
+  /** Tells the outbox worker that new rows are waiting (after a commit). */
+  outboxKick(): void;
+  /** Delivers SMS and WeChat messages (the console provider by default). */
+  provider: MessageProvider;
+}
+
+/** The current time as the ISO text the database stores. */
+export function nowIso(ctx: Pick<Ctx, 'now'>): string {
+  return ctx.now().toISOString();
+}
+
+/**
+ * Runs `fn` in one transaction, again (up to `attempts` times) when the database reports a
+ * transient failure (PostgreSQL serialization failure or deadlock, SQLite busy) or `retryIf` says so.
+ */
+export async function inTransaction<T>(
+  ctx: Pick<Ctx, 'db'>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  opts: { attempts?: number; retryIf?: (err: unknown) => boolean } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  for (let i = 1; ; i++) {
+    try {
+      return await ctx.db.transaction().execute(fn);
+    } catch (err) {
+      if (i >= attempts || !(isTransient(err) || opts.retryIf?.(err))) throw err;
+    }
+  }
+}
+
+export type { Executor };

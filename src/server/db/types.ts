@@ -1,0 +1,220 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ParcelStatus } from '../../shared/parcel-status.js';
+
+export type { ParcelStatus };
+
+/**
+ * The database, as Kysely sees it. The same columns on SQLite and PostgreSQL:
+ * times are ISO-8601 UTC text (`2026-01-08T07:30:00.000Z`, which sorts as time does),
+ * booleans are integers 0/1, money is integer fen.
+ */
+export interface DB {
+  orgs: OrgTable;
+  staff: StaffTable;
+  staff_communities: StaffCommunityTable;
+  sessions: SessionTable;
+  communities: CommunityTable;
+  couriers: CourierTable;
+  courier_accounts: CourierAccountTable;
+  residents: ResidentTable;
+  parcels: ParcelTable;
+  parcel_events: ParcelEventTable;
+  outbox: OutboxTable;
+  dev_messages: DevMessageTable;
+  otp_codes: OtpCodeTable;
+  rate_counters: RateCounterTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export type Bool = 0 | 1;
+export type StaffRole = 'admin' | 'clerk';
+export type SessionKind = 'staff' | 'courier' | 'resident';
+
+export interface OrgTable {
+  id: Generated<number>;
+  name: string;
+  app_enabled: Bool;
+  created_at: string;
+}
+
+export interface StaffTable {
+  id: Generated<number>;
+  org_id: number;
+  username: string;
+  password_hash: string;
+  role: StaffRole;
+  disabled: Bool;
+  created_at: string;
+}
+
+export interface StaffCommunityTable {
+  staff_id: number;
+  community_id: number;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's token: a stolen table does not give working sessions. */
+  id: string;
+  kind: SessionKind;
+  staff_id: number | null;
+  courier_account_id: number | null;
+  phone: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface CommunityTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  collection_point_name: string;
+  fee_rate_fen: number;
+  created_at: string;
+}
+
+export interface CourierTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  name: string;
+  phone: string;
+  carrier: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CourierAccountTable {
+  id: Generated<number>;
+  phone: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ResidentTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  name: string;
+  phone: string;
+  building: string;
+  unit: string;
+  room: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ParcelTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  carrier: string;
+  tracking_no: string;
+  courier_id: number | null;
+  courier_account_id: number | null;
+  courier_name: string;
+  courier_phone: string;
+  recipient_name: string;
+  recipient_phone: string;
+  resident_id: number | null;
+  address: string | null;
+  status: ParcelStatus;
+  damaged: Bool;
+  entered_at: string;
+  received_at: string | null;
+  received_by: number | null;
+  picked_up_at: string | null;
+  picked_up_by: number | null;
+  rejected_at: string | null;
+  rejected_by: number | null;
+  reject_reason: string | null;
+  pickup_code: string | null;
+  /** The community's rate when the parcel was received: the rate its fee is counted at. */
+  fee_rate_fen: number | null;
+  fee_waived: Bool;
+  fee_waived_at: string | null;
+  fee_waived_by: number | null;
+  fee_charged_fen: number | null;
+}
+
+export interface ParcelEventTable {
+  id: Generated<number>;
+  parcel_id: number;
+  org_id: number;
+  at: string;
+  actor_kind: 'staff' | 'courier' | 'system';
+  actor_id: number | null;
+  actor_name: string;
+  from_status: ParcelStatus | null;
+  to_status: ParcelStatus;
+  /** JSON text: what else the move carried (damaged, reason, fee, waiver). */
+  detail: string | null;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed';
+export type NotificationKind = 'parcel_received' | 'parcel_rejected';
+export type Channel = 'sms' | 'wechat';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  org_id: number;
+  parcel_id: number | null;
+  event_id: number | null;
+  kind: NotificationKind;
+  channel: Channel;
+  recipient: string;
+  /** JSON text: the template's parameters. */
+  params: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DevMessageTable {
+  id: Generated<number>;
+  recipient: string;
+  channel: Channel;
+  text: string;
+  created_at: string;
+}
+
+export interface OtpCodeTable {
+  id: Generated<number>;
+  phone: string;
+  purpose: 'courier' | 'resident';
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  wrong_tries: number;
+  /** Set when used, voided by a newer code, or locked after too many wrong tries. */
+  consumed_at: string | null;
+}
+
+export interface RateCounterTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface IdempotencyKeyTable {
+  courier_account_id: number;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export type OrgRow = Selectable<OrgTable>;
+export type StaffRow = Selectable<StaffTable>;
+export type CommunityRow = Selectable<CommunityTable>;
+export type CourierRow = Selectable<CourierTable>;
+export type ResidentRow = Selectable<ResidentTable>;
+export type ParcelRow = Selectable<ParcelTable>;
+export type NewParcel = Insertable<ParcelTable>;
+export type ParcelUpdate = Updateable<ParcelTable>;
+export type ParcelEventRow = Selectable<ParcelEventTable>;
+export type OutboxRow = Selectable<OutboxTable>;

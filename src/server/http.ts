@@ -1,0 +1,82 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { forbidden, unauthorized } from './errors.js';
+import type { StaffRole } from './db/types.js';
+
+/** The Fastify instance with zod schemas as its type provider. */
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** Which communities a staff member may see: null for all of the org (admins). */
+export interface Scope {
+  orgId: number;
+  communityIds: number[] | null;
+}
+
+export interface StaffAuth {
+  kind: 'staff';
+  sessionId: string;
+  staff: { id: number; orgId: number; username: string; role: StaffRole };
+  scope: Scope;
+}
+export interface CourierAuth {
+  kind: 'courier';
+  sessionId: string;
+  account: { id: number; phone: string; name: string };
+}
+export interface ResidentAuth {
+  kind: 'resident';
+  sessionId: string;
+  phone: string;
+}
+export type Auth = StaffAuth | CourierAuth | ResidentAuth;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Auth | null;
+  }
+}
+
+/** The signed-in staff member, or 401. */
+export function requireStaff(req: FastifyRequest): StaffAuth {
+  if (req.auth?.kind !== 'staff') throw unauthorized();
+  return req.auth;
+}
+
+/** The signed-in admin, or 401 / 403. */
+export function requireAdmin(req: FastifyRequest): StaffAuth {
+  const auth = requireStaff(req);
+  if (auth.staff.role !== 'admin') throw forbidden();
+  return auth;
+}
+
+/** The signed-in courier, or 401. */
+export function requireCourier(req: FastifyRequest): CourierAuth {
+  if (req.auth?.kind !== 'courier') throw unauthorized();
+  return req.auth;
+}
+
+/** The signed-in resident, or 401. */
+export function requireResident(req: FastifyRequest): ResidentAuth {
+  if (req.auth?.kind !== 'resident') throw unauthorized();
+  return req.auth;
+}
+
+/** Common schema pieces for routes. */
+export const IdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const ErrorBody = z.object({
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+});
+/** The error answers a route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
+} as const;

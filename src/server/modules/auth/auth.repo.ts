@@ -1,0 +1,124 @@
+import type { Executor } from '../../context.js';
+import type { SessionKind } from '../../db/types.js';
+
+/** Staff by username, for sign-in. */
+export function findStaffByUsername(db: Executor, username: string) {
+  return db.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function insertSession(
+  db: Executor,
+  row: { id: string; kind: SessionKind; staff_id?: number; courier_account_id?: number; phone?: string; created_at: string; expires_at: string },
+) {
+  return db.insertInto('sessions').values(row).execute();
+}
+
+export function deleteSession(db: Executor, id: string) {
+  return db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export function deleteSessionsOfStaff(db: Executor, staffId: number) {
+  return db.deleteFrom('sessions').where('staff_id', '=', staffId).execute();
+}
+
+export function deleteExpiredSessions(db: Executor, now: string) {
+  return db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+}
+
+/** A live session with whatever it is a session of. */
+export function findLiveSession(db: Executor, id: string, now: string) {
+  return db
+    .selectFrom('sessions')
+    .leftJoin('staff', 'staff.id', 'sessions.staff_id')
+    .leftJoin('courier_accounts', 'courier_accounts.id', 'sessions.courier_account_id')
+    .select([
+      'sessions.id',
+      'sessions.kind',
+      'sessions.phone',
+      'staff.id as staffId',
+      'staff.org_id as orgId',
+      'staff.username',
+      'staff.role',
+      'staff.disabled',
+      'courier_accounts.id as courierAccountId',
+      'courier_accounts.phone as courierPhone',
+      'courier_accounts.name as courierName',
+    ])
+    .where('sessions.id', '=', id)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export function communityIdsOfStaff(db: Executor, staffId: number) {
+  return db.selectFrom('staff_communities').select('community_id').where('staff_id', '=', staffId).execute();
+}
+
+
+// OTP codes
+export function voidOpenOtps(db: Executor, phone: string, purpose: 'courier' | 'resident', now: string) {
+  return db
+    .updateTable('otp_codes')
+    .set({ consumed_at: now })
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+}
+
+export function insertOtp(
+  db: Executor,
+  row: { phone: string; purpose: 'courier' | 'resident'; code_hash: string; created_at: string; expires_at: string },
+) {
+  return db.insertInto('otp_codes').values({ ...row, wrong_tries: 0 }).execute();
+}
+
+/** The newest open code for a phone and purpose. */
+export function findOpenOtp(db: Executor, phone: string, purpose: 'courier' | 'resident') {
+  return db
+    .selectFrom('otp_codes')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Counts a wrong try; locks the code at the limit. */
+export function addWrongTry(db: Executor, id: number, lockAt: number, now: string) {
+  return db
+    .updateTable('otp_codes')
+    .set((eb) => ({
+      wrong_tries: eb('wrong_tries', '+', 1),
+      consumed_at: eb.case().when('wrong_tries', '>=', lockAt - 1).then(now).else(null).end(),
+    }))
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .execute();
+}
+
+/** Uses a code once: true when this call was the one that used it. */
+export async function consumeOtp(db: Executor, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('otp_codes')
+    .set({ consumed_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// Courier accounts
+export function findCourierAccount(db: Executor, phone: string) {
+  return db.selectFrom('courier_accounts').selectAll().where('phone', '=', phone).executeTakeFirst();
+}
+
+export function insertCourierAccount(db: Executor, row: { phone: string; name: string; created_at: string }) {
+  return db.insertInto('courier_accounts').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Names the front desk entered for a phone, in any org. */
+export function courierNamesForPhone(db: Executor, phone: string) {
+  return db.selectFrom('couriers').select('name').where('phone', '=', phone).execute();
+}

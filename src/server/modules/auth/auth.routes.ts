@@ -1,0 +1,106 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { unauthorized } from '../../errors.js';
+import { errorResponses, type App } from '../../http.js';
+import { courierCommunities } from '../couriers/couriers.service.js';
+import { getOrg } from '../orgs/orgs.service.js';
+import * as auth from './auth.service.js';
+import {
+  CourierLoginBody,
+  CourierLoginReply,
+  MeReply,
+  OtpBody,
+  ResidentLoginBody,
+  ResidentLoginReply,
+  StaffLoginBody,
+  StaffPublic,
+} from './auth.schema.js';
+
+export const SESSION_COOKIE = 'sid';
+
+/** Sign-in and sign-out for staff (password) and couriers and residents (SMS code). */
+export async function authRoutes(app: App): Promise<void> {
+  const { ctx, config } = app;
+
+  function setSession(req: FastifyRequest, reply: FastifyReply, s: { token: string; maxAgeSeconds: number }) {
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: s.maxAgeSeconds,
+      secure: config.cookieSecure === 'auto' ? req.protocol === 'https' : config.cookieSecure,
+    });
+  }
+
+  /** A sign-in replaces any session the browser had: the old one ends on the server. */
+  async function replaceSession(req: FastifyRequest) {
+    if (req.auth) await auth.endSession(ctx, req.auth.sessionId);
+  }
+
+  app.post('/api/auth/staff/login', {
+    schema: { tags: ['auth'], summary: '物业人员登录', body: StaffLoginBody, response: { 200: z.object({ staff: StaffPublic }), ...errorResponses } },
+    handler: async (req, reply) => {
+      const r = await auth.loginStaff(ctx, { ...req.body, ip: req.ip });
+      await replaceSession(req);
+      setSession(req, reply, r.session);
+      return { staff: r.staff };
+    },
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      if (req.auth) await auth.endSession(ctx, req.auth.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/api/me', {
+    schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: MeReply, ...errorResponses } },
+    handler: async (req) => {
+      const a = req.auth;
+      if (!a) throw unauthorized();
+      if (a.kind === 'staff') {
+        const org = await getOrg(ctx, a.staff.orgId);
+        return { kind: 'staff' as const, staff: a.staff, org, communityIds: a.scope.communityIds };
+      }
+      if (a.kind === 'courier') {
+        return {
+          kind: 'courier' as const,
+          courier: { phone: a.account.phone, name: a.account.name },
+          communities: await courierCommunities(ctx, a.account.phone),
+        };
+      }
+      return { kind: 'resident' as const, resident: { phone: a.phone } };
+    },
+  });
+
+  app.post('/api/auth/otp', {
+    schema: { tags: ['auth'], summary: '发送短信验证码', body: OtpBody, response: { 204: z.null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      await auth.requestOtp(ctx, { ...req.body, ip: req.ip }, config.otpLimits);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.post('/api/auth/courier/login', {
+    schema: { tags: ['auth'], summary: '快递员登录/注册', body: CourierLoginBody, response: { 200: CourierLoginReply, ...errorResponses } },
+    handler: async (req, reply) => {
+      const r = await auth.loginCourier(ctx, req.body);
+      await replaceSession(req);
+      setSession(req, reply, r.session);
+      return { courier: r.courier, communities: r.communities };
+    },
+  });
+
+  app.post('/api/auth/resident/login', {
+    schema: { tags: ['auth'], summary: '住户登录', body: ResidentLoginBody, response: { 200: ResidentLoginReply, ...errorResponses } },
+    handler: async (req, reply) => {
+      const r = await auth.loginResident(ctx, req.body);
+      await replaceSession(req);
+      setSession(req, reply, r.session);
+      return { resident: r.resident };
+    },
+  });
+}

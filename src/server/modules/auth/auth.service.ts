@@ -1,0 +1,215 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import type { SessionKind } from '../../db/types.js';
+import { AppError, badRequest, forbidden } from '../../errors.js';
+import type { Auth } from '../../http.js';
+import { courierCommunities } from '../couriers/couriers.service.js';
+import { sendDirect } from '../notifications/notifications.service.js';
+import * as repo from './auth.repo.js';
+import { checkLimits, hitLimits, type Limit } from './rate-limit.js';
+
+export interface OtpLimits {
+  perPhonePerMinute: number;
+  perPhonePerDay: number;
+  perIpPerHour: number;
+}
+
+/** SHA-256 hex: the session table keeps the token's hash, never the token. */
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Hashes a password with argon2id. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Starts a new session (a fresh 128-bit token) and returns the token for the cookie. */
+export async function startSession(
+  ctx: Ctx,
+  who: { kind: 'staff'; staffId: number } | { kind: 'courier'; courierAccountId: number } | { kind: 'resident'; phone: string },
+): Promise<{ token: string; maxAgeSeconds: number }> {
+  const token = randomBytes(16).toString('base64url');
+  const ttl = SESSION_TTL_MS[who.kind as SessionKind];
+  const now = ctx.now();
+  await repo.insertSession(ctx.db, {
+    id: sessionIdOf(token),
+    kind: who.kind,
+    staff_id: who.kind === 'staff' ? who.staffId : undefined,
+    courier_account_id: who.kind === 'courier' ? who.courierAccountId : undefined,
+    phone: who.kind === 'resident' ? who.phone : undefined,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttl).toISOString(),
+  });
+  return { token, maxAgeSeconds: Math.floor(ttl / 1000) };
+}
+
+/** Ends a session on the server. */
+export async function endSession(ctx: Ctx, sessionId: string): Promise<void> {
+  await repo.deleteSession(ctx.db, sessionId);
+}
+
+/** The signed-in user of a cookie token, or null when the session is unknown, expired or disabled. */
+export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
+  const id = sessionIdOf(token);
+  const s = await repo.findLiveSession(ctx.db, id, nowIso(ctx));
+  if (!s) return null;
+  if (s.kind === 'staff') {
+    if (s.staffId === null || s.orgId === null || s.username === null || s.role === null || s.disabled !== 0) return null;
+    const communityIds =
+      s.role === 'admin' ? null : (await repo.communityIdsOfStaff(ctx.db, s.staffId)).map((r) => r.community_id);
+    return {
+      kind: 'staff',
+      sessionId: id,
+      staff: { id: s.staffId, orgId: s.orgId, username: s.username, role: s.role },
+      scope: { orgId: s.orgId, communityIds },
+    };
+  }
+  if (s.kind === 'courier') {
+    if (s.courierAccountId === null || s.courierPhone === null || s.courierName === null) return null;
+    return { kind: 'courier', sessionId: id, account: { id: s.courierAccountId, phone: s.courierPhone, name: s.courierName } };
+  }
+  if (s.phone === null) return null;
+  return { kind: 'resident', sessionId: id, phone: s.phone };
+}
+
+/**
+ * Staff sign-in. Failures count per account and per address; past the limit the answer is 429
+ * whatever the password. An unknown user costs the same time as a wrong password.
+ */
+export async function loginStaff(ctx: Ctx, input: { username: string; password: string; ip: string }) {
+  const limits: Limit[] = [
+    { key: `login:user:${input.username.toLowerCase()}`, windowMs: LOGIN_LIMITS.windowMs, limit: LOGIN_LIMITS.perAccount },
+    { key: `login:ip:${input.ip}`, windowMs: LOGIN_LIMITS.windowMs, limit: LOGIN_LIMITS.perIp },
+  ];
+  await checkLimits(ctx, limits);
+  const staff = await repo.findStaffByUsername(ctx.db, input.username);
+  dummyHash ??= hashPassword(randomBytes(12).toString('hex'));
+  const ok = staff
+    ? await verify(staff.password_hash, input.password)
+    : (await verify(await dummyHash, input.password), false);
+  if (!staff || !ok) {
+    await hitLimits(ctx, limits).catch((e: unknown) => {
+      if (!(e instanceof AppError)) throw e;
+    });
+    throw new AppError(401, 'invalid_credentials');
+  }
+  if (staff.disabled) throw forbidden('account_disabled');
+  const session = await startSession(ctx, { kind: 'staff', staffId: staff.id });
+  return { staff: { id: staff.id, username: staff.username, role: staff.role, orgId: staff.org_id }, session };
+}
+
+/**
+ * Sends a sign-in code by SMS. Limited per phone (a minute, a day) and per client address; a new
+ * code voids the previous one. The code is kept only as a hash.
+ */
+export async function requestOtp(
+  ctx: Ctx,
+  input: { phone: string; purpose: 'courier' | 'resident'; ip: string },
+  limits: OtpLimits,
+): Promise<void> {
+  await hitLimits(ctx, [
+    { key: `otp:phone:${input.phone}:m`, windowMs: 60_000, limit: limits.perPhonePerMinute },
+    { key: `otp:phone:${input.phone}:d`, windowMs: 86_400_000, limit: limits.perPhonePerDay },
+    { key: `otp:ip:${input.ip}`, windowMs: 3_600_000, limit: limits.perIpPerHour },
+  ]);
+  const code = String(randomInt(0, 10 ** OTP_LENGTH)).padStart(OTP_LENGTH, '0');
+  const now = ctx.now();
+  const codeHash = await hash(code);
+  await inTransaction(ctx, async (trx) => {
+    await repo.voidOpenOtps(trx, input.phone, input.purpose, now.toISOString());
+    await repo.insertOtp(trx, {
+      phone: input.phone,
+      purpose: input.purpose,
+      code_hash: codeHash,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + OTP_TTL_MS).toISOString(),
+    });
+  });
+  await sendDirect(ctx, {
+    channel: 'sms',
+    to: input.phone,
+    text: `【快递代收】您的验证码是${code}，10分钟内有效，请勿告诉他人。`,
+  });
+}
+
+/**
+ * Checks a code without using it up; a wrong code counts a try, and the fifth wrong try locks it.
+ * Returns the code's id for `useOtp`.
+ */
+async function checkOtp(ctx: Ctx, phone: string, purpose: 'courier' | 'resident', code: string): Promise<number> {
+  const row = await repo.findOpenOtp(ctx.db, phone, purpose);
+  const now = nowIso(ctx);
+  if (!row || row.expires_at <= now) throw badRequest('invalid_code');
+  if (!(await verify(row.code_hash, code))) {
+    await repo.addWrongTry(ctx.db, row.id, OTP_MAX_WRONG_TRIES, now);
+    throw badRequest('invalid_code');
+  }
+  return row.id;
+}
+
+async function useOtp(ctx: Ctx, id: number): Promise<void> {
+  if (!(await repo.consumeOtp(ctx.db, id, nowIso(ctx)))) throw badRequest('invalid_code');
+}
+
+/** Compares names as a clerk would: spaces and Latin letter case do not matter. */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  const x = Buffer.from(norm(a));
+  const y = Buffer.from(norm(b));
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Courier sign-in with an SMS code. The first sign-in registers: the name must match a courier
+ * record that the front desk entered with this phone, else 403 and nothing is created.
+ */
+export async function loginCourier(ctx: Ctx, input: { phone: string; code: string; name?: string }) {
+  const otpId = await checkOtp(ctx, input.phone, 'courier', input.code);
+  let account = await repo.findCourierAccount(ctx.db, input.phone);
+  if (!account) {
+    if (!input.name) throw badRequest('name_required');
+    const names = await repo.courierNamesForPhone(ctx.db, input.phone);
+    const match = names.find((n) => sameName(n.name, input.name ?? ''));
+    if (!match) {
+      await repo.addWrongTry(ctx.db, otpId, OTP_MAX_WRONG_TRIES, nowIso(ctx));
+      throw forbidden('courier_not_registered');
+    }
+    await useOtp(ctx, otpId);
+    account = await repo
+      .insertCourierAccount(ctx.db, { phone: input.phone, name: match.name, created_at: nowIso(ctx) })
+      .catch(async (err: unknown) => {
+        // Two first sign-ins at once: the other one registered; use its account.
+        const existing = await repo.findCourierAccount(ctx.db, input.phone);
+        if (!existing) throw err;
+        return existing;
+      });
+  } else {
+    await useOtp(ctx, otpId);
+  }
+  const session = await startSession(ctx, { kind: 'courier', courierAccountId: account.id });
+  const communities = await courierCommunities(ctx, account.phone);
+  return { courier: { phone: account.phone, name: account.name }, communities, session };
+}
+
+/** Resident sign-in with an SMS code: the phone is the account. */
+export async function loginResident(ctx: Ctx, input: { phone: string; code: string }) {
+  const otpId = await checkOtp(ctx, input.phone, 'resident', input.code);
+  await useOtp(ctx, otpId);
+  const session = await startSession(ctx, { kind: 'resident', phone: input.phone });
+  return { resident: { phone: input.phone }, session };
+}
+
+/** Ends every session of a staff member (when disabled). */
+export async function endStaffSessions(ctx: Ctx, staffId: number): Promise<void> {
+  await repo.deleteSessionsOfStaff(ctx.db, staffId);
+}
+
+/** Removes expired sessions and used codes (housekeeping). */
+export async function pruneSessions(ctx: Ctx): Promise<void> {
+  await repo.deleteExpiredSessions(ctx.db, nowIso(ctx));
+}

@@ -1,0 +1,64 @@
+import type { Executor } from '../../context.js';
+import type { Scope } from '../../http.js';
+
+/** Limits a query to the org and, for a clerk, to the communities assigned (none: nothing). */
+export function scopeIds(scope: Scope): number[] | null {
+  return scope.communityIds === null ? null : scope.communityIds.length > 0 ? scope.communityIds : [-1];
+}
+
+export function listCommunities(db: Executor, scope: Scope) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('communities')
+    .selectAll()
+    .where('org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('id', 'in', ids ?? []))
+    .orderBy('id')
+    .execute();
+}
+
+export function findCommunity(db: Executor, scope: Scope, id: number) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('communities')
+    .selectAll()
+    .where('org_id', '=', scope.orgId)
+    .where('id', '=', id)
+    .$if(ids !== null, (qb) => qb.where('id', 'in', ids ?? []))
+    .executeTakeFirst();
+}
+
+export function findCommunityById(db: Executor, id: number) {
+  return db
+    .selectFrom('communities')
+    .innerJoin('orgs', 'orgs.id', 'communities.org_id')
+    .selectAll('communities')
+    .select('orgs.app_enabled')
+    .where('communities.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function countCommunitiesInOrg(db: Executor, orgId: number, ids: number[]) {
+  return db
+    .selectFrom('communities')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .executeTakeFirstOrThrow();
+}
+
+export function insertCommunity(
+  db: Executor,
+  row: { org_id: number; name: string; collection_point_name: string; fee_rate_fen: number; created_at: string },
+) {
+  return db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number }) {
+  return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Communities of the org by exact name (imports and the demo data). */
+export function findCommunityByName(db: Executor, orgId: number, name: string) {
+  return db.selectFrom('communities').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { FeeRateFen, Text } from '../../../shared/schemas.js';
+
+export const CommunityCreateBody = z.strictObject({
+  name: Text(50),
+  collectionPointName: Text(50).optional(),
+  feeRateFen: FeeRateFen.optional(),
+});
+export const CommunityUpdateBody = z.strictObject({
+  collectionPointName: Text(50).optional(),
+  feeRateFen: FeeRateFen.optional(),
+});
+export const CommunityView = z.object({
+  id: z.number(),
+  name: z.string(),
+  collectionPointName: z.string(),
+  feeRateFen: z.number(),
+});
+export type CommunityCreateReq = z.infer<typeof CommunityCreateBody>;
+export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;

@@ -1,0 +1,63 @@
+import { nowIso, type Ctx, type Executor } from '../../context.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { CommunityRow } from '../../db/types.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import type { Scope } from '../../http.js';
+import * as repo from './communities.repo.js';
+import type { CommunityCreateReq, CommunityUpdateReq } from './communities.schema.js';
+
+export function presentCommunity(c: CommunityRow) {
+  return { id: c.id, name: c.name, collectionPointName: c.collection_point_name, feeRateFen: c.fee_rate_fen };
+}
+
+/** 代收设置: every community the staff member may see. */
+export async function listCommunities(ctx: Ctx, scope: Scope) {
+  const rows = await repo.listCommunities(ctx.db, scope);
+  return { items: rows.map(presentCommunity), total: rows.length };
+}
+
+/** A community the staff member may see, or 404 (another org's or another clerk's alike). */
+export async function visibleCommunity(ctx: Ctx, scope: Scope, id: number, db: Executor = ctx.db): Promise<CommunityRow> {
+  const row = await repo.findCommunity(db, scope, id);
+  if (!row) throw notFound();
+  return row;
+}
+
+/** A community and whether its org's app is open, by id alone (the courier app). */
+export function communityWithApp(ctx: Ctx, id: number, db: Executor = ctx.db) {
+  return repo.findCommunityById(db, id);
+}
+
+/** Refuses ids that are not communities of the org. */
+export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: number[], db: Executor = ctx.db) {
+  if (ids.length === 0) return;
+  const { n } = await repo.countCommunitiesInOrg(db, orgId, ids);
+  if (Number(n) !== ids.length) throw badRequest('validation_error', '所选小区不存在');
+}
+
+export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityCreateReq) {
+  try {
+    const row = await repo.insertCommunity(ctx.db, {
+      org_id: orgId,
+      name: input.name,
+      collection_point_name: input.collectionPointName ?? `${input.name}管理处`,
+      fee_rate_fen: input.feeRateFen ?? 0,
+      created_at: nowIso(ctx),
+    });
+    return presentCommunity(row);
+  } catch (err) {
+    if (isUniqueViolation(err, 'name')) throw conflict('community_exists');
+    throw err;
+  }
+}
+
+/** 代收信息设置: the collection point and the fee; parcels already received keep their rate. */
+export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input: CommunityUpdateReq) {
+  await visibleCommunity(ctx, scope, id);
+  const set = {
+    ...(input.collectionPointName !== undefined ? { collection_point_name: input.collectionPointName } : {}),
+    ...(input.feeRateFen !== undefined ? { fee_rate_fen: input.feeRateFen } : {}),
+  };
+  if (Object.keys(set).length === 0) return presentCommunity(await visibleCommunity(ctx, scope, id));
+  return presentCommunity(await repo.updateCommunity(ctx.db, id, set));
+}

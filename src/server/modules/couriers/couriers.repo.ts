@@ -1,0 +1,107 @@
+import type { Executor } from '../../context.js';
+import { containsText } from '../../db/dialect.js';
+import { pageWindow } from '../../db/paging.js';
+import type { Scope } from '../../http.js';
+import { scopeIds } from '../communities/communities.repo.js';
+
+export interface CourierFilter {
+  q?: string;
+  communityId?: number;
+  carrier?: string;
+}
+
+const columns = [
+  'couriers.id',
+  'couriers.community_id',
+  'communities.name as community_name',
+  'couriers.name',
+  'couriers.phone',
+  'couriers.carrier',
+] as const;
+
+function filtered(db: Executor, pg: boolean, scope: Scope, f: CourierFilter) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('couriers')
+    .innerJoin('communities', 'communities.id', 'couriers.community_id')
+    .where('couriers.org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('couriers.community_id', 'in', ids ?? []))
+    .$if(f.communityId !== undefined, (qb) => qb.where('couriers.community_id', '=', f.communityId ?? 0))
+    .$if(f.carrier !== undefined, (qb) => qb.where('couriers.carrier', '=', f.carrier ?? ''))
+    .$if(!!f.q, (qb) =>
+      qb.where((eb) => eb.or([containsText(pg, eb.ref('couriers.phone'), f.q ?? ''), containsText(pg, eb.ref('couriers.name'), f.q ?? '')])),
+    );
+}
+
+/** 快递员管理: one page of the filtered list, newest last as entered. */
+export async function listCouriers(db: Executor, pg: boolean, scope: Scope, f: CourierFilter, page: number, pageSize: number) {
+  const { offset, limit } = pageWindow(page, pageSize);
+  const [items, total] = await Promise.all([
+    filtered(db, pg, scope, f).select(columns).orderBy('couriers.community_id').orderBy('couriers.id').limit(limit).offset(offset).execute(),
+    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export function findCourier(db: Executor, scope: Scope, id: number) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('couriers')
+    .innerJoin('communities', 'communities.id', 'couriers.community_id')
+    .select(columns)
+    .where('couriers.org_id', '=', scope.orgId)
+    .where('couriers.id', '=', id)
+    .$if(ids !== null, (qb) => qb.where('couriers.community_id', 'in', ids ?? []))
+    .executeTakeFirst();
+}
+
+export function insertCourier(
+  db: Executor,
+  row: { org_id: number; community_id: number; name: string; phone: string; carrier: string; created_at: string; updated_at: string },
+) {
+  return db.insertInto('couriers').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+export function updateCourier(
+  db: Executor,
+  id: number,
+  set: { community_id?: number; name?: string; phone?: string; carrier?: string; updated_at: string },
+) {
+  return db.updateTable('couriers').set(set).where('id', '=', id).execute();
+}
+
+export function deleteCourier(db: Executor, id: number) {
+  return db.deleteFrom('couriers').where('id', '=', id).execute();
+}
+
+/** Every community a courier's phone is recorded for, with the carrier there. */
+export function communitiesOfCourierPhone(db: Executor, phone: string) {
+  return db
+    .selectFrom('couriers')
+    .innerJoin('communities', 'communities.id', 'couriers.community_id')
+    .select(['couriers.community_id', 'communities.name as community_name', 'couriers.carrier'])
+    .where('couriers.phone', '=', phone)
+    .orderBy('couriers.id')
+    .execute();
+}
+
+/** The courier record of a phone in a community, with the community and its org's app switch. */
+export function courierRecordIn(db: Executor, phone: string, communityId: number) {
+  return db
+    .selectFrom('couriers')
+    .innerJoin('communities', 'communities.id', 'couriers.community_id')
+    .innerJoin('orgs', 'orgs.id', 'couriers.org_id')
+    .select([
+      'couriers.id',
+      'couriers.org_id',
+      'couriers.name',
+      'couriers.phone',
+      'couriers.carrier',
+      'communities.id as community_id',
+      'communities.name as community_name',
+      'orgs.app_enabled',
+    ])
+    .where('couriers.phone', '=', phone)
+    .where('couriers.community_id', '=', communityId)
+    .executeTakeFirst();
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { Pagination } from '../../../shared/schemas.js';
+import { errorResponses, IdParams, requireAdmin, type App } from '../../http.js';
+import { listNotifications, retryNotification } from './notifications.service.js';
+
+const NotificationView = z.object({
+  id: z.number(),
+  parcelId: z.number().nullable(),
+  kind: z.enum(['parcel_received', 'parcel_rejected']),
+  channel: z.enum(['sms', 'wechat']),
+  to: z.string(),
+  text: z.string(),
+  status: z.enum(['queued', 'sent', 'failed']),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+
+/** 通知记录: the outbox, and a retry for failed messages. */
+export async function notificationRoutes(app: App): Promise<void> {
+  const { ctx } = app;
+  app.get('/api/notifications', {
+    schema: {
+      tags: ['notifications'],
+      summary: '通知记录',
+      querystring: z.strictObject({ status: z.enum(['queued', 'sent', 'failed']).optional(), ...Pagination }),
+      response: { 200: z.object({ items: z.array(NotificationView), total: z.number() }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const { staff } = requireAdmin(req);
+      return listNotifications(ctx, staff.orgId, req.query.status, req.query.page, req.query.pageSize);
+    },
+  });
+  app.post('/api/notifications/:id/retry', {
+    schema: { tags: ['notifications'], summary: '重新发送', params: IdParams, response: { 200: NotificationView, ...errorResponses } },
+    handler: async (req) => retryNotification(ctx, requireAdmin(req).staff.orgId, req.params.id),
+  });
+}

@@ -1,0 +1,61 @@
+import type { Ctx } from '../../context.js';
+import { deliverDue } from './notifications.service.js';
+
+/**
+ * Runs the outbox inside the server: on a timer, and at once when a transaction queued something.
+ * Sending happens after the answer; it never blocks or fails the request that queued it.
+ */
+export class OutboxWorker {
+  private ctx: Ctx | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private started = false;
+
+  attach(ctx: Ctx): void {
+    this.ctx = ctx;
+  }
+
+  start(intervalMs = 1000): void {
+    this.started = true;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a delivery round soon (coalesced with one already running). */
+  kick(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.runOnce();
+  }
+
+  /** One delivery round: everything due now. Tests call it directly. */
+  async runOnce(): Promise<number> {
+    const ctx = this.ctx;
+    if (!ctx) return 0;
+    if (this.running) await this.running.catch(() => 0);
+    this.running = deliverDue(ctx).catch((err: unknown) => {
+      ctx.log.error({ err }, 'outbox round failed');
+      return 0;
+    });
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+      if (this.again && this.started) {
+        this.again = false;
+        setImmediate(() => this.kick());
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => 0);
+  }
+}

@@ -1,0 +1,31 @@
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { notFound } from '../../errors.js';
+import { createStaffInOrg } from '../staff/staff.service.js';
+import * as repo from './orgs.repo.js';
+
+/** The operator's call: a property company and its first admin, in one transaction. */
+export async function createOrg(ctx: Ctx, input: { name: string; adminUsername: string; adminPassword: string }) {
+  return inTransaction(ctx, async (trx) => {
+    const org = await repo.insertOrg(trx, { name: input.name, created_at: nowIso(ctx) });
+    const admin = await createStaffInOrg(ctx, trx, org.id, {
+      username: input.adminUsername,
+      password: input.adminPassword,
+      role: 'admin',
+      communityIds: [],
+    });
+    return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
+  }, { attempts: 1 });
+}
+
+/** An org as its staff see it. */
+export async function getOrg(ctx: Ctx, orgId: number) {
+  const org = await repo.findOrg(ctx.db, orgId);
+  if (!org) throw notFound();
+  return { id: org.id, name: org.name, appEnabled: org.app_enabled === 1 };
+}
+
+/** 开启应用 / 关闭应用: no data changes but the switch. */
+export async function setAppEnabled(ctx: Ctx, orgId: number, enabled: boolean) {
+  await repo.setAppEnabled(ctx.db, orgId, enabled);
+  return { enabled };
+}

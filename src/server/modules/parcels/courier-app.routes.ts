@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { badRequest } from '../../errors.js';
+import { errorResponses, requireCourier, type App } from '../../http.js';
+import { CourierCommunity } from '../auth/auth.schema.js';
+import { courierCommunities } from '../couriers/couriers.service.js';
+import { courierParcels, enterParcel } from './parcels.intake.js';
+import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelView } from './parcels.schema.js';
+
+/** The courier app: communities, 派送快递 and 派送记录. */
+export async function courierAppRoutes(app: App): Promise<void> {
+  const { ctx } = app;
+  const tags = ['courier app'];
+  app.get('/api/courier/communities', {
+    schema: { tags, summary: '我派送的小区', response: { 200: z.object({ items: z.array(CourierCommunity) }), ...errorResponses } },
+    handler: async (req) => ({ items: await courierCommunities(ctx, requireCourier(req).account.phone) }),
+  });
+  app.post('/api/courier/parcels', {
+    schema: {
+      tags,
+      summary: '派送快递（录入包裹）',
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      body: CourierEntryBody,
+      response: { 201: ParcelView, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const auth = requireCourier(req);
+      const raw = req.headers['idempotency-key'];
+      if (raw === undefined) throw badRequest('idempotency_key_required');
+      const key = IdempotencyKey.safeParse(raw);
+      if (!key.success) throw badRequest('validation_error', key.error.issues[0]?.message);
+      return reply.code(201).send(await enterParcel(ctx, auth, req.body, key.data));
+    },
+  });
+  app.get('/api/courier/parcels', {
+    schema: { tags, summary: '派送记录', querystring: OwnParcelsQuery, response: { 200: ParcelPage, ...errorResponses } },
+    handler: async (req) => courierParcels(ctx, requireCourier(req), req.query.status, req.query.page, req.query.pageSize),
+  });
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { inTransaction, type Ctx } from '../../context.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { ParcelStatus } from '../../db/types.js';
+import { conflict, forbidden, unprocessable } from '../../errors.js';
+import type { CourierAuth } from '../../http.js';
+import { courierRecordIn } from '../couriers/couriers.service.js';
+import { residentForParcel } from '../residents/residents.service.js';
+import * as repo from './parcels.repo.js';
+import type { ParcelJoined } from './parcels.repo.js';
+import { presentParcel } from './parcels.present.js';
+import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
+
+/** The request's fingerprint: the same key with another body is refused. */
+function requestHash(body: CourierEntryReq): string {
+  const canonical = JSON.stringify([body.communityId, body.trackingNo, body.recipientPhone, body.recipientName]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+async function replay(ctx: Ctx, accountId: number, key: string, hash: string): Promise<ParcelViewT | undefined> {
+  const prior = await repo.findIdempotent(ctx.db, accountId, key);
+  if (!prior) return undefined;
+  if (prior.request_hash !== hash) throw unprocessable('idempotency_key_reused');
+  return JSON.parse(prior.response) as ParcelViewT;
+}
+
+/**
+ * 派送快递: a courier enters a parcel for a community they deliver to. The carrier is the courier's
+ * for that community; a recipient phone of a resident there links the parcel to the resident.
+ * The same Idempotency-Key with the same body answers the first result again and creates nothing.
+ */
+export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntryReq, key: string): Promise<ParcelViewT> {
+  const account = auth.account;
+  const hash = requestHash(body);
+  const earlier = await replay(ctx, account.id, key, hash);
+  if (earlier) return earlier;
+
+  const record = await courierRecordIn(ctx, account.phone, body.communityId);
+  if (!record) throw forbidden('not_your_community');
+  if (record.app_enabled !== 1) throw forbidden('app_closed');
+  const resident = await residentForParcel(ctx, body.communityId, body.recipientPhone);
+
+  try {
+    const parcel = await inTransaction(ctx, async (trx) => {
+      const now = ctx.now().toISOString();
+      const { id } = await repo.insertParcel(trx, {
+        org_id: record.org_id,
+        community_id: record.community_id,
+        carrier: record.carrier,
+        tracking_no: body.trackingNo,
+        courier_id: record.id,
+        courier_account_id: account.id,
+        courier_name: record.name,
+        courier_phone: record.phone,
+        recipient_name: body.recipientName,
+        recipient_phone: body.recipientPhone,
+        resident_id: resident?.id ?? null,
+        address: resident?.address ?? null,
+        status: 'pending_receipt',
+        damaged: 0,
+        entered_at: now,
+        fee_waived: 0,
+      });
+      await repo.insertEvent(trx, {
+        parcel_id: id,
+        org_id: record.org_id,
+        at: now,
+        actor_kind: 'courier',
+        actor_id: account.id,
+        actor_name: record.name,
+        from_status: null,
+        to_status: 'pending_receipt',
+        detail: null,
+      });
+      const view = presentParcel((await repo.findParcel(trx, id)) as ParcelJoined, ctx.now(), 'courier');
+      await repo.insertIdempotent(trx, {
+        courier_account_id: account.id,
+        key,
+        request_hash: hash,
+        status_code: 201,
+        response: JSON.stringify(view),
+        created_at: now,
+      });
+      return view;
+    });
+    return parcel;
+  } catch (err) {
+    if (isUniqueViolation(err, 'idempotency_keys')) {
+      // The same key raced in from another connection: answer what it stored.
+      const stored = await replay(ctx, account.id, key, hash);
+      if (stored) return stored;
+    }
+    if (isUniqueViolation(err, 'tracking_no')) throw conflict('duplicate_tracking_no');
+    throw err;
+  }
+}
+
+/** 派送记录: the courier's own parcels, newest first (others' phones masked, no pickup codes). */
+export async function courierParcels(ctx: Ctx, auth: CourierAuth, status: ParcelStatus | undefined, page: number, pageSize: number) {
+  const r = await repo.listOwnParcels(ctx.db, { courierAccountId: auth.account.id }, status, page, pageSize);
+  const now = ctx.now();
+  return { items: r.items.map((p) => presentParcel(p, now, 'courier')), total: r.total };
+}
+
+/** The resident's parcels: those addressed to the signed-in phone, newest first. */
+export async function residentParcels(ctx: Ctx, phone: string, status: ParcelStatus | undefined, page: number, pageSize: number) {
+  const r = await repo.listOwnParcels(ctx.db, { recipientPhone: phone }, status, page, pageSize);
+  const now = ctx.now();
+  return { items: r.items.map((p) => presentParcel(p, now, 'resident')), total: r.total };
+}
+

@@ -1,0 +1,58 @@
+import { custodyFeeFen } from '../../../shared/fee.js';
+import { maskPhone } from '../../../shared/phone.js';
+import type { ParcelEventRow } from '../../db/types.js';
+import type { ParcelJoined } from './parcels.repo.js';
+import type { ParcelViewT } from './parcels.schema.js';
+
+/** Who is looking: staff see everything; a courier or a resident sees others' phones masked. */
+export type Audience = 'staff' | 'courier' | 'resident';
+
+/** The fee as of `now`: running while awaiting pickup, as charged once picked up, else nothing. */
+export function feeAsOf(p: Pick<ParcelJoined, 'status' | 'received_at' | 'fee_rate_fen' | 'fee_waived' | 'fee_charged_fen'>, now: Date): number {
+  if (p.status === 'picked_up') return p.fee_charged_fen ?? 0;
+  if (p.status !== 'awaiting_pickup') return 0;
+  return custodyFeeFen({ receivedAt: p.received_at, feeRateFen: p.fee_rate_fen ?? 0, waived: p.fee_waived === 1, now });
+}
+
+/** A parcel as an answer carries it, for one audience. */
+export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): ParcelViewT {
+  return {
+    id: p.id,
+    communityId: p.community_id,
+    communityName: p.community_name,
+    collectionPointName: p.collection_point_name,
+    carrier: p.carrier,
+    trackingNo: p.tracking_no,
+    courier: {
+      id: audience === 'staff' ? p.courier_id : null,
+      name: p.courier_name,
+      phone: audience === 'resident' ? maskPhone(p.courier_phone) : p.courier_phone,
+    },
+    recipientName: p.recipient_name,
+    recipientPhone: audience === 'courier' ? maskPhone(p.recipient_phone) : p.recipient_phone,
+    address: audience === 'courier' ? null : p.address,
+    status: p.status,
+    damaged: p.damaged === 1,
+    enteredAt: p.entered_at,
+    receivedAt: p.received_at,
+    pickedUpAt: p.picked_up_at,
+    rejectedAt: p.rejected_at,
+    rejectReason: p.reject_reason,
+    // The code is the resident's key: never shown to the courier, only while awaiting pickup.
+    pickupCode: p.status === 'awaiting_pickup' && audience !== 'courier' ? p.pickup_code : null,
+    feeFen: feeAsOf(p, now),
+    feeRateFen: p.fee_rate_fen,
+    feeWaived: p.fee_waived === 1,
+    feeChargedFen: p.fee_charged_fen,
+  };
+}
+
+export function presentEvent(e: ParcelEventRow) {
+  return {
+    at: e.at,
+    actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
+    from: e.from_status,
+    to: e.to_status,
+    detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : null,
+  };
+}

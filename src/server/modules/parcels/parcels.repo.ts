@@ -1,0 +1,197 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../context.js';
+import { containsText } from '../../db/dialect.js';
+import { pageWindow } from '../../db/paging.js';
+import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
+import type { Insertable } from 'kysely';
+import type { Scope } from '../../http.js';
+import { scopeIds } from '../communities/communities.repo.js';
+
+const parcelColumns = [
+  'parcels.id',
+  'parcels.org_id',
+  'parcels.community_id',
+  'communities.name as community_name',
+  'communities.collection_point_name',
+  'parcels.carrier',
+  'parcels.tracking_no',
+  'parcels.courier_id',
+  'parcels.courier_name',
+  'parcels.courier_phone',
+  'parcels.courier_account_id',
+  'parcels.recipient_name',
+  'parcels.recipient_phone',
+  'parcels.address',
+  'parcels.status',
+  'parcels.damaged',
+  'parcels.entered_at',
+  'parcels.received_at',
+  'parcels.picked_up_at',
+  'parcels.rejected_at',
+  'parcels.reject_reason',
+  'parcels.pickup_code',
+  'parcels.fee_rate_fen',
+  'parcels.fee_waived',
+  'parcels.fee_charged_fen',
+] as const;
+
+function parcels(db: Executor) {
+  return db.selectFrom('parcels').innerJoin('communities', 'communities.id', 'parcels.community_id');
+}
+
+export type ParcelJoined = Awaited<ReturnType<typeof findParcel>> & {};
+
+/** A parcel with its community's name and collection point, by id alone. */
+export function findParcel(db: Executor, id: number) {
+  return parcels(db).select(parcelColumns).where('parcels.id', '=', id).executeTakeFirst();
+}
+
+/** A parcel the staff member may see (their org; a clerk's communities), else undefined. */
+export function findParcelInScope(db: Executor, scope: Scope, id: number) {
+  const ids = scopeIds(scope);
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.id', '=', id)
+    .where('parcels.org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('parcels.community_id', 'in', ids ?? []))
+    .executeTakeFirst();
+}
+
+export interface ParcelFilter {
+  status?: ParcelStatus;
+  q?: string;
+  communityId?: number;
+  carrier?: string;
+  courierId?: number;
+  from?: string;
+  to?: string;
+  damaged?: boolean;
+}
+
+function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
+  const ids = scopeIds(scope);
+  const q = f.q;
+  return parcels(db)
+    .where('parcels.org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('parcels.community_id', 'in', ids ?? []))
+    .$if(f.status !== undefined, (qb) => qb.where('parcels.status', '=', f.status ?? 'pending_receipt'))
+    .$if(f.communityId !== undefined, (qb) => qb.where('parcels.community_id', '=', f.communityId ?? 0))
+    .$if(f.carrier !== undefined, (qb) => qb.where('parcels.carrier', '=', f.carrier ?? ''))
+    .$if(f.courierId !== undefined, (qb) => qb.where('parcels.courier_id', '=', f.courierId ?? 0))
+    .$if(f.from !== undefined, (qb) => qb.where('parcels.entered_at', '>=', f.from ?? ''))
+    .$if(f.to !== undefined, (qb) => qb.where('parcels.entered_at', '<', f.to ?? ''))
+    .$if(f.damaged !== undefined, (qb) => qb.where('parcels.damaged', '=', f.damaged ? 1 : 0))
+    .$if(!!q, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          ...(/^\d{6}$/.test(q ?? '') ? [eb('parcels.pickup_code', '=', q ?? '').and('parcels.status', '=', 'awaiting_pickup')] : []),
+          containsText(pg, eb.ref('parcels.recipient_phone'), q ?? ''),
+          containsText(pg, eb.ref('parcels.tracking_no'), q ?? ''),
+          containsText(pg, eb.ref('parcels.recipient_name'), q ?? ''),
+        ]),
+      ),
+    );
+}
+
+/** 快递记录: one page of the filtered list, newest first. */
+export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, page: number, pageSize: number) {
+  const { offset, limit } = pageWindow(page, pageSize);
+  const [items, total] = await Promise.all([
+    filtered(db, pg, scope, f).select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
+    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/** Parcels of one courier account or to one phone, newest first. */
+export async function listOwnParcels(
+  db: Executor,
+  who: { courierAccountId: number } | { recipientPhone: string },
+  status: ParcelStatus | undefined,
+  page: number,
+  pageSize: number,
+) {
+  const { offset, limit } = pageWindow(page, pageSize);
+  const base = () =>
+    parcels(db)
+      .$if('courierAccountId' in who, (qb) => qb.where('parcels.courier_account_id', '=', 'courierAccountId' in who ? who.courierAccountId : 0))
+      .$if('recipientPhone' in who, (qb) => qb.where('parcels.recipient_phone', '=', 'recipientPhone' in who ? who.recipientPhone : ''))
+      .$if(status !== undefined, (qb) => qb.where('parcels.status', '=', status ?? 'pending_receipt'));
+  const [items, total] = await Promise.all([
+    base().select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
+    base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export function insertParcel(db: Executor, row: NewParcel) {
+  return db.insertInto('parcels').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Moves a parcel only if it is still in `from` (and, when given, its waiver is as read): true when it moved. */
+export async function updateParcelIf(
+  db: Executor,
+  id: number,
+  from: ParcelStatus,
+  set: ParcelUpdate,
+  expectWaived?: Bool,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('parcels')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .$if(expectWaived !== undefined, (qb) => qb.where('fee_waived', '=', expectWaived ?? 0))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Whether a pickup code is in use by a parcel awaiting pickup in the community. */
+export async function pickupCodeInUse(db: Executor, communityId: number, code: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('parcels')
+    .select('id')
+    .where('community_id', '=', communityId)
+    .where('pickup_code', '=', code)
+    .where('status', '=', 'awaiting_pickup')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function insertEvent(db: Executor, row: Insertable<ParcelEventTable>) {
+  return db.insertInto('parcel_events').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+export function eventsOf(db: Executor, parcelId: number) {
+  return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('id').execute();
+}
+
+/** Counts by state for the tabs (待接收, 待领取, 全部). */
+export function countByStatus(db: Executor, scope: Scope, communityId?: number) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('parcels')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .where('org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('community_id', 'in', ids ?? []))
+    .$if(communityId !== undefined, (qb) => qb.where('community_id', '=', communityId ?? 0))
+    .groupBy('status')
+    .execute();
+}
+
+// Idempotency of courier entry
+export function findIdempotent(db: Executor, courierAccountId: number, key: string) {
+  return db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('courier_account_id', '=', courierAccountId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+export function insertIdempotent(
+  db: Executor,
+  row: { courier_account_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string },
+) {
+  return db.insertInto('idempotency_keys').values(row).execute();
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { MAX_BATCH } from '../../../shared/constants.js';
+import { PARCEL_STATUSES } from '../../../shared/parcel-status.js';
+import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text } from '../../../shared/schemas.js';
+
+export const ParcelStatus = z.enum(PARCEL_STATUSES);
+
+export const ParcelView = z.object({
+  id: z.number(),
+  communityId: z.number(),
+  communityName: z.string(),
+  collectionPointName: z.string(),
+  carrier: z.string(),
+  trackingNo: z.string(),
+  courier: z.object({ id: z.number().nullable(), name: z.string(), phone: z.string() }),
+  recipientName: z.string(),
+  recipientPhone: z.string(),
+  address: z.string().nullable(),
+  status: ParcelStatus,
+  damaged: z.boolean(),
+  enteredAt: z.string(),
+  receivedAt: z.string().nullable(),
+  pickedUpAt: z.string().nullable(),
+  rejectedAt: z.string().nullable(),
+  rejectReason: z.string().nullable(),
+  pickupCode: z.string().nullable(),
+  feeFen: z.number(),
+  feeRateFen: z.number().nullable(),
+  feeWaived: z.boolean(),
+  feeChargedFen: z.number().nullable(),
+});
+export type ParcelViewT = z.infer<typeof ParcelView>;
+
+export const ParcelEventView = z.object({
+  at: z.string(),
+  actor: z.object({ kind: z.enum(['staff', 'courier', 'system']), id: z.number().nullable(), name: z.string() }),
+  from: ParcelStatus.nullable(),
+  to: ParcelStatus,
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export const ParcelDetailView = ParcelView.extend({ events: z.array(ParcelEventView) });
+
+/** A day (`2026-01-08`, a day in Asia/Shanghai) or an instant (ISO-8601). */
+const DayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const ParcelListQuery = z.strictObject({
+  status: ParcelStatus.optional(),
+  q: z.string().trim().max(50).optional(),
+  communityId: Id.optional(),
+  carrier: Carrier.optional(),
+  courierId: Id.optional(),
+  from: DayOrInstant.optional(),
+  to: DayOrInstant.optional(),
+  damaged: QueryBool.optional(),
+  ...Pagination,
+});
+export type ParcelListReq = z.infer<typeof ParcelListQuery>;
+
+export const ReceiveBody = z.strictObject({ damaged: z.boolean().optional() }).default({});
+export const RejectBody = z.strictObject({ reason: Text(200).optional() }).default({});
+export const PickupBody = z.strictObject({ feeFen: z.number().int().min(0).max(100_000_000) });
+const BatchIds = z.array(Id).min(1).max(MAX_BATCH);
+export const BatchReceiveBody = z.strictObject({ ids: BatchIds, damaged: z.boolean().optional() });
+export const BatchRejectBody = z.strictObject({ ids: BatchIds, reason: Text(200).optional() });
+export const BatchReply = z.object({
+  done: z.array(z.number()),
+  failed: z.array(z.object({ id: z.number(), error: z.string(), message: z.string() })),
+});
+
+export const TrackingNo = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9-]{3,40}$/, '快递单号为3到40位字母、数字或 -'));
+
+export const CourierEntryBody = z.strictObject({
+  communityId: Id,
+  trackingNo: TrackingNo,
+  recipientPhone: MobilePhone,
+  recipientName: Text(50),
+});
+export type CourierEntryReq = z.infer<typeof CourierEntryBody>;
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key 为1到200个可见ASCII字符');
+
+export const OwnParcelsQuery = z.strictObject({ status: ParcelStatus.optional(), ...Pagination });
+export const ParcelPage = z.object({ items: z.array(ParcelView), total: z.number() });

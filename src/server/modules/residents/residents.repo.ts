@@ -1,0 +1,98 @@
+import type { Executor } from '../../context.js';
+import { containsText } from '../../db/dialect.js';
+import { pageWindow } from '../../db/paging.js';
+import type { Scope } from '../../http.js';
+import { scopeIds } from '../communities/communities.repo.js';
+
+export interface ResidentFilter {
+  q?: string;
+  communityId?: number;
+  building?: string;
+}
+
+const columns = [
+  'residents.id',
+  'residents.community_id',
+  'communities.name as community_name',
+  'residents.name',
+  'residents.phone',
+  'residents.building',
+  'residents.unit',
+  'residents.room',
+] as const;
+
+function filtered(db: Executor, pg: boolean, scope: Scope, f: ResidentFilter) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('residents')
+    .innerJoin('communities', 'communities.id', 'residents.community_id')
+    .where('residents.org_id', '=', scope.orgId)
+    .$if(ids !== null, (qb) => qb.where('residents.community_id', 'in', ids ?? []))
+    .$if(f.communityId !== undefined, (qb) => qb.where('residents.community_id', '=', f.communityId ?? 0))
+    .$if(!!f.building, (qb) => qb.where('residents.building', '=', f.building ?? ''))
+    .$if(!!f.q, (qb) =>
+      qb.where((eb) => eb.or([containsText(pg, eb.ref('residents.phone'), f.q ?? ''), containsText(pg, eb.ref('residents.name'), f.q ?? '')])),
+    );
+}
+
+/** 住户管理: one page of the filtered list. */
+export async function listResidents(db: Executor, pg: boolean, scope: Scope, f: ResidentFilter, page: number, pageSize: number) {
+  const { offset, limit } = pageWindow(page, pageSize);
+  const [items, total] = await Promise.all([
+    filtered(db, pg, scope, f)
+      .select(columns)
+      .orderBy('residents.community_id')
+      .orderBy('residents.building')
+      .orderBy('residents.unit')
+      .orderBy('residents.room')
+      .orderBy('residents.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export function findResident(db: Executor, scope: Scope, id: number) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('residents')
+    .innerJoin('communities', 'communities.id', 'residents.community_id')
+    .select(columns)
+    .where('residents.org_id', '=', scope.orgId)
+    .where('residents.id', '=', id)
+    .$if(ids !== null, (qb) => qb.where('residents.community_id', 'in', ids ?? []))
+    .executeTakeFirst();
+}
+
+export function insertResident(
+  db: Executor,
+  row: { org_id: number; community_id: number; name: string; phone: string; building: string; unit: string; room: string; created_at: string; updated_at: string },
+) {
+  return db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+export function updateResident(
+  db: Executor,
+  id: number,
+  set: { community_id?: number; name?: string; phone?: string; building?: string; unit?: string; room?: string; updated_at: string },
+) {
+  return db.updateTable('residents').set(set).where('id', '=', id).execute();
+}
+
+export function deleteResident(db: Executor, id: number) {
+  return db.deleteFrom('residents').where('id', '=', id).execute();
+}
+
+/** The resident of a community with this phone (the first recorded, when a phone has several homes). */
+export function residentByPhone(db: Executor, communityId: number, phone: string) {
+  return db
+    .selectFrom('residents')
+    .select(['id', 'name', 'building', 'unit', 'room'])
+    .where('community_id', '=', communityId)
+    .where('phone', '=', phone)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -1,0 +1,82 @@
+import { nowIso, type Ctx } from '../../context.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import { conflict, notFound } from '../../errors.js';
+import type { Scope } from '../../http.js';
+import { visibleCommunity } from '../communities/communities.service.js';
+import * as repo from './residents.repo.js';
+import { formatAddress, type ResidentCreateReq, type ResidentListReq, type ResidentUpdateReq } from './residents.schema.js';
+
+type ResidentListRow = Awaited<ReturnType<typeof repo.listResidents>>['items'][number];
+
+export function presentResident(r: ResidentListRow) {
+  return {
+    id: r.id,
+    communityId: r.community_id,
+    communityName: r.community_name,
+    name: r.name,
+    phone: r.phone,
+    building: r.building,
+    unit: r.unit,
+    room: r.room,
+  };
+}
+
+/** 住户管理 list with substring search on phone and name. */
+export async function listResidents(ctx: Ctx, scope: Scope, query: ResidentListReq) {
+  const { page, pageSize, ...filter } = query;
+  const r = await repo.listResidents(ctx.db, ctx.dialect === 'postgres', scope, filter, page, pageSize);
+  return { items: r.items.map(presentResident), total: r.total };
+}
+
+export async function getResident(ctx: Ctx, scope: Scope, id: number) {
+  const row = await repo.findResident(ctx.db, scope, id);
+  if (!row) throw notFound();
+  return presentResident(row);
+}
+
+/** One resident per community, phone and home (409 `resident_exists`). */
+export async function createResident(ctx: Ctx, scope: Scope, input: ResidentCreateReq) {
+  const community = await visibleCommunity(ctx, scope, input.communityId);
+  const now = nowIso(ctx);
+  try {
+    const { id } = await repo.insertResident(ctx.db, {
+      org_id: community.org_id,
+      community_id: community.id,
+      name: input.name,
+      phone: input.phone,
+      building: input.building,
+      unit: input.unit,
+      room: input.room,
+      created_at: now,
+      updated_at: now,
+    });
+    return getResident(ctx, scope, id);
+  } catch (err) {
+    if (isUniqueViolation(err, 'residents')) throw conflict('resident_exists');
+    throw err;
+  }
+}
+
+export async function updateResident(ctx: Ctx, scope: Scope, id: number, input: ResidentUpdateReq) {
+  await getResident(ctx, scope, id);
+  if (input.communityId !== undefined) await visibleCommunity(ctx, scope, input.communityId);
+  const { communityId, ...rest } = input;
+  try {
+    await repo.updateResident(ctx.db, id, { ...rest, community_id: communityId, updated_at: nowIso(ctx) });
+  } catch (err) {
+    if (isUniqueViolation(err, 'residents')) throw conflict('resident_exists');
+    throw err;
+  }
+  return getResident(ctx, scope, id);
+}
+
+export async function deleteResident(ctx: Ctx, scope: Scope, id: number) {
+  await getResident(ctx, scope, id);
+  await repo.deleteResident(ctx.db, id);
+}
+
+/** The resident a parcel to this phone belongs to, with the address to show, or null. */
+export async function residentForParcel(ctx: Ctx, communityId: number, phone: string) {
+  const r = await repo.residentByPhone(ctx.db, communityId, phone);
+  return r ? { id: r.id, name: r.name, address: formatAddress(r) } : null;
+}

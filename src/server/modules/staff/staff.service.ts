@@ -1,0 +1,86 @@
+import type { Transaction } from 'kysely';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DB, StaffRow } from '../../db/types.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import { endStaffSessions, hashPassword } from '../auth/auth.service.js';
+import { assertCommunitiesInOrg } from '../communities/communities.service.js';
+import * as repo from './staff.repo.js';
+import type { StaffCreateReq, StaffUpdateReq } from './staff.schema.js';
+
+/** What an answer carries of a staff member: never the hash. */
+export function presentStaff(s: StaffRow, communityIds: number[]) {
+  return {
+    id: s.id,
+    username: s.username,
+    role: s.role,
+    orgId: s.org_id,
+    disabled: s.disabled === 1,
+    communityIds: s.role === 'admin' ? [] : communityIds,
+    createdAt: s.created_at,
+  };
+}
+
+/** Creates a staff member inside an open transaction (also used when an org is created). */
+export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: number, input: StaffCreateReq) {
+  const communityIds = [...new Set(input.communityIds ?? [])];
+  await assertCommunitiesInOrg(ctx, orgId, communityIds, trx);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const row = await repo.insertStaff(trx, {
+      org_id: orgId,
+      username: input.username,
+      password_hash: passwordHash,
+      role: input.role,
+      created_at: nowIso(ctx),
+    });
+    if (input.role === 'clerk') await repo.replaceStaffCommunities(trx, row.id, communityIds);
+    return presentStaff(row, communityIds);
+  } catch (err) {
+    if (isUniqueViolation(err, 'username')) throw conflict('username_taken');
+    throw err;
+  }
+}
+
+/** 人员管理: adds an admin or a clerk (with the communities a clerk serves). */
+export function createStaff(ctx: Ctx, orgId: number, input: StaffCreateReq) {
+  return inTransaction(ctx, (trx) => createStaffInOrg(ctx, trx, orgId, input), { attempts: 1 });
+}
+
+export async function listStaff(ctx: Ctx, orgId: number) {
+  const rows = await repo.listStaffOfOrg(ctx.db, orgId);
+  const communities = await repo.communityIdsByStaff(ctx.db, rows.map((r) => r.id));
+  return { items: rows.map((r) => presentStaff(r, communities.get(r.id) ?? [])), total: rows.length };
+}
+
+export async function getStaff(ctx: Ctx, orgId: number, id: number) {
+  const row = await repo.findStaffInOrg(ctx.db, orgId, id);
+  if (!row) throw notFound();
+  const communities = await repo.communityIdsByStaff(ctx.db, [id]);
+  return presentStaff(row, communities.get(id) ?? []);
+}
+
+/** Changes role, password, communities or the disabled flag; disabling ends the member's sessions. */
+export async function updateStaff(ctx: Ctx, orgId: number, actingStaffId: number, id: number, input: StaffUpdateReq) {
+  if (id === actingStaffId && (input.disabled === true || input.role === 'clerk')) {
+    throw badRequest('validation_error', '不能停用自己或取消自己的管理员权限');
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  await inTransaction(ctx, async (trx) => {
+    const row = await repo.findStaffInOrg(trx, orgId, id);
+    if (!row) throw notFound();
+    if (input.communityIds) {
+      const ids = [...new Set(input.communityIds)];
+      await assertCommunitiesInOrg(ctx, orgId, ids, trx);
+      await repo.replaceStaffCommunities(trx, id, ids);
+    }
+    const set = {
+      ...(passwordHash ? { password_hash: passwordHash } : {}),
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.disabled !== undefined ? { disabled: input.disabled ? (1 as const) : (0 as const) } : {}),
+    };
+    if (Object.keys(set).length > 0) await repo.updateStaff(trx, id, set);
+  });
+  if (input.disabled === true || passwordHash) await endStaffSessions(ctx, id);
+  return getStaff(ctx, orgId, id);
+}

@@ -1,0 +1,23 @@
+/** Limits and sizes shared by the server and the web apps. */
+export const PICKUP_CODE_LENGTH = 6;
+export const OTP_LENGTH = 6;
+export const OTP_TTL_MS = 10 * 60 * 1000;
+export const OTP_MAX_WRONG_TRIES = 5;
+/** OTP sends per phone: one a minute, ten a day; per client address: thirty an hour. */
+export const OTP_LIMITS = {
+  perPhonePerMinute: 1,
+  perPhonePerDay: 10,
+  perIpPerHour: 30,
+} as const;
+/** Failed staff sign-ins allowed per account and per address in 15 minutes. */
+export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccount: 10, perIp: 50 } as const;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const MAX_FEE_RATE_FEN = 100_00;
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 200;
+export const MAX_BATCH = 200;
+export const SESSION_TTL_MS = {
+  staff: 12 * 60 * 60 * 1000,
+  courier: 30 * DAY_MS,
+  resident: 30 * DAY_MS,
+} as const;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './constants.js';
+import { canonicalCarrier } from './carriers.js';
+import { normalizeMobile } from './phone.js';
+
+/** A mainland mobile number, normalised to 11 digits. */
+export const MobilePhone = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const phone = normalizeMobile(v);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: '请输入正确的手机号' });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/** Trimmed, non-empty text of at most `max` characters, with no control characters. */
+export const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, '不能为空')
+    .max(max, `不能超过${max}个字符`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符');
+
+export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const Pagination = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+};
+
+/** A query-string boolean: true/false/1/0. */
+export const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Fee rate in fen: 0 to 100 元 a day. */
+export const FeeRateFen = z.number().int().min(0).max(100_00);
+
+/** A carrier by name or alias, stored by its canonical name. */
+export const Carrier = z
+  .string()
+  .max(50)
+  .transform((v, ctx) => {
+    const name = canonicalCarrier(v);
+    if (!name) {
+      ctx.addIssue({ code: 'custom', message: '未知的快递公司' });
+      return z.NEVER;
+    }
+    return name;
+  });
