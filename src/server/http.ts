@@ -65,10 +65,12 @@ export function requireResident(req: FastifyRequest): ResidentAuth {
 
 /** Common schema pieces for routes. */
 export const IdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-export const ErrorBody = z.object({
+export const ErrorBody = z.looseObject({
   error: z.string(),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+  feeFen: z.number().optional().describe('fee_changed: the fee as of now'),
+  retryAfterSeconds: z.number().optional().describe('too_many_requests: when to try again'),
 });
 /** The error answers a route may give, for the OpenAPI document. */
 export const errorResponses = {

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The test command: type-check, then the whole suite on SQLite, then again on PostgreSQL when a
+// PostgreSQL URL is given (TEST_PG_URL, or DATABASE_URL). REQUIRE_PG=1 fails the run without it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const extra = process.argv.slice(2);
+const pgUrl = process.env.TEST_PG_URL || process.env.DATABASE_URL || '';
+const results = [];
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+function vitest(db) {
+  const out = path.join(os.tmpdir(), `kd-vitest-${db}-${process.pid}.json`);
+  const env = { TEST_DB: db, TEST_PG_URL: db === 'postgres' ? pgUrl : '', DATABASE_URL: '' };
+  process.stdout.write(`\n=== test suite on ${db} ===\n`);
+  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...extra], env);
+  let passed = 0;
+  let failed = 0;
+  try {
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed = report.numPassedTests;
+    failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  } catch {
+    failed = failed || 1;
+  }
+  results.push({ db, status, passed, failed });
+}
+
+if (run('npx', ['tsc', '-p', '.']) !== 0) {
+  process.stdout.write('type check failed\n');
+  process.exit(1);
+}
+vitest('sqlite');
+if (pgUrl) vitest('postgres');
+else process.stdout.write('\nPostgreSQL pass skipped: set TEST_PG_URL (or DATABASE_URL) to a postgres:// URL.\n');
+
+process.stdout.write('\n');
+for (const r of results) process.stdout.write(`${r.db}: ${r.passed} passed, ${r.failed} failed (exit ${r.status})\n`);
+const pgRan = results.some((r) => r.db === 'postgres' && r.passed > 0);
+if (process.env.REQUIRE_PG === '1' && !pgRan) {
+  process.stdout.write('REQUIRE_PG=1 but the PostgreSQL pass did not run\n');
+  process.exit(1);
+}
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(results.every((r) => r.status === 0) && failed === 0 ? 0 : 1);

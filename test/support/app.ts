@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import type { Config } from '../../src/server/config.js';
+import { openDatabase, type Database_ } from '../../src/server/db/index.js';
+import { migrateToLatest } from '../../src/server/db/migrate.js';
+import type { App } from '../../src/server/http.js';
+import type { MessageProvider } from '../../src/server/modules/notifications/provider.js';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  t: number;
+  constructor(start: string | Date = '2026-01-08T07:30:00.000Z') {
+    this.t = new Date(start).getTime();
+  }
+  now = (): Date => new Date(this.t);
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(at: string | Date): void {
+    this.t = new Date(at).getTime();
+  }
+}
+
+export const dbKind: 'sqlite' | 'postgres' = inject('pgUrl') ? 'postgres' : 'sqlite';
+
+/** Test configuration: silent logs, no timers, a known operator token. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    env: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    database: { kind: 'sqlite', file: ':memory:' },
+    operatorToken: OPERATOR_TOKEN,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    smsProvider: 'console',
+    demoData: false,
+    trustProxy: false,
+    cookieSecure: 'auto',
+    outboxWorker: false,
+    otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
+    ...overrides,
+  };
+}
+
+/** A migrated database for this test file: a temporary SQLite file, or the run's PostgreSQL database. */
+export async function testDatabase(): Promise<Database_> {
+  const url = inject('pgUrl');
+  if (url) return openDatabase({ kind: 'postgres', url }, { poolSize: 8 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-test-'));
+  const database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'test.sqlite') });
+  await migrateToLatest(database.db);
+  return database;
+}
+
+export interface TestApp {
+  app: App;
+  clock: TestClock;
+  database: Database_;
+  close(): Promise<void>;
+}
+
+/** Builds the real app on the test database with an injected clock. */
+export async function buildTestApp(
+  opts: { config?: Partial<Config>; clock?: TestClock; provider?: MessageProvider; database?: Database_ } = {},
+): Promise<TestApp> {
+  const clock = opts.clock ?? new TestClock();
+  const database = opts.database ?? (await testDatabase());
+  const app = await buildApp({ config: testConfig(opts.config), database, now: clock.now, provider: opts.provider });
+  await app.ready();
+  return {
+    app,
+    clock,
+    database,
+    close: async () => {
+      await app.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}
