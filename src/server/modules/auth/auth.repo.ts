@@ -13,6 +13,10 @@ export function insertSession(
   return db.insertInto('sessions').values(row).execute();
 }
 
+export function extendSession(db: Executor, id: string, expiresAt: string) {
+  return db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+}
+
 export function deleteSession(db: Executor, id: string) {
   return db.deleteFrom('sessions').where('id', '=', id).execute();
 }
@@ -35,6 +39,7 @@ export function findLiveSession(db: Executor, id: string, now: string) {
       'sessions.id',
       'sessions.kind',
       'sessions.phone',
+      'sessions.expires_at',
       'staff.id as staffId',
       'staff.org_id as orgId',
       'staff.username',

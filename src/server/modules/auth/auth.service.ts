@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { hash, verify } from '@node-rs/argon2';
 import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import type { SessionKind } from '../../db/types.js';
 import { AppError, badRequest, forbidden } from '../../errors.js';
 import type { Auth } from '../../http.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
@@ -34,7 +33,7 @@ export async function startSession(
   who: { kind: 'staff'; staffId: number } | { kind: 'courier'; courierAccountId: number } | { kind: 'resident'; phone: string },
 ): Promise<{ token: string; maxAgeSeconds: number }> {
   const token = randomBytes(16).toString('base64url');
-  const ttl = SESSION_TTL_MS[who.kind as SessionKind];
+  const ttl = SESSION_TTL_MS[who.kind];
   const now = ctx.now();
   await repo.insertSession(ctx.db, {
     id: sessionIdOf(token),
@@ -56,8 +55,14 @@ export async function endSession(ctx: Ctx, sessionId: string): Promise<void> {
 /** The signed-in user of a cookie token, or null when the session is unknown, expired or disabled. */
 export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
   const id = sessionIdOf(token);
-  const s = await repo.findLiveSession(ctx.db, id, nowIso(ctx));
+  const now = ctx.now();
+  const s = await repo.findLiveSession(ctx.db, id, now.toISOString());
   if (!s) return null;
+  // Sessions slide: one in use is extended once half its time has passed (an idle one expires).
+  const ttl = SESSION_TTL_MS[s.kind];
+  if (Date.parse(s.expires_at) - now.getTime() < ttl / 2) {
+    await repo.extendSession(ctx.db, id, new Date(now.getTime() + ttl).toISOString());
+  }
   if (s.kind === 'staff') {
     if (s.staffId === null || s.orgId === null || s.username === null || s.role === null || s.disabled !== 0) return null;
     const communityIds =

@@ -85,8 +85,8 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
     });
     return parcel;
   } catch (err) {
-    if (isUniqueViolation(err, 'idempotency_keys')) {
-      // The same key raced in from another connection: answer what it stored.
+    if (isUniqueViolation(err)) {
+      // The same key raced in on another connection (its parcel or its key row won): answer what it stored.
       const stored = await replay(ctx, account.id, key, hash);
       if (stored) return stored;
     }

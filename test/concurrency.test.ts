@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, type TestApp } from './support/app.js';
+import { createWorld, enterParcel, expectStatus, staffLogin } from './support/factories.js';
+
+// Codes drawn from a pool of 100, so that 50 concurrent receipts in one community collide often
+// and the unique index (with the transaction retried) is what keeps codes unique.
+vi.mock('../src/server/modules/parcels/pickup-code.js', () => ({
+  randomPickupCode: () => String(100_000 + Math.floor(Math.random() * 100)),
+}));
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('concurrency', () => {
+  it('fifty concurrent receipts in one community each get a distinct code', async () => {
+    const w = await createWorld(t.app);
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      ids.push(expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201).id);
+    }
+    // Two clerks' sessions, so that requests truly run side by side.
+    const other = await staffLogin(t.app, w.adminUsername, 'admin-pass-123');
+    const results = await Promise.all(ids.map((id, i) => (i % 2 ? other : w.admin).post(`/api/parcels/${id}/receive`, {})));
+    expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
+    const codes = results.map((r) => r.body.pickupCode as string);
+    expect(new Set(codes).size).toBe(50);
+    const rows = await t.database.db.selectFrom('parcels').select('pickup_code').where('community_id', '=', w.community.id).where('status', '=', 'awaiting_pickup').execute();
+    expect(new Set(rows.map((r) => r.pickup_code)).size).toBe(50);
+    // One event and one notice per receipt, no more.
+    const events = await t.database.db.selectFrom('parcel_events').select('id').where('parcel_id', 'in', ids).where('to_status', '=', 'awaiting_pickup').execute();
+    expect(events).toHaveLength(50);
+    const outbox = await t.database.db.selectFrom('outbox').select('id').where('parcel_id', 'in', ids).execute();
+    expect(outbox).toHaveLength(50);
+  });
+
+  it('fifty concurrent pickups of one parcel: exactly one succeeds, the rest get 409, one fee recorded', async () => {
+    const w = await createWorld(t.app);
+    const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+    expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
+    const results = await Promise.all(Array.from({ length: 50 }, () => w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.error === 'invalid_state')).toBe(true);
+    const events = await t.database.db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', p.id).where('to_status', '=', 'picked_up').execute();
+    expect(events).toHaveLength(1);
+    const row = await t.database.db.selectFrom('parcels').select(['status', 'fee_charged_fen']).where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'picked_up', fee_charged_fen: 0 });
+  });
+
+  it('concurrent receive and reject of one pending parcel: one wins, the other is told it was handled', async () => {
+    const w = await createWorld(t.app);
+    for (let round = 0; round < 10; round++) {
+      const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+      const [a, b] = await Promise.all([w.admin.post(`/api/parcels/${p.id}/receive`, {}), w.admin.post(`/api/parcels/${p.id}/reject`, {})]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const events = await t.database.db.selectFrom('parcel_events').select('id').where('parcel_id', '=', p.id).execute();
+      expect(events).toHaveLength(2); // entry + the one move that won
+    }
+  });
+});
