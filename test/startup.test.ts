@@ -93,20 +93,20 @@ describe('start-up', () => {
     });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const counts = await (await fetch(`${base}/api/parcels/counts`, { headers: { cookie } })).json();
+    const counts = (await (await fetch(`${base}/api/parcels/counts`, { headers: { cookie } })).json()) as Record<string, number>;
     for (const state of ['pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected']) expect(counts[state]).toBeGreaterThan(0);
-    const communities = await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json();
+    const communities = (await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json()) as { items: unknown[] };
     expect(communities.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: '华润二十四城', feeRateFen: 200, collectionPointName: '华润二十四城管理处' }),
         expect.objectContaining({ name: '兰兰测试用', feeRateFen: 150, collectionPointName: '兰兰测试用管理处' }),
       ]),
     );
-    const couriers = await (await fetch(`${base}/api/couriers`, { headers: { cookie } })).json();
+    const couriers = (await (await fetch(`${base}/api/couriers`, { headers: { cookie } })).json()) as { total: number };
     expect(couriers.total).toBe(4);
     // An overdue parcel at 2元/天 shows ¥36.00, as in the guide.
-    const awaiting = await (await fetch(`${base}/api/parcels?status=awaiting_pickup&pageSize=50`, { headers: { cookie } })).json();
-    expect(awaiting.items.map((p: { feeFen: number }) => p.feeFen)).toContain(3600);
+    const awaiting = (await (await fetch(`${base}/api/parcels?status=awaiting_pickup&pageSize=50`, { headers: { cookie } })).json()) as { items: { feeFen: number }[] };
+    expect(awaiting.items.map((p) => p.feeFen)).toContain(3600);
     const clerk = await fetch(`${base}/api/auth/staff/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -126,7 +126,7 @@ describe('start-up', () => {
       body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
     });
     const cookie2 = (again.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const counts2 = await (await fetch(`${base}/api/parcels/counts`, { headers: { cookie: cookie2 } })).json();
+    const counts2 = (await (await fetch(`${base}/api/parcels/counts`, { headers: { cookie: cookie2 } })).json()) as Record<string, number>;
     expect(counts2.all).toBe(counts.all);
     expect(await stop(second.proc)).toBe(0);
   });
