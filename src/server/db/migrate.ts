@@ -3,7 +3,7 @@ import type { DB } from './types.js';
 import * as init from './migrations/2026112901_init.js';
 
 /** Every migration, by name; names sort in the order they run. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '2026112901_init': init,
 };
 

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Migrator, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/server/db/index.js';
+import { migrateToLatest, migrations } from '../src/server/db/migrate.js';
+
+describe('the embedded SQLite database', () => {
+  it('runs in WAL mode with synchronous=FULL and a busy timeout, foreign keys on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-db-'));
+    const database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
+    try {
+      const pragma = async (name: string) => (await sql.raw(`PRAGMA ${name}`).execute(database.db)).rows[0];
+      expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
+      expect(await pragma('synchronous')).toEqual({ synchronous: 2 }); // 2 = FULL
+      expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
+      expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates up, down to nothing, and up again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-db-'));
+    const database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
+    try {
+      expect(await migrateToLatest(database.db)).toEqual(['2026112901_init']);
+      expect(await migrateToLatest(database.db)).toEqual([]);
+      const tables = async () =>
+        (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' AND name NOT LIKE 'sqlite%'`.execute(database.db)).rows.length;
+      expect(await tables()).toBe(15);
+      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateDown();
+      expect(down.error).toBeUndefined();
+      expect(await tables()).toBe(0);
+      expect(await migrateToLatest(database.db)).toEqual(['2026112901_init']);
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
