@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './support/app.js';
-import { Client, createWorld, enterParcel, expectStatus, randomMobile, residentLogin } from './support/factories.js';
+import { Client, createWorld, enterParcel, expectStatus, residentLogin } from './support/factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,8 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const HOUR = 3_600_000;
 
 describe("the guide's parcel flow", () => {
   it('courier enters, front desk receives with a code, resident is told and collects paying the fee', async () => {
@@ -47,6 +45,8 @@ describe("the guide's parcel flow", () => {
     const resident = await residentLogin(t.app, w.residentPhone);
     const mine = expectStatus(await resident.get('/api/resident/parcels?status=awaiting_pickup'), 200);
     expect(mine.items[0]).toMatchObject({ pickupCode: received.pickupCode, feeFen: 3600, collectionPointName: w.community.collectionPointName });
+    // The resident sees nobody else's phone or name: the courier's are masked.
+    expect(mine.items[0].courier).toEqual({ id: null, name: `${w.courierName[0]}${'*'.repeat(w.courierName.length - 1)}`, phone: `*******${w.courierPhone.slice(-4)}` });
 
     const wrongFee = await w.admin.post(`/api/parcels/${entered.id}/pickup`, { feeFen: 0 });
     expect(wrongFee.status).toBe(409);
@@ -66,7 +66,5 @@ describe("the guide's parcel flow", () => {
       'awaiting_pickup->picked_up',
     ]);
     expect(detail.events[2].detail).toEqual({ feeFen: 3600 });
-    void HOUR;
-    void randomMobile;
   });
 });

@@ -1,6 +1,7 @@
 /** Stable error codes and their readable messages, Chinese first, English second. */
 export const ERROR_MESSAGES = {
   validation_error: { zh: '输入有误，请检查后重试', en: 'The input is not valid' },
+  bad_request: { zh: '请求格式错误', en: 'The request is malformed' },
   not_found: { zh: '记录不存在', en: 'Not found' },
   unauthorized: { zh: '请先登录', en: 'Please sign in' },
   forbidden: { zh: '没有权限执行此操作', en: 'You may not do this' },

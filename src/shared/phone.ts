@@ -20,3 +20,9 @@ export function normalizeMobile(input: string): string | null {
 export function maskPhone(phone: string): string {
   return phone.length <= 4 ? '*'.repeat(phone.length) : '*'.repeat(phone.length - 4) + phone.slice(-4);
 }
+
+/** `李**`: what a resident sees of a courier's name (the first character). */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+}

@@ -1,5 +1,5 @@
 import { custodyFeeFen } from '../../../shared/fee.js';
-import { maskPhone } from '../../../shared/phone.js';
+import { maskName, maskPhone } from '../../../shared/phone.js';
 import type { ParcelEventRow } from '../../db/types.js';
 import type { ParcelJoined } from './parcels.repo.js';
 import type { ParcelViewT } from './parcels.schema.js';
@@ -25,7 +25,7 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     trackingNo: p.tracking_no,
     courier: {
       id: audience === 'staff' ? p.courier_id : null,
-      name: p.courier_name,
+      name: audience === 'resident' ? maskName(p.courier_name) : p.courier_name,
       phone: audience === 'resident' ? maskPhone(p.courier_phone) : p.courier_phone,
     },
     recipientName: p.recipient_name,

@@ -50,7 +50,7 @@ export async function parcelCounts(ctx: Ctx, scope: Scope, communityId?: number)
   return { ...counts, all: Object.values(counts).reduce((a, b) => a + b, 0) };
 }
 
-async function parcelInScope(ctx: Ctx, db: Ctx['db'] | Trx, scope: Scope, id: number): Promise<ParcelJoined> {
+async function parcelInScope(db: Ctx['db'] | Trx, scope: Scope, id: number): Promise<ParcelJoined> {
   const p = await repo.findParcelInScope(db, scope, id);
   if (!p) throw notFound();
   return p;
@@ -58,7 +58,7 @@ async function parcelInScope(ctx: Ctx, db: Ctx['db'] | Trx, scope: Scope, id: nu
 
 /** A parcel with its history (the drawer). */
 export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
-  const p = await parcelInScope(ctx, ctx.db, scope, id);
+  const p = await parcelInScope(ctx.db, scope, id);
   const events = await repo.eventsOf(ctx.db, id);
   return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent) };
 }
@@ -112,7 +112,7 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
   const result = await inTransaction(
     ctx,
     async (trx) => {
-      const p = await parcelInScope(ctx, trx, auth.scope, id);
+      const p = await parcelInScope(trx, auth.scope, id);
       if (p.status !== 'pending_receipt') throw conflict('invalid_state');
       const community = await trx.selectFrom('communities').select('fee_rate_fen').where('id', '=', p.community_id).executeTakeFirstOrThrow();
       const code = await freshPickupCode(trx, p.community_id);
@@ -150,7 +150,7 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
 /** 拒收: with an optional reason; the courier is told. */
 export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason?: string) {
   const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(ctx, trx, auth.scope, id);
+    const p = await parcelInScope(trx, auth.scope, id);
     const eventId = await move(ctx, trx, p, auth.staff, 'reject', {
       rejected_at: ctx.now().toISOString(),
       rejected_by: auth.staff.id,
@@ -176,7 +176,7 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
  */
 export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confirmedFeeFen: number) {
   const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(ctx, trx, auth.scope, id);
+    const p = await parcelInScope(trx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const now = ctx.now();
     const fee = feeAsOf(p, now);
@@ -194,7 +194,7 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
 /** 撤销: waives the fee of a parcel awaiting pickup whose fee is above zero; who and when are kept. */
 export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
   const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(ctx, trx, auth.scope, id);
+    const p = await parcelInScope(trx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const now = ctx.now();
     const fee = feeAsOf(p, now);
