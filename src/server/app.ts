@@ -14,7 +14,7 @@ import { ERROR_MESSAGES } from '../shared/messages.js';
 import type { Config } from './config.js';
 import type { Ctx } from './context.js';
 import { openDatabase, type Database_ } from './db/index.js';
-import { AppError } from './errors.js';
+import { AppError, badRequest } from './errors.js';
 import type { App } from './http.js';
 import { REDACT_PATHS, serializeRequest } from './logging.js';
 import { appRoutes } from './modules/app/app.routes.js';
@@ -51,6 +51,19 @@ export interface BuildOptions {
   now?: () => Date;
   /** The message provider; the console provider when absent. */
   provider?: MessageProvider;
+  /** Where the logger writes; standard output when absent (tests read the logs from here). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Where a parsed query, body or params first holds U+0000 (`body/name`), or null. */
+function nulPath(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const found = key.includes('\u0000') ? path : nulPath(v, `${path}/${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Builds the Fastify app: plugins, the error handler, sessions and every module's routes. */
@@ -61,7 +74,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: serializeRequest } },
+        : {
+            level: config.logLevel,
+            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            serializers: { req: serializeRequest },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
@@ -123,6 +141,15 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
+  });
+  // PostgreSQL text cannot hold U+0000 (the query fails) and SQLite's LIKE stops at it (a search
+  // for it matches everything); no field of the API has a use for it, so it is bad input anywhere.
+  app.addHook('preValidation', async (req) => {
+    const path = nulPath(req.query, 'querystring') ?? nulPath(req.body, 'body') ?? nulPath(req.params, 'params');
+    if (path) {
+      const message = '不能包含空字符';
+      throw badRequest('validation_error', `${ERROR_MESSAGES.validation_error.zh}：${message}`, { issues: [{ path, code: 'invalid_string', message }] });
+    }
   });
 
   app.get('/healthz', {

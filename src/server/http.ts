@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../shared/schemas.js';
 import { forbidden, unauthorized } from './errors.js';
 import type { StaffRole } from './db/types.js';
 
@@ -64,7 +65,7 @@ export function requireResident(req: FastifyRequest): ResidentAuth {
 }
 
 /** Common schema pieces for routes. */
-export const IdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const IdParams = z.strictObject({ id: Id });
 export const ErrorBody = z.looseObject({
   error: z.string(),
   message: z.string(),

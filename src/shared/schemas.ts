@@ -25,7 +25,13 @@ export const Text = (max: number) =>
     .max(max, `不能超过${max}个字符`)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符');
 
-export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/**
+ * A record id: a JSON number, or the decimal digits of a path or query string. Plain coercion
+ * would also take `0x10`, `1e3`, ` 7` or `true` as ids.
+ */
+export const Id = z
+  .union([z.number(), z.string().regex(/^\d{1,20}$/, '必须是正整数')], { error: '必须是正整数' })
+  .pipe(z.coerce.number<string | number>().int().positive().max(Number.MAX_SAFE_INTEGER));
 
 export const Pagination = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),

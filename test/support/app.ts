@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import type { Config } from '../../src/server/config.js';
@@ -47,14 +49,39 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** A migrated database for this test file: a temporary SQLite file, or the run's PostgreSQL database. */
+/** A migrated database of its own: a temporary SQLite file, or a clone of the run's PostgreSQL template. */
 export async function testDatabase(): Promise<Database_> {
   const url = inject('pgUrl');
-  if (url) return openDatabase({ kind: 'postgres', url }, { poolSize: 8 });
+  const adminUrl = inject('pgAdminUrl');
+  if (url && adminUrl) return openDatabase({ kind: 'postgres', url: await clonePgTemplate(url, adminUrl) }, { poolSize: 8 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-test-'));
   const database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'test.sqlite') });
   await migrateToLatest(database.db);
   return database;
+}
+
+async function clonePgTemplate(templateUrl: string, adminUrl: string): Promise<string> {
+  const template = new URL(templateUrl).pathname.slice(1);
+  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    // Clones of one template are made one at a time; a busy template answers 55006, so try again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    await c.end();
+  }
+  const u = new URL(templateUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
 export interface TestApp {
