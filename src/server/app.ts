@@ -16,6 +16,7 @@ import type { Ctx } from './context.js';
 import { openDatabase, type Database_ } from './db/index.js';
 import { AppError, badRequest } from './errors.js';
 import type { App } from './http.js';
+import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeRequest } from './logging.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
@@ -173,10 +174,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   }
   if (config.smsProvider === 'console' && config.env !== 'production') await app.register(devRoutes);
 
+  let stopHousekeeping = () => {};
   app.addHook('onReady', async () => {
-    if (config.outboxWorker) worker.start();
+    if (!config.outboxWorker) return;
+    worker.start();
+    stopHousekeeping = startHousekeeping(ctx);
   });
   app.addHook('onClose', async () => {
+    stopHousekeeping();
     await worker.stop();
     if (!opts.database) await database.close();
   });

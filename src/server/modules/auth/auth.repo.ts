@@ -77,6 +77,16 @@ export function insertOtp(
   return db.insertInto('otp_codes').values({ ...row, wrong_tries: 0 }).execute();
 }
 
+/** When the newest code for a phone (any purpose) was sent, if any. */
+export async function lastOtpSentAt(db: Executor, phone: string): Promise<string | undefined> {
+  const row = await db.selectFrom('otp_codes').select('created_at').where('phone', '=', phone).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.created_at;
+}
+
+export function deleteOtpsBefore(db: Executor, before: string) {
+  return db.deleteFrom('otp_codes').where('created_at', '<', before).execute();
+}
+
 /** The newest open code for a phone and purpose. */
 export function findOpenOtp(db: Executor, phone: string, purpose: 'courier' | 'resident') {
   return db
@@ -88,6 +98,31 @@ export function findOpenOtp(db: Executor, phone: string, purpose: 'courier' | 'r
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/**
+ * Takes one of a code's tries before the code is checked: false when the code is used, void or
+ * has had `limit` tries. Taking the try first keeps guesses sent at once within the limit.
+ */
+export async function takeOtpTry(db: Executor, id: number, limit: number): Promise<boolean> {
+  const r = await db
+    .updateTable('otp_codes')
+    .set((eb) => ({ wrong_tries: eb('wrong_tries', '+', 1) }))
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .where('wrong_tries', '<', limit)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Gives back the try taken by a right code: only wrong tries count. */
+export function giveBackOtpTry(db: Executor, id: number) {
+  return db
+    .updateTable('otp_codes')
+    .set((eb) => ({ wrong_tries: eb('wrong_tries', '-', 1) }))
+    .where('id', '=', id)
+    .where('wrong_tries', '>', 0)
+    .execute();
 }
 
 /** Counts a wrong try; locks the code at the limit. */

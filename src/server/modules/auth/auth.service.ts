@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { hash, verify } from '@node-rs/argon2';
 import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import { AppError, badRequest, forbidden } from '../../errors.js';
+import { AppError, badRequest, forbidden, tooManyRequests } from '../../errors.js';
 import type { Auth } from '../../http.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
@@ -93,10 +93,9 @@ export async function loginStaff(ctx: Ctx, input: { username: string; password: 
   ];
   await checkLimits(ctx, limits);
   const staff = await repo.findStaffByUsername(ctx.db, input.username);
+  // An unknown user still costs one argon2 verification, so that timing does not tell usernames apart.
   dummyHash ??= hashPassword(randomBytes(12).toString('hex'));
-  const ok = staff
-    ? await verify(staff.password_hash, input.password)
-    : (await verify(await dummyHash, input.password), false);
+  const ok = await verify(staff ? staff.password_hash : await dummyHash, input.password);
   if (!staff || !ok) {
     await hitLimits(ctx, limits).catch((e: unknown) => {
       if (!(e instanceof AppError)) throw e;
@@ -117,10 +116,17 @@ export async function requestOtp(
   input: { phone: string; purpose: 'courier' | 'resident'; ip: string },
   limits: OtpLimits,
 ): Promise<void> {
+  // The address first, so that a flood from one address does not use up the phones' allowance.
+  await hitLimits(ctx, [{ key: `otp:ip:${input.ip}`, windowMs: 3_600_000, limit: limits.perIpPerHour }]);
+  // A minute since the phone's last code, measured from that code (fixed windows alone would let
+  // two codes through a second apart across a window boundary); the counter also stops requests
+  // racing in together.
+  const last = await repo.lastOtpSentAt(ctx.db, input.phone);
+  const wait = last ? Date.parse(last) + 60_000 - ctx.now().getTime() : 0;
+  if (wait > 0) throw tooManyRequests(Math.ceil(wait / 1000));
   await hitLimits(ctx, [
     { key: `otp:phone:${input.phone}:m`, windowMs: 60_000, limit: limits.perPhonePerMinute },
     { key: `otp:phone:${input.phone}:d`, windowMs: 86_400_000, limit: limits.perPhonePerDay },
-    { key: `otp:ip:${input.ip}`, windowMs: 3_600_000, limit: limits.perIpPerHour },
   ]);
   const code = String(randomInt(0, 10 ** OTP_LENGTH)).padStart(OTP_LENGTH, '0');
   const now = ctx.now();
@@ -143,17 +149,18 @@ export async function requestOtp(
 }
 
 /**
- * Checks a code without using it up; a wrong code counts a try, and the fifth wrong try locks it.
+ * Checks a code without using it up; a wrong code counts a try, and after the fifth wrong try the
+ * code no longer works. The try is taken before the (slow) hash check and given back when the code
+ * is right, so that many guesses sent at once still get five checks at most.
  * Returns the code's id for `useOtp`.
  */
 async function checkOtp(ctx: Ctx, phone: string, purpose: 'courier' | 'resident', code: string): Promise<number> {
   const row = await repo.findOpenOtp(ctx.db, phone, purpose);
   const now = nowIso(ctx);
   if (!row || row.expires_at <= now) throw badRequest('invalid_code');
-  if (!(await verify(row.code_hash, code))) {
-    await repo.addWrongTry(ctx.db, row.id, OTP_MAX_WRONG_TRIES, now);
-    throw badRequest('invalid_code');
-  }
+  if (!(await repo.takeOtpTry(ctx.db, row.id, OTP_MAX_WRONG_TRIES))) throw badRequest('invalid_code');
+  if (!(await verify(row.code_hash, code))) throw badRequest('invalid_code');
+  await repo.giveBackOtpTry(ctx.db, row.id);
   return row.id;
 }
 
@@ -214,7 +221,8 @@ export async function endStaffSessions(ctx: Ctx, staffId: number): Promise<void>
   await repo.deleteSessionsOfStaff(ctx.db, staffId);
 }
 
-/** Removes expired sessions and used codes (housekeeping). */
+/** Removes expired sessions and codes over a day old (housekeeping). */
 export async function pruneSessions(ctx: Ctx): Promise<void> {
   await repo.deleteExpiredSessions(ctx.db, nowIso(ctx));
+  await repo.deleteOtpsBefore(ctx.db, new Date(ctx.now().getTime() - 86_400_000).toISOString());
 }

@@ -1,0 +1,263 @@
+// The limits of sign-in: staff lockout after failed passwords, an SMS code's lifetime and tries,
+// and how many codes a phone or a client address may request (also across server instances).
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './support/app.js';
+import { Client, createClerk, createCommunity, createOrg, expectStatus, lastCode, randomMobile, type Reply } from './support/factories.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const ADMIN_PASSWORD = 'admin-pass-123'; // what createOrg gives every admin
+
+/** An address no other test (or test file) uses, so per-address limits stay out of the way. */
+function uniqueIp(): string {
+  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+/**
+ * Moves the clock forward to `offsetMs` into the next window of `windowMs`, so that the steps of
+ * a test fall in one window of a limit ("within 15 minutes") whatever ran before.
+ */
+function startOfNextWindow(windowMs: number, offsetMs: number): void {
+  t.clock.set(new Date((Math.floor(t.clock.t / windowMs) + 1) * windowMs + offsetMs));
+}
+
+/** The Retry-After header of a 429, in whole seconds. */
+function retryAfterSeconds(r: Reply): number {
+  const v = r.headers['retry-after'];
+  expect(typeof v === 'string' ? v : String(v)).toMatch(/^\d+$/);
+  return Number(v);
+}
+
+function expectTooMany(r: Reply): number {
+  expect(r.status).toBe(429);
+  expect(r.body).toMatchObject({ error: 'too_many_requests', message: '操作过于频繁，请稍后再试' });
+  const s = retryAfterSeconds(r);
+  expect(s).toBeGreaterThan(0);
+  return s;
+}
+
+async function inboxSize(phone: string): Promise<number> {
+  const r = expectStatus(await new Client(t.app).get(`/api/dev/messages?to=${phone}`), 200);
+  return r.items.length;
+}
+
+const otp = (c: Client, phone: string) => c.post('/api/auth/otp', { phone, purpose: 'resident' });
+
+async function sendCode(phone: string, purpose: 'courier' | 'resident', c = new Client(t.app)): Promise<string> {
+  expectStatus(await c.post('/api/auth/otp', { phone, purpose }), 204);
+  return lastCode(t.app, phone);
+}
+
+/** A six-digit code that is not `code`. */
+function otherCode(code: string, step = 1): string {
+  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
+}
+
+describe('staff sign-in lockout', () => {
+  it('after 10 failed sign-ins of one username in 15 minutes refuses even the right password, until 15 minutes pass', async () => {
+    const org = await createOrg(t.app);
+    const community = await createCommunity(org.admin);
+    const clerk = await createClerk(t.app, org.admin, [community.id]);
+    startOfNextWindow(15 * MINUTE, MINUTE);
+    const ip = uniqueIp();
+    const c = new Client(t.app, ip);
+
+    // Nine failures do not lock: the clerk still gets in.
+    for (let i = 0; i < 9; i++) {
+      expect((await c.post('/api/auth/staff/login', { username: clerk.username, password: `wrong-${i}` })).status).toBe(401);
+    }
+    expectStatus(await new Client(t.app, ip).post('/api/auth/staff/login', { username: clerk.username, password: 'clerk-pass-123' }), 200);
+
+    for (let i = 0; i < 10; i++) {
+      t.clock.advance(30_000);
+      const r = await c.post('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${i}` });
+      expect(r.status).toBe(401);
+      expect(r.body.error).toBe('invalid_credentials');
+    }
+    const locked = new Client(t.app, ip);
+    const refused = await locked.post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD });
+    expect(expectTooMany(refused)).toBeLessThanOrEqual(15 * 60);
+    expect(locked.cookie).toBeUndefined();
+    // From another address too: the lock is on the account.
+    expectTooMany(await new Client(t.app, uniqueIp()).post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }));
+    // A session started before the lock keeps working; other accounts are not locked.
+    expectStatus(await org.admin.get('/api/me'), 200);
+    expectStatus(await new Client(t.app, ip).post('/api/auth/staff/login', { username: clerk.username, password: 'clerk-pass-123' }), 200);
+
+    t.clock.advance(15 * MINUTE);
+    const back = expectStatus(await locked.post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }), 200);
+    expect(back.staff.id).toBe(org.adminId);
+    expectStatus(await locked.get('/api/me'), 200);
+  });
+});
+
+describe('SMS code lifetime', () => {
+  it('is valid for 10 minutes', async () => {
+    const early = randomMobile();
+    const late = randomMobile();
+    const earlyCode = await sendCode(early, 'resident');
+    const lateCode = await sendCode(late, 'resident');
+
+    t.clock.advance(10 * MINUTE - 1000);
+    expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone: early, code: earlyCode }), 200);
+
+    t.clock.advance(2000); // 10 min + 1 s after sending
+    const c = new Client(t.app);
+    const r = await c.post('/api/auth/resident/login', { phone: late, code: lateCode });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: 'invalid_code', message: '验证码错误或已过期' });
+    expect(c.cookie).toBeUndefined();
+  });
+
+  it('works once only', async () => {
+    const phone = randomMobile();
+    const code = await sendCode(phone, 'resident');
+    expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone, code }), 200);
+    const second = await new Client(t.app).post('/api/auth/resident/login', { phone, code });
+    expect(second.status).toBe(400);
+    expect(second.body.error).toBe('invalid_code');
+  });
+
+  it('locks after 5 wrong tries: the right code then fails, while 4 wrong tries still allow it', async () => {
+    const fourWrong = randomMobile();
+    const fiveWrong = randomMobile();
+    const code4 = await sendCode(fourWrong, 'resident');
+    const code5 = await sendCode(fiveWrong, 'resident');
+    const c = new Client(t.app);
+    for (let i = 1; i <= 5; i++) {
+      if (i <= 4) expect((await c.post('/api/auth/resident/login', { phone: fourWrong, code: otherCode(code4, i) })).body.error).toBe('invalid_code');
+      expect((await c.post('/api/auth/resident/login', { phone: fiveWrong, code: otherCode(code5, i) })).body.error).toBe('invalid_code');
+    }
+    expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone: fourWrong, code: code4 }), 200);
+    const locked = await new Client(t.app).post('/api/auth/resident/login', { phone: fiveWrong, code: code5 });
+    expect(locked.status).toBe(400);
+    expect(locked.body.error).toBe('invalid_code');
+  });
+
+  it('voids the older code when a new one is sent', async () => {
+    const phone = randomMobile();
+    const older = await sendCode(phone, 'resident');
+    t.clock.advance(61_000); // past the one-a-minute limit
+    let newer = await sendCode(phone, 'resident');
+    expect((await new Client(t.app).get(`/api/dev/messages?to=${phone}`)).body.items).toHaveLength(2);
+    if (newer === older) {
+      // One chance in a million: the two codes are equal; send a third so they differ.
+      t.clock.advance(61_000);
+      newer = await sendCode(phone, 'resident');
+    }
+    const r = await new Client(t.app).post('/api/auth/resident/login', { phone, code: older });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toBe('invalid_code');
+    expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone, code: newer }), 200);
+    // Nor does the older code come back once the newer one is used.
+    expect((await new Client(t.app).post('/api/auth/resident/login', { phone, code: older })).status).toBe(400);
+  });
+});
+
+describe('SMS code sending limits', () => {
+  it('sends one code a minute per phone, telling when to try again', async () => {
+    startOfNextWindow(MINUTE, 5_000);
+    const phone = randomMobile();
+    const c = new Client(t.app);
+    expect((await otp(c, phone)).status).toBe(204);
+
+    t.clock.advance(30_000);
+    const wait = expectTooMany(await otp(c, phone));
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(await inboxSize(phone)).toBe(1);
+    // Another phone is not held up.
+    expect((await otp(c, randomMobile())).status).toBe(204);
+
+    t.clock.advance((wait - 2) * 1000);
+    expectTooMany(await otp(c, phone));
+    t.clock.advance(2_000);
+    expect((await otp(c, phone)).status).toBe(204);
+    expect(await inboxSize(phone)).toBe(2);
+  });
+
+  it('counts the minute from the last code, also across a clock-minute boundary', async () => {
+    startOfNextWindow(MINUTE, 59_000);
+    const phone = randomMobile();
+    const c = new Client(t.app);
+    expect((await otp(c, phone)).status).toBe(204);
+    t.clock.advance(2_000); // the next clock minute, 2 s after the code
+    expect(expectTooMany(await otp(c, phone))).toBe(58);
+    t.clock.advance(58_000);
+    expect((await otp(c, phone)).status).toBe(204);
+    expect(await inboxSize(phone)).toBe(2);
+  });
+
+  it('sends at most 10 codes a day per phone', async () => {
+    startOfNextWindow(DAY, HOUR);
+    const phone = randomMobile();
+    const c = new Client(t.app);
+    for (let i = 0; i < 10; i++) {
+      expect((await otp(c, phone)).status, `code ${i + 1}`).toBe(204);
+      t.clock.advance(61_000);
+    }
+    const wait = expectTooMany(await otp(c, phone));
+    expect(wait).toBeGreaterThan(60); // the day's limit, not the minute's
+    expect(await inboxSize(phone)).toBe(10);
+
+    t.clock.advance(2 * HOUR);
+    expectTooMany(await otp(c, phone));
+    t.clock.advance(DAY);
+    expect((await otp(c, phone)).status).toBe(204);
+    expect(await inboxSize(phone)).toBe(11);
+  });
+
+  it('limits the codes one client address may request in an hour', async () => {
+    const limited = await buildTestApp({
+      database: t.database,
+      clock: t.clock,
+      config: { otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 3 } },
+    });
+    try {
+      startOfNextWindow(HOUR, MINUTE);
+      const ip = uniqueIp();
+      const c = new Client(limited.app, ip);
+      for (let i = 0; i < 3; i++) expect((await otp(c, randomMobile())).status).toBe(204);
+      const fourth = randomMobile();
+      expect(expectTooMany(await otp(c, fourth))).toBeLessThanOrEqual(3600);
+      expect(await inboxSize(fourth)).toBe(0);
+      // Another address still gets codes.
+      expect((await otp(new Client(limited.app, uniqueIp()), randomMobile())).status).toBe(204);
+
+      t.clock.advance(HOUR);
+      const later = randomMobile();
+      expect((await otp(c, later)).status).toBe(204);
+      expect(await inboxSize(later)).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('holds across two server instances sharing the database', async () => {
+    const second = await buildTestApp({ database: t.database, clock: t.clock });
+    try {
+      const phone = randomMobile();
+      expect((await otp(new Client(t.app), phone)).status).toBe(204);
+      t.clock.advance(1_000);
+      expectTooMany(await otp(new Client(second.app), phone));
+      expect(await inboxSize(phone)).toBe(1);
+
+      // The code the first instance sent signs in on the second.
+      const code = await lastCode(t.app, phone);
+      const c = new Client(second.app);
+      expectStatus(await c.post('/api/auth/resident/login', { phone, code }), 200);
+      expect(expectStatus(await c.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone } });
+    } finally {
+      await second.close();
+    }
+  });
+});
