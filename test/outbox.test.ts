@@ -84,7 +84,7 @@ describe('the outbox', () => {
   });
 
   it('delivers on its own timer in a running server', async () => {
-    const running = await buildTestApp({ provider, database: t.database, clock: t.clock, config: { outboxWorker: true } });
+    const running = await buildTestApp({ provider, database: t.database, clock: t.clock, config: { backgroundJobs: true } });
     try {
       const w = await createWorld(running.app);
       const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);

@@ -36,6 +36,9 @@ describe('courier entry', () => {
     const dup = await enterParcel(w.courier, { ...body, trackingNo: 'SF1234567890' });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ error: 'duplicate_tracking_no', message: '该快递单号已录入，请勿重复提交' });
+    // English for a client that asks for it first.
+    const en = await w.courier.post('/api/courier/parcels', { ...body, recipientName: '收件人' }, { 'idempotency-key': 'en-1', 'accept-language': 'en-US,en;q=0.9,zh;q=0.8' });
+    expect(en.body).toEqual({ error: 'duplicate_tracking_no', message: 'This tracking number is already entered' });
     expectStatus(await w.admin.post(`/api/parcels/${first.id}/reject`, {}), 200);
     expectStatus(await enterParcel(w.courier, body), 201);
   });

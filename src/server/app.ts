@@ -14,7 +14,7 @@ import { ERROR_MESSAGES } from '../shared/messages.js';
 import type { Config } from './config.js';
 import type { Ctx } from './context.js';
 import { openDatabase, type Database_ } from './db/index.js';
-import { AppError, badRequest } from './errors.js';
+import { AppError, badRequest, languageOf, messageOf } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeRequest } from './logging.js';
@@ -105,29 +105,31 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('auth', null);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    const lang = languageOf(req.headers['accept-language']);
     if (hasZodFastifySchemaValidationErrors(err)) {
       return reply.code(400).send({
         error: 'validation_error',
-        message: `${ERROR_MESSAGES.validation_error.zh}：${err.validation.map((v) => v.message).join('；')}`,
+        message: `${messageOf('validation_error', lang)}：${err.validation.map((v) => v.message).join('；')}`,
         issues: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword, message: v.message })),
       });
     }
     if (err instanceof AppError) {
       const retry = err.extra?.retryAfterSeconds;
       if (typeof retry === 'number') reply.header('Retry-After', String(retry));
-      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...err.extra });
+      return reply.code(err.statusCode).send({ error: err.code, message: err.customMessage ?? messageOf(err.code, lang), ...err.extra });
     }
     const status = err.statusCode ?? 500;
     if (status < 500) {
       const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'bad_request';
-      const message =
-        code === 'bad_request' ? `请求格式错误：${err.message}` : ERROR_MESSAGES[code].zh;
+      const message = code === 'bad_request' ? `${messageOf(code, lang)}：${err.message}` : messageOf(code, lang);
       return reply.code(status).send({ error: code, message });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: 'internal_error', message: ERROR_MESSAGES.internal_error.zh });
+    return reply.code(500).send({ error: 'internal_error', message: messageOf('internal_error', lang) });
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: ERROR_MESSAGES.not_found.zh }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'not_found', message: messageOf('not_found', languageOf(req.headers['accept-language'])) }),
+  );
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -176,7 +178,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   let stopHousekeeping = () => {};
   app.addHook('onReady', async () => {
-    if (!config.outboxWorker) return;
+    if (!config.backgroundJobs) return;
     worker.start();
     stopHousekeeping = startHousekeeping(ctx);
   });

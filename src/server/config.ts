@@ -31,8 +31,8 @@ export type Config = {
   /** Fastify's trustProxy: false, true, or the proxies' addresses / CIDRs (comma-separated). */
   trustProxy: boolean | string;
   cookieSecure: 'auto' | boolean;
-  /** Run the outbox worker on a timer (tests drive it by hand). */
-  outboxWorker: boolean;
+  /** Run the outbox worker and housekeeping on timers (tests drive the outbox by hand). */
+  backgroundJobs: boolean;
   otpLimits: { perPhonePerMinute: number; perPhonePerDay: number; perIpPerHour: number };
 };
 
@@ -59,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA === 'auto',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
-    outboxWorker: true,
+    backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
   };
 }

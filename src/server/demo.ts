@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context.js';
-import type { CourierAuth, StaffAuth } from './http.js';
-import { insertCourierAccount } from './modules/auth/auth.repo.js';
+import type { CourierAuth, StaffAuth } from './actors.js';
+import { registerCourierAccount } from './modules/auth/auth.service.js';
 import { createCommunity } from './modules/communities/communities.service.js';
 import { createCourier } from './modules/couriers/couriers.service.js';
 import { createOrg } from './modules/orgs/orgs.service.js';
@@ -68,7 +68,7 @@ export async function seedDemo(base: Ctx): Promise<void> {
   }
 
   const courier = async (phone: string, name: string): Promise<CourierAuth> => {
-    const account = await insertCourierAccount(ctx.db, { phone, name, created_at: new Date(t).toISOString() });
+    const account = await registerCourierAccount(ctx, phone, name);
     return { kind: 'courier', sessionId: '', account: { id: account.id, phone, name } };
   };
   const liyijun = await courier('15140620302', '李宜君');

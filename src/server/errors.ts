@@ -2,6 +2,8 @@ import { ERROR_MESSAGES, type ErrorCode } from '../shared/messages.js';
 
 /** An error with a stable code, an HTTP status and a readable (Chinese) message. */
 export class AppError extends Error {
+  /** The message given in place of the code's standard one (which has an English version too). */
+  readonly customMessage: string | undefined;
   constructor(
     readonly statusCode: number,
     readonly code: ErrorCode,
@@ -10,7 +12,18 @@ export class AppError extends Error {
   ) {
     super(message ?? ERROR_MESSAGES[code].zh);
     this.name = 'AppError';
+    this.customMessage = message;
   }
+}
+
+/** The language of answers: Chinese unless the client asks for English first. */
+export function languageOf(acceptLanguage: string | undefined): 'zh' | 'en' {
+  return /^\s*en\b/i.test(acceptLanguage ?? '') ? 'en' : 'zh';
+}
+
+/** The readable message of a code in a language. */
+export function messageOf(code: ErrorCode, lang: 'zh' | 'en'): string {
+  return ERROR_MESSAGES[code][lang];
 }
 
 export const badRequest = (code: ErrorCode = 'validation_error', message?: string, extra?: Record<string, unknown>) =>

@@ -4,34 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id } from '../shared/schemas.js';
 import { forbidden, unauthorized } from './errors.js';
-import type { StaffRole } from './db/types.js';
 
 /** The Fastify instance with zod schemas as its type provider. */
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
-/** Which communities a staff member may see: null for all of the org (admins). */
-export interface Scope {
-  orgId: number;
-  communityIds: number[] | null;
-}
-
-export interface StaffAuth {
-  kind: 'staff';
-  sessionId: string;
-  staff: { id: number; orgId: number; username: string; role: StaffRole };
-  scope: Scope;
-}
-export interface CourierAuth {
-  kind: 'courier';
-  sessionId: string;
-  account: { id: number; phone: string; name: string };
-}
-export interface ResidentAuth {
-  kind: 'resident';
-  sessionId: string;
-  phone: string;
-}
-export type Auth = StaffAuth | CourierAuth | ResidentAuth;
+export type { Auth, CourierAuth, ResidentAuth, Scope, StaffAuth } from './actors.js';
+import type { Auth, CourierAuth, ResidentAuth, StaffAuth } from './actors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

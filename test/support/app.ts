@@ -43,7 +43,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     demoData: false,
     trustProxy: false,
     cookieSecure: 'auto',
-    outboxWorker: false,
+    backgroundJobs: false,
     otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
     ...overrides,
   };

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { AppError, badRequest, forbidden, tooManyRequests } from '../../errors.js';
-import type { Auth } from '../../http.js';
+import type { Auth } from '../../actors.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
 import * as repo from './auth.repo.js';
@@ -192,20 +192,25 @@ export async function loginCourier(ctx: Ctx, input: { phone: string; code: strin
       throw forbidden('courier_not_registered');
     }
     await useOtp(ctx, otpId);
-    account = await repo
-      .insertCourierAccount(ctx.db, { phone: input.phone, name: match.name, created_at: nowIso(ctx) })
-      .catch(async (err: unknown) => {
-        // Two first sign-ins at once: the other one registered; use its account.
-        const existing = await repo.findCourierAccount(ctx.db, input.phone);
-        if (!existing) throw err;
-        return existing;
-      });
+    account = await registerCourierAccount(ctx, input.phone, match.name);
   } else {
     await useOtp(ctx, otpId);
   }
   const session = await startSession(ctx, { kind: 'courier', courierAccountId: account.id });
   const communities = await courierCommunities(ctx, account.phone);
   return { courier: { phone: account.phone, name: account.name }, communities, session };
+}
+
+/** The courier account of a phone, made on its first sign-in with the name the front desk entered. */
+export async function registerCourierAccount(ctx: Ctx, phone: string, name: string) {
+  try {
+    return await repo.insertCourierAccount(ctx.db, { phone, name, created_at: nowIso(ctx) });
+  } catch (err) {
+    // Two first sign-ins at once: the other one registered; use its account.
+    const existing = await repo.findCourierAccount(ctx.db, phone);
+    if (!existing) throw err;
+    return existing;
+  }
 }
 
 /** Resident sign-in with an SMS code: the phone is the account. */

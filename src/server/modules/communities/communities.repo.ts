@@ -1,5 +1,5 @@
 import type { Executor } from '../../context.js';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 
 /** Limits a query to the org and, for a clerk, to the communities assigned (none: nothing). */
 export function scopeIds(scope: Scope): number[] | null {

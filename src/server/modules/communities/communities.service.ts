@@ -2,7 +2,7 @@ import { nowIso, type Ctx, type Executor } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { CommunityRow } from '../../db/types.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 import * as repo from './communities.repo.js';
 import type { CommunityCreateReq, CommunityUpdateReq } from './communities.schema.js';
 

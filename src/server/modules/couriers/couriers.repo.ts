@@ -1,7 +1,7 @@
 import type { Executor } from '../../context.js';
 import { containsText } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 import { scopeIds } from '../communities/communities.repo.js';
 
 export interface CourierFilter {

@@ -1,7 +1,7 @@
 import { nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 import { visibleCommunity } from '../communities/communities.service.js';
 import * as repo from './couriers.repo.js';
 import type { CourierCreateReq, CourierListReq, CourierUpdateReq } from './couriers.schema.js';

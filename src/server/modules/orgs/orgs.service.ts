@@ -1,18 +1,15 @@
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { notFound } from '../../errors.js';
+import { hashPassword } from '../auth/auth.service.js';
 import { createStaffInOrg } from '../staff/staff.service.js';
 import * as repo from './orgs.repo.js';
 
 /** The operator's call: a property company and its first admin, in one transaction. */
 export async function createOrg(ctx: Ctx, input: { name: string; adminUsername: string; adminPassword: string }) {
+  const passwordHash = await hashPassword(input.adminPassword);
   return inTransaction(ctx, async (trx) => {
     const org = await repo.insertOrg(trx, { name: input.name, created_at: nowIso(ctx) });
-    const admin = await createStaffInOrg(ctx, trx, org.id, {
-      username: input.adminUsername,
-      password: input.adminPassword,
-      role: 'admin',
-      communityIds: [],
-    });
+    const admin = await createStaffInOrg(ctx, trx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
     return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
   }, { attempts: 1 });
 }

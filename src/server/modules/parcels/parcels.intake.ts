@@ -3,11 +3,10 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden, unprocessable } from '../../errors.js';
-import type { CourierAuth } from '../../http.js';
+import type { CourierAuth } from '../../actors.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
 import * as repo from './parcels.repo.js';
-import type { ParcelJoined } from './parcels.repo.js';
 import { presentParcel } from './parcels.present.js';
 import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
 
@@ -72,7 +71,7 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
         to_status: 'pending_receipt',
         detail: null,
       });
-      const view = presentParcel((await repo.findParcel(trx, id)) as ParcelJoined, ctx.now(), 'courier');
+      const view = presentParcel(await repo.getParcel(trx, id), ctx.now(), 'courier');
       await repo.insertIdempotent(trx, {
         courier_account_id: account.id,
         key,

@@ -4,7 +4,7 @@ import { containsText } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 import { scopeIds } from '../communities/communities.repo.js';
 
 const parcelColumns = [
@@ -13,6 +13,7 @@ const parcelColumns = [
   'parcels.community_id',
   'communities.name as community_name',
   'communities.collection_point_name',
+  'communities.fee_rate_fen as community_fee_rate_fen',
   'parcels.carrier',
   'parcels.tracking_no',
   'parcels.courier_id',
@@ -39,11 +40,12 @@ function parcels(db: Executor) {
   return db.selectFrom('parcels').innerJoin('communities', 'communities.id', 'parcels.community_id');
 }
 
-export type ParcelJoined = Awaited<ReturnType<typeof findParcel>> & {};
+/** A parcel with its community's name, collection point and current rate. */
+export type ParcelJoined = Awaited<ReturnType<typeof getParcel>>;
 
-/** A parcel with its community's name and collection point, by id alone. */
-export function findParcel(db: Executor, id: number) {
-  return parcels(db).select(parcelColumns).where('parcels.id', '=', id).executeTakeFirst();
+/** A parcel known to exist (just written in this transaction). */
+export function getParcel(db: Executor, id: number) {
+  return parcels(db).select(parcelColumns).where('parcels.id', '=', id).executeTakeFirstOrThrow();
 }
 
 /** A parcel the staff member may see (their org; a clerk's communities), else undefined. */

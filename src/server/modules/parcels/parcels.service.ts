@@ -4,7 +4,7 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, ParcelUpdate } from '../../db/types.js';
 import { AppError, conflict, notFound } from '../../errors.js';
-import type { Scope, StaffAuth } from '../../http.js';
+import type { Scope, StaffAuth } from '../../actors.js';
 import { enqueueNotification } from '../notifications/notifications.service.js';
 import { randomPickupCode } from './pickup-code.js';
 import * as repo from './parcels.repo.js';
@@ -114,14 +114,13 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
     async (trx) => {
       const p = await parcelInScope(trx, auth.scope, id);
       if (p.status !== 'pending_receipt') throw conflict('invalid_state');
-      const community = await trx.selectFrom('communities').select('fee_rate_fen').where('id', '=', p.community_id).executeTakeFirstOrThrow();
       const code = await freshPickupCode(trx, p.community_id);
       const now = ctx.now().toISOString();
       const eventId = await move(ctx, trx, p, auth.staff, 'receive', {
         received_at: now,
         received_by: auth.staff.id,
         pickup_code: code,
-        fee_rate_fen: community.fee_rate_fen,
+        fee_rate_fen: p.community_fee_rate_fen,
         damaged: damaged ? 1 : 0,
       }, { damaged });
       await enqueueNotification(ctx, trx, {
@@ -136,10 +135,10 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
           trackingTail: p.tracking_no.slice(-4),
           collectionPoint: p.collection_point_name,
           pickupCode: code,
-          feeRateFen: community.fee_rate_fen,
+          feeRateFen: p.community_fee_rate_fen,
         },
       });
-      return (await repo.findParcel(trx, id)) as ParcelJoined;
+      return repo.getParcel(trx, id);
     },
     { attempts: 10, retryIf: (err) => isUniqueViolation(err, 'pickup_code') },
   );
@@ -164,7 +163,7 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
       recipient: p.courier_phone,
       params: { community: p.community_name, trackingNo: p.tracking_no, reason: reason ?? null },
     });
-    return (await repo.findParcel(trx, id)) as ParcelJoined;
+    return repo.getParcel(trx, id);
   });
   ctx.outboxKick();
   return presentParcel(result, ctx.now(), 'staff');
@@ -186,7 +185,7 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
       picked_up_by: auth.staff.id,
       fee_charged_fen: fee,
     }, { feeFen: fee }, p.fee_waived);
-    return (await repo.findParcel(trx, id)) as ParcelJoined;
+    return repo.getParcel(trx, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -218,7 +217,7 @@ export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
       to_status: 'awaiting_pickup',
       detail: JSON.stringify({ feeWaived: true, feeFen: fee }),
     });
-    return (await repo.findParcel(trx, id)) as ParcelJoined;
+    return repo.getParcel(trx, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }

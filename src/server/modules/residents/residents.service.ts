@@ -1,7 +1,7 @@
 import { nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
-import type { Scope } from '../../http.js';
+import type { Scope } from '../../actors.js';
 import { visibleCommunity } from '../communities/communities.service.js';
 import * as repo from './residents.repo.js';
 import { formatAddress, type ResidentCreateReq, type ResidentListReq, type ResidentUpdateReq } from './residents.schema.js';

@@ -21,11 +21,19 @@ export function presentStaff(s: StaffRow, communityIds: number[]) {
   };
 }
 
-/** Creates a staff member inside an open transaction (also used when an org is created). */
-export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: number, input: StaffCreateReq) {
+/**
+ * Creates a staff member inside an open transaction (also used when an org is created); the
+ * password is hashed beforehand, so that the slow hash never holds a transaction open.
+ */
+export async function createStaffInOrg(
+  ctx: Ctx,
+  trx: Transaction<DB>,
+  orgId: number,
+  input: Omit<StaffCreateReq, 'password'>,
+  passwordHash: string,
+) {
   const communityIds = [...new Set(input.communityIds ?? [])];
   await assertCommunitiesInOrg(ctx, orgId, communityIds, trx);
-  const passwordHash = await hashPassword(input.password);
   try {
     const row = await repo.insertStaff(trx, {
       org_id: orgId,
@@ -43,8 +51,9 @@ export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: nu
 }
 
 /** 人员管理: adds an admin or a clerk (with the communities a clerk serves). */
-export function createStaff(ctx: Ctx, orgId: number, input: StaffCreateReq) {
-  return inTransaction(ctx, (trx) => createStaffInOrg(ctx, trx, orgId, input), { attempts: 1 });
+export async function createStaff(ctx: Ctx, orgId: number, input: StaffCreateReq) {
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(ctx, (trx) => createStaffInOrg(ctx, trx, orgId, input, passwordHash), { attempts: 1 });
 }
 
 export async function listStaff(ctx: Ctx, orgId: number) {

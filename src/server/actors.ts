@@ -1,0 +1,25 @@
+import type { StaffRole } from './db/types.js';
+
+/** Which communities a staff member may see: null for all of the org (admins). */
+export interface Scope {
+  orgId: number;
+  communityIds: number[] | null;
+}
+
+export interface StaffAuth {
+  kind: 'staff';
+  sessionId: string;
+  staff: { id: number; orgId: number; username: string; role: StaffRole };
+  scope: Scope;
+}
+export interface CourierAuth {
+  kind: 'courier';
+  sessionId: string;
+  account: { id: number; phone: string; name: string };
+}
+export interface ResidentAuth {
+  kind: 'resident';
+  sessionId: string;
+  phone: string;
+}
+export type Auth = StaffAuth | CourierAuth | ResidentAuth;
