@@ -1,17 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { Text } from '../../../shared/schemas.js';
 import { AppError, notFound } from '../../errors.js';
 import { errorResponses, type App } from '../../http.js';
-import { Password, Username } from '../staff/staff.schema.js';
+import { CreateOrgBody, CreateOrgReply } from './orgs.schema.js';
 import { createOrg } from './orgs.service.js';
-
-const CreateOrgBody = z.strictObject({ name: Text(100), adminUsername: Username, adminPassword: Password });
-const CreateOrgReply = z.object({
-  org: z.object({ id: z.number(), name: z.string() }),
-  admin: z.object({ id: z.number(), username: z.string() }),
-});
 
 /** The operator's API, behind `Authorization: Bearer $OPERATOR_TOKEN`. */
 export async function orgRoutes(app: App): Promise<void> {
