@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../src/server/modules/notifications/notifications.service.js';
 import { consoleProvider, type MessageProvider, type OutgoingMessage } from '../src/server/modules/notifications/provider.js';
 import { buildTestApp, testDatabase, type TestApp } from './support/app.js';
-import { createWorld, enterParcel, expectStatus, staffLogin } from './support/factories.js';
+import { Client, createWorld, enterParcel, expectStatus, randomMobile, staffLogin } from './support/factories.js';
 
 /** The console provider, failing while `down` is set; records what it delivered. */
 class FlakyProvider implements MessageProvider {
@@ -81,6 +81,17 @@ describe('the outbox', () => {
     expect((await admin.post(`/api/notifications/${failed.id}/retry`)).status).toBe(409);
     expect(await t.app.outbox.runOnce()).toBe(1);
     expect((await outboxOf(p.id)).status).toBe('sent');
+  });
+
+  it('answers 503 when a sign-in code cannot be sent', async () => {
+    provider.down = true;
+    try {
+      const r = await new Client(t.app).post('/api/auth/otp', { phone: randomMobile(), purpose: 'resident' });
+      expect(r.status).toBe(503);
+      expect(r.body).toEqual({ error: 'unavailable', message: '短信发送失败，请稍后再试' });
+    } finally {
+      provider.down = false;
+    }
   });
 
   it('delivers on its own timer in a running server', async () => {

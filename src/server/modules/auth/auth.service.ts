@@ -4,6 +4,7 @@ import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { AppError, badRequest, forbidden, tooManyRequests } from '../../errors.js';
 import type { Auth } from '../../actors.js';
+import { maskDigits } from '../../logging.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
 import * as repo from './auth.repo.js';
@@ -141,11 +142,16 @@ export async function requestOtp(
       expires_at: new Date(now.getTime() + OTP_TTL_MS).toISOString(),
     });
   });
-  await sendDirect(ctx, {
-    channel: 'sms',
-    to: input.phone,
-    text: `【快递代收】您的验证码是${code}，10分钟内有效，请勿告诉他人。`,
-  });
+  try {
+    await sendDirect(ctx, {
+      channel: 'sms',
+      to: input.phone,
+      text: `【快递代收】您的验证码是${code}，10分钟内有效，请勿告诉他人。`,
+    });
+  } catch (err) {
+    ctx.log.warn({ reason: maskDigits(err instanceof Error ? err.message : String(err)) }, 'sign-in code not sent');
+    throw new AppError(503, 'unavailable', '短信发送失败，请稍后再试');
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Ctx, Executor } from '../../context.js';
 import type { NotificationKind, OutboxRow, OutboxStatus } from '../../db/types.js';
 import { notFound, conflict } from '../../errors.js';
+import { maskDigits } from '../../logging.js';
 import * as repo from './notifications.repo.js';
 import type { OutgoingMessage } from './provider.js';
 import { renderNotification, type TemplateParams } from './templates.js';
@@ -66,7 +67,7 @@ export async function deliverDue(ctx: Ctx, batchSize = 20): Promise<number> {
         await repo.markSent(ctx.db, row.id, ctx.now().toISOString());
         sent++;
       } catch (err) {
-        const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+        const reason = maskDigits(err instanceof Error ? err.message : String(err)).slice(0, 500);
         if (row.attempts >= MAX_ATTEMPTS) {
           await repo.markFailed(ctx.db, row.id, reason);
           ctx.log.warn({ outboxId: row.id, attempts: row.attempts }, 'notification failed for good');
