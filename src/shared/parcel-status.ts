@@ -20,6 +20,3 @@ export const PARCEL_STATUS_LABELS: Record<ParcelStatus, string> = {
 export function canMove(status: ParcelStatus, move: ParcelMove): boolean {
   return PARCEL_MOVES[move].from === status;
 }
-
-/** Parcels that block a second entry of the same tracking number in a community. */
-export const OPEN_STATUSES: readonly ParcelStatus[] = ['pending_receipt', 'awaiting_pickup'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './constants.js';
+import { DEFAULT_PAGE_SIZE, MAX_FEE_RATE_FEN, MAX_PAGE_SIZE } from './constants.js';
 import { canonicalCarrier } from './carriers.js';
 import { normalizeMobile } from './phone.js';
 
@@ -42,7 +42,7 @@ export const Pagination = {
 export const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Fee rate in fen: 0 to 100 元 a day. */
-export const FeeRateFen = z.number().int().min(0).max(100_00);
+export const FeeRateFen = z.number().int().min(0).max(MAX_FEE_RATE_FEN);
 
 /** A carrier by name or alias, stored by its canonical name. */
 export const Carrier = z

@@ -208,12 +208,8 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
-export type OrgRow = Selectable<OrgTable>;
 export type StaffRow = Selectable<StaffTable>;
 export type CommunityRow = Selectable<CommunityTable>;
-export type CourierRow = Selectable<CourierTable>;
-export type ResidentRow = Selectable<ResidentTable>;
-export type ParcelRow = Selectable<ParcelTable>;
 export type NewParcel = Insertable<ParcelTable>;
 export type ParcelUpdate = Updateable<ParcelTable>;
 export type ParcelEventRow = Selectable<ParcelEventTable>;

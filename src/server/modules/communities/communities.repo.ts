@@ -28,16 +28,6 @@ export function findCommunity(db: Executor, scope: Scope, id: number) {
     .executeTakeFirst();
 }
 
-export function findCommunityById(db: Executor, id: number) {
-  return db
-    .selectFrom('communities')
-    .innerJoin('orgs', 'orgs.id', 'communities.org_id')
-    .selectAll('communities')
-    .select('orgs.app_enabled')
-    .where('communities.id', '=', id)
-    .executeTakeFirst();
-}
-
 export function countCommunitiesInOrg(db: Executor, orgId: number, ids: number[]) {
   return db
     .selectFrom('communities')
@@ -56,9 +46,4 @@ export function insertCommunity(
 
 export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number }) {
   return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-}
-
-/** Communities of the org by exact name (imports and the demo data). */
-export function findCommunityByName(db: Executor, orgId: number, name: string) {
-  return db.selectFrom('communities').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
 }

@@ -23,11 +23,6 @@ export async function visibleCommunity(ctx: Ctx, scope: Scope, id: number, db: E
   return row;
 }
 
-/** A community and whether its org's app is open, by id alone (the courier app). */
-export function communityWithApp(ctx: Ctx, id: number, db: Executor = ctx.db) {
-  return repo.findCommunityById(db, id);
-}
-
 /** Refuses ids that are not communities of the org. */
 export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: number[], db: Executor = ctx.db) {
   if (ids.length === 0) return;

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
+import { canMove, PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
 import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, ParcelUpdate } from '../../db/types.js';
@@ -78,7 +78,7 @@ async function move(
   expectWaived?: 0 | 1,
 ): Promise<number> {
   const { from, to } = PARCEL_MOVES[m];
-  if (p.status !== from || !(await repo.updateParcelIf(trx, p.id, from, { ...set, status: to }, expectWaived))) {
+  if (!canMove(p.status, m) || !(await repo.updateParcelIf(trx, p.id, from, { ...set, status: to }, expectWaived))) {
     throw conflict('invalid_state');
   }
   const { id } = await repo.insertEvent(trx, {
