@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError } from 'fastify';
@@ -32,6 +33,7 @@ import { consoleProvider, type MessageProvider } from './modules/notifications/p
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
+import { SPREADSHEET_LIMITS } from './modules/spreadsheets/limits.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 
 z.config(z.locales.zhCN());
@@ -132,6 +134,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   );
 
   await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: SPREADSHEET_LIMITS.maxBytes, files: 1 } });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: '快递代收 API', description: 'Community parcel collection: the HTTP contract.', version: '1.0.0' },

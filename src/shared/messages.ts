@@ -25,6 +25,13 @@ export const ERROR_MESSAGES = {
   idempotency_key_required: { zh: '缺少请求标识 Idempotency-Key', en: 'The Idempotency-Key header is required' },
   not_your_community: { zh: '您不负责该小区的派送', en: 'You do not deliver to this community' },
   payload_too_large: { zh: '请求内容过大', en: 'The request is too large' },
+  invalid_file: { zh: '文件无法读取，请上传 csv、xls 或 xlsx 格式的表格', en: 'The file cannot be read; upload a csv, xls or xlsx spreadsheet' },
+  encrypted_file: { zh: '文件已加密，请取消密码保护后再导入', en: 'The workbook is encrypted; remove the password and try again' },
+  file_too_large: { zh: '文件不能超过5MB', en: 'The file is larger than 5 MB' },
+  too_many_rows: { zh: '一次最多导入10000行', en: 'At most 10,000 rows can be imported at once' },
+  missing_columns: { zh: '表格缺少必填列', en: 'The spreadsheet lacks required columns' },
+  empty_file: { zh: '文件中没有数据', en: 'The file holds no data' },
+  file_required: { zh: '请选择要导入的文件', en: 'Choose a file to import' },
   internal_error: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   unavailable: { zh: '服务暂不可用', en: 'Service unavailable' },
 } as const;

@@ -105,3 +105,21 @@ export function courierRecordIn(db: Executor, phone: string, communityId: number
     .where('couriers.community_id', '=', communityId)
     .executeTakeFirst();
 }
+
+/** Existing couriers of these communities with these phones (the import's overwrite rule). */
+export function couriersByKeys(db: Executor, communityIds: number[], phones: string[]) {
+  if (communityIds.length === 0 || phones.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('couriers')
+    .select(['id', 'community_id', 'phone', 'name', 'carrier'])
+    .where('community_id', 'in', communityIds)
+    .where('phone', 'in', phones)
+    .execute();
+}
+
+export function insertCouriers(
+  db: Executor,
+  rows: { org_id: number; community_id: number; name: string; phone: string; carrier: string; created_at: string; updated_at: string }[],
+) {
+  return db.insertInto('couriers').values(rows).execute();
+}
