@@ -68,6 +68,8 @@ export interface ParcelFilter {
   from?: string;
   to?: string;
   damaged?: boolean;
+  /** Only parcels with a smaller id (keyset paging for exports). */
+  beforeId?: number;
 }
 
 function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
@@ -83,6 +85,7 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
     .$if(f.from !== undefined, (qb) => qb.where('parcels.entered_at', '>=', f.from ?? ''))
     .$if(f.to !== undefined, (qb) => qb.where('parcels.entered_at', '<', f.to ?? ''))
     .$if(f.damaged !== undefined, (qb) => qb.where('parcels.damaged', '=', f.damaged ? 1 : 0))
+    .$if(f.beforeId !== undefined, (qb) => qb.where('parcels.id', '<', f.beforeId ?? 0))
     .$if(!!q, (qb) =>
       qb.where((eb) =>
         eb.or([
@@ -100,9 +103,20 @@ export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: Pa
   const { offset, limit } = pageWindow(page, pageSize);
   const [items, total] = await Promise.all([
     filtered(db, pg, scope, f).select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
-    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countParcels(db, pg, scope, f),
   ]);
-  return { items, total: Number(total.n) };
+  return { items, total };
+}
+
+/** The next `limit` parcels of the filtered list (newest first), without counting: export pages. */
+export function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, limit: number) {
+  return filtered(db, pg, scope, f).select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).execute();
+}
+
+/** How many parcels the filtered list holds. */
+export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter): Promise<number> {
+  const r = await filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** Parcels of one courier account or to one phone, newest first. */

@@ -14,6 +14,8 @@ import {
   RejectBody,
 } from './parcels.schema.js';
 import * as parcels from './parcels.service.js';
+import { parcelExport } from './parcels.sheets.js';
+import { fileRoute, FormatQuery, sendSheet } from '../spreadsheets/sheet-http.js';
 
 const Counts = z.object({
   pending_receipt: z.number(),
@@ -30,6 +32,13 @@ export async function parcelRoutes(app: App): Promise<void> {
   app.get('/api/parcels', {
     schema: { tags, summary: '快递记录', querystring: ParcelListQuery, response: { 200: ParcelPage, ...errorResponses } },
     handler: async (req) => parcels.listParcels(ctx, requireStaff(req).scope, req.query),
+  });
+  app.get('/api/parcels/export', {
+    schema: { tags, summary: '导出快递记录', querystring: ParcelListQuery.omit({ page: true, pageSize: true }).extend(FormatQuery), ...fileRoute },
+    handler: async (req, reply) => {
+      const { format, ...filter } = req.query;
+      return sendSheet(reply, await parcelExport(ctx, requireStaff(req).scope, filter), format, ctx.now());
+    },
   });
   app.get('/api/parcels/counts', {
     schema: { tags, summary: '各状态数量（标签页）', querystring: z.strictObject({ communityId: Id.optional() }), response: { 200: Counts, ...errorResponses } },

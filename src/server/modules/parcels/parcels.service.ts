@@ -27,17 +27,16 @@ function instant(v: string | undefined, endOfDay: boolean): string | undefined {
   return new Date(v).toISOString();
 }
 
+/** The list's query as the repository's filter (a day in `from`/`to` is a day in Shanghai). */
+export function parcelFilter(query: Omit<ParcelListReq, 'page' | 'pageSize'>): repo.ParcelFilter {
+  const { from, to, ...rest } = query;
+  return { ...rest, from: instant(from, false), to: instant(to, true) };
+}
+
 /** 快递记录: the front-desk list with search and filters; fees as of now. */
 export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) {
-  const { page, pageSize, from, to, ...rest } = query;
-  const r = await repo.listParcels(
-    ctx.db,
-    ctx.dialect === 'postgres',
-    scope,
-    { ...rest, from: instant(from, false), to: instant(to, true) },
-    page,
-    pageSize,
-  );
+  const { page, pageSize, ...filter } = query;
+  const r = await repo.listParcels(ctx.db, ctx.dialect === 'postgres', scope, parcelFilter(filter), page, pageSize);
   const now = ctx.now();
   return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total };
 }

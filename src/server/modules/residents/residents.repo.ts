@@ -96,3 +96,21 @@ export function residentByPhone(db: Executor, communityId: number, phone: string
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Existing residents of these communities with these phones (the import's overwrite rule). */
+export function residentsByPhones(db: Executor, communityIds: number[], phones: string[]) {
+  if (communityIds.length === 0 || phones.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('residents')
+    .select(['id', 'community_id', 'phone', 'name', 'building', 'unit', 'room'])
+    .where('community_id', 'in', communityIds)
+    .where('phone', 'in', phones)
+    .execute();
+}
+
+export function insertResidents(
+  db: Executor,
+  rows: { org_id: number; community_id: number; name: string; phone: string; building: string; unit: string; room: string; created_at: string; updated_at: string }[],
+) {
+  return db.insertInto('residents').values(rows).execute();
+}

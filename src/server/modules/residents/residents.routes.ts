@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { errorResponses, IdParams, requireStaff, type App } from '../../http.js';
+import { readImport } from '../spreadsheets/import-table.js';
+import { fileRoute, FormatQuery, ImportReply, sendSheet, uploadRoute } from '../spreadsheets/sheet-http.js';
 import { ResidentCreateBody, ResidentListQuery, ResidentUpdateBody, ResidentView } from './residents.schema.js';
 import * as residents from './residents.service.js';
+import { importResidents, RESIDENT_COLUMNS, residentExport, residentTemplate } from './residents.sheets.js';
+
+const ExportQuery = ResidentListQuery.omit({ page: true, pageSize: true }).extend(FormatQuery);
 
 /** 住户管理. */
 export async function residentRoutes(app: App): Promise<void> {
@@ -9,6 +14,24 @@ export async function residentRoutes(app: App): Promise<void> {
   app.get('/api/residents', {
     schema: { tags: ['residents'], summary: '住户列表', querystring: ResidentListQuery, response: { 200: z.object({ items: z.array(ResidentView), total: z.number() }), ...errorResponses } },
     handler: async (req) => residents.listResidents(ctx, requireStaff(req).scope, req.query),
+  });
+  app.get('/api/residents/template', {
+    schema: { tags: ['residents'], summary: '下载住户信息模版', querystring: z.strictObject(FormatQuery), ...fileRoute },
+    handler: async (req, reply) => sendSheet(reply, await residentTemplate(ctx, requireStaff(req).scope), req.query.format, ctx.now()),
+  });
+  app.post('/api/residents/import', {
+    schema: { tags: ['residents'], summary: '批量导入住户（csv、xls、xlsx，字段 file）', ...uploadRoute, response: { 200: ImportReply, ...errorResponses } },
+    handler: async (req) => {
+      const { scope } = requireStaff(req);
+      return importResidents(ctx, scope, await readImport(req, RESIDENT_COLUMNS));
+    },
+  });
+  app.get('/api/residents/export', {
+    schema: { tags: ['residents'], summary: '导出住户信息', querystring: ExportQuery, ...fileRoute },
+    handler: async (req, reply) => {
+      const { format, ...filter } = req.query;
+      return sendSheet(reply, await residentExport(ctx, requireStaff(req).scope, filter), format, ctx.now());
+    },
   });
   app.post('/api/residents', {
     schema: { tags: ['residents'], summary: '添加住户', body: ResidentCreateBody, response: { 201: ResidentView, ...errorResponses } },

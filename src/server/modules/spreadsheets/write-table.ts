@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
@@ -58,19 +59,22 @@ export function writeSheet(spec: SheetSpec, format: SheetFormat): Readable {
 
 function writeCsv(spec: SheetSpec): Readable {
   const out = new PassThrough();
+  // Waits while the client reads slowly, so that a large export is not held in memory.
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
   void (async () => {
     try {
-      out.write('\uFEFF');
-      out.write(stringify(headerRows(spec.columns)));
+      await write(`\uFEFF${stringify(headerRows(spec.columns))}`);
       let batch: string[][] = [];
       for await (const row of spec.rows) {
         batch.push(row.map(neutralise));
         if (batch.length >= 500) {
-          out.write(stringify(batch));
+          await write(stringify(batch));
           batch = [];
         }
       }
-      if (batch.length) out.write(stringify(batch));
+      if (batch.length) await write(stringify(batch));
       out.end();
     } catch (err) {
       out.destroy(err instanceof Error ? err : new Error(String(err)));
