@@ -96,11 +96,18 @@ function readCompoundFile(buf: Buffer): TableRow[] {
   const sheet = name ? wb.Sheets[name] : undefined;
   if (!sheet?.['!ref']) return [];
   const start = XLSX.utils.decode_range(sheet['!ref']).s;
-  const data = XLSX.utils.sheet_to_json<string[]>(sheet, { header: 1, raw: false, blankrows: true, defval: '' });
+  // Raw values: a phone in a number cell shown as 1.39E+10 is still 13912345678 underneath.
+  const data = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true, blankrows: true, defval: '' });
   return data.map((cells, i) => ({
     number: start.r + i + 1,
-    cells: [...Array<string>(start.c).fill(''), ...cells.map((c) => String(c ?? ''))],
+    cells: [...Array<string>(start.c).fill(''), ...cells.map(cellText)],
   }));
+}
+
+/** A raw SheetJS value as text: whole numbers without exponent or decimals, the rest as written. */
+function cellText(v: unknown): string {
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 1e21) return v.toFixed(0);
+  return v === null || v === undefined ? '' : String(v);
 }
 
 /**
