@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { normalizeMobile } from '../../../shared/phone.js';
 import { AppError, badRequest } from '../../errors.js';
 import { SPREADSHEET_LIMITS } from './limits.js';
-import { readTable, type TableRow } from './read-table.js';
+import { readTableIsolated } from './parse-isolated.js';
+import type { TableRow } from './read-table.js';
 import { unneutralise } from './write-table.js';
 
 /** A column the import needs: found by its name or an alias, in any position. */
@@ -98,6 +99,9 @@ export async function uploadedFile(req: FastifyRequest): Promise<Buffer> {
     const part = await req.file({ limits: { fileSize: SPREADSHEET_LIMITS.maxBytes, files: 1, fields: 5, parts: 6 } });
     if (!part) throw badRequest('file_required');
     const buf = await part.toBuffer();
+    // toBuffer misses a limit reached in the last chunk (busboy then passes on no more bytes) and
+    // returns the first 5 MB: the file is still too large.
+    if (part.file.truncated) throw badRequest('file_too_large');
     return buf;
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -109,7 +113,7 @@ export async function uploadedFile(req: FastifyRequest): Promise<Buffer> {
 
 /** Reads an uploaded spreadsheet's data rows by column. */
 export async function readImport<K extends string>(req: FastifyRequest, columns: ImportColumn<K>[]): Promise<ImportRow<K>[]> {
-  const rows = await readTable(await uploadedFile(req));
+  const rows = await readTableIsolated(await uploadedFile(req));
   if (rows.length === 0) throw badRequest('empty_file');
   return locateColumns(rows, columns);
 }

@@ -20,6 +20,7 @@ const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const CFB = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 const unreadable = () => badRequest('invalid_file');
+const tooWide = () => badRequest('invalid_file', `表格的列数过多（超过${SPREADSHEET_LIMITS.maxCsvFields}列），请检查文件`);
 const encrypted = () => badRequest('encrypted_file');
 
 /**
@@ -44,6 +45,7 @@ function cleanCell(text: string): string {
 async function readXlsx(buf: Buffer): Promise<TableRow[]> {
   await assertSafeZip(buf);
   const rows: TableRow[] = [];
+  let sheets = 0;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
       sharedStrings: 'cache',
@@ -52,6 +54,7 @@ async function readXlsx(buf: Buffer): Promise<TableRow[]> {
       worksheets: 'emit',
     });
     for await (const sheet of reader) {
+      sheets++;
       for await (const row of sheet) {
         const cells: string[] = [];
         const width = Math.min(row.cellCount, SPREADSHEET_LIMITS.maxColumns);
@@ -66,6 +69,8 @@ async function readXlsx(buf: Buffer): Promise<TableRow[]> {
     if (err instanceof AppError) throw err;
     throw unreadable();
   }
+  // A zip without a worksheet is not a workbook (it is not an empty one either).
+  if (sheets === 0) throw unreadable();
   return rows;
 }
 
@@ -135,8 +140,16 @@ function readCsv(buf: Buffer): TableRow[] {
       relax_quotes: true,
       skip_empty_lines: false,
       to: ROWS_TO_READ + 1,
+      // A record wider than any spreadsheet (a 5 MB line of commas: millions of fields) is refused
+      // as it is read, and only the columns read are kept of each record.
+      cast: (value, context) => {
+        if (context.index >= SPREADSHEET_LIMITS.maxCsvFields) throw tooWide();
+        return value;
+      },
+      on_record: (record: string[]) => (record.length > SPREADSHEET_LIMITS.maxColumns ? record.slice(0, SPREADSHEET_LIMITS.maxColumns) : record),
     }) as string[][];
-  } catch {
+  } catch (err) {
+    if (err instanceof AppError) throw err;
     throw unreadable();
   }
   return records.map((cells, i) => ({ number: i + 1, cells }));

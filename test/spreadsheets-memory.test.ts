@@ -1,0 +1,192 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import {
+  courierCsv,
+  courierXlsx,
+  giantCellXlsx,
+  HUARUN,
+  longCellsXlsx,
+  longSharedStringsXlsx,
+  sharedStringsXlsx,
+  wideCsv,
+  wideRowsXlsx,
+  zipBomb,
+} from './support/spreadsheets.js';
+
+// The real server process, built as `npm start` builds it, takes hostile and maximal files one
+// after another, and its peak resident memory (VmHWM) stays under 300 MB.
+
+const LIMIT_MB = 300;
+/** Built inside the checkout, so that the server finds node_modules as it does from dist/. */
+const BUILD_DIR = path.resolve('.dist-test', String(process.pid));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-mem-'));
+const pgBase = inject('pgUrl');
+let pgUrl: string | undefined;
+let pgName: string | undefined;
+const servers: ChildProcess[] = [];
+let output = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function start(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'server/main.js')], {
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: pgUrl ?? '', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak and current resident memory of a process, in MB. */
+function memoryOf(pid: number): { peak: number; now: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
+}
+
+beforeAll(async () => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { stdio: 'inherit' });
+  if (!pgBase) return;
+  pgName = `kd_mem_${Date.now()}_${process.pid}`;
+  const c = new pg.Client({ connectionString: pgBase });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${pgName}`);
+  await c.end();
+  const u = new URL(pgBase);
+  u.pathname = `/${pgName}`;
+  pgUrl = u.toString();
+});
+
+afterAll(async () => {
+  for (const proc of servers) await stop(proc);
+  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (!pgBase || !pgName) return;
+  const c = new pg.Client({ connectionString: pgBase });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+  await c.end();
+});
+
+/** A fresh server process with the demo admin signed in; `send` uploads a courier file. */
+async function server() {
+  const port = await freePort();
+  const proc = await start(port);
+  servers.push(proc);
+  const pid = proc.pid;
+  if (!pid) throw new Error('no pid');
+  const base = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${base}/api/auth/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const figures: string[] = [];
+  return {
+    proc,
+    async send(file: Buffer, name: string) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(file)]), name);
+      const r = await fetch(`${base}/api/couriers/import`, { method: 'POST', headers: { cookie }, body: form });
+      return { status: r.status, body: (await r.json()) as { error?: string; created?: number; updated?: number; failed?: number } };
+    },
+    /** Notes the peak/current RSS after a step. */
+    note(what: string) {
+      const m = memoryOf(pid);
+      figures.push(`${what} ${m.peak.toFixed(0)}/${m.now.toFixed(0)}`);
+    },
+    report(title: string) {
+      const m = memoryOf(pid);
+      process.stdout.write(
+        `\n[spreadsheets-memory] ${title}: server VmHWM ${m.peak.toFixed(1)} MB (RSS now ${m.now.toFixed(1)} MB; limit ${LIMIT_MB} MB)\n` +
+          `[spreadsheets-memory]   peak/current RSS in MB after each step: ${figures.join(', ')}\n`,
+      );
+      return m.peak;
+    },
+  };
+}
+
+/** Uploads each file three times, checking its answer, with the maximal valid file after each round. */
+async function rounds(s: Awaited<ReturnType<typeof server>>, files: [string, Buffer, string | string[]][]) {
+  const max = await courierXlsx(10_000, HUARUN);
+  s.note('start-up');
+  for (let round = 1; round <= 3; round++) {
+    for (const [what, file, error] of files) {
+      const r = await s.send(file, 'upload.xlsx');
+      expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(400);
+      expect([error].flat(), what).toContain(r.body.error);
+      if (round === 1) s.note(what);
+    }
+    const ok = await s.send(max, 'max.xlsx');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.failed).toBe(0);
+    expect((ok.body.created ?? 0) + (ok.body.updated ?? 0)).toBe(10_000);
+    s.note(`round ${round} + 10,000 rows`);
+  }
+}
+
+describe('memory', () => {
+  it(`zip bombs, 10,001 rows, over 5 MB and a 10,000-row xlsx, three times over: the server stays under ${LIMIT_MB} MB`, { timeout: 300_000 }, async () => {
+    const s = await server();
+    await rounds(s, [
+      ['zip bomb', zipBomb(60, { xml: true }), 'invalid_file'],
+      ['zip bomb of zeros, lying sizes', zipBomb(60, { lie: true }), 'invalid_file'],
+      ['10,001-row csv', courierCsv(10_001, HUARUN), 'too_many_rows'],
+      ['10,001-row xlsx', await courierXlsx(10_001, HUARUN), 'too_many_rows'],
+      ['over 5 MB', Buffer.concat([courierCsv(1, HUARUN), Buffer.alloc(5 * 1024 * 1024, 0x20)]), 'file_too_large'],
+    ]);
+    expect(s.report('bombs and maximal files')).toBeLessThan(LIMIT_MB);
+    await stop(s.proc);
+  });
+
+  it(`files that make the parsers hold or churn memory (huge cells, huge string tables, 16,384-column rows, 5 MB csv lines) keep it under ${LIMIT_MB} MB`, { timeout: 300_000 }, async () => {
+    const s = await server();
+    await rounds(s, [
+      ['45 MB cell', giantCellXlsx(), 'invalid_file'],
+      ['2.6 million shared strings', sharedStringsXlsx(), 'invalid_file'],
+      ['5 MB csv line', wideCsv(), 'invalid_file'],
+      ['5 MB csv line of empty fields', wideCsv(true), 'invalid_file'],
+      // Files within every limit but heavy to parse: read (they lack the columns), or refused when
+      // the parsing worker runs out of its memory ("文件过大或结构异常").
+      ['500,000 shared strings', sharedStringsXlsx(500_000), ['missing_columns', 'invalid_file']],
+      ['180 shared strings of 250 KB', longSharedStringsXlsx(), ['missing_columns', 'invalid_file']],
+      ['180 cells of 250 KB', longCellsXlsx(), ['missing_columns', 'invalid_file']],
+      ['16,384-column rows', wideRowsXlsx(), ['missing_columns', 'invalid_file']],
+    ]);
+    expect(s.report('parser-heavy files')).toBeLessThan(LIMIT_MB);
+    await stop(s.proc);
+  });
+});
