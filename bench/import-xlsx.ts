@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
+import pg from 'pg';
 import { CARRIERS } from '../src/shared/carriers.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' }, db: { type: 'string' } } });
@@ -23,10 +24,23 @@ async function freePort(): Promise<number> {
   });
 }
 
+// On PostgreSQL the run gets a database of its own, made through --db and dropped at the end.
+let dbUrl = '';
+const scratchDb = `kd_bench_${Date.now()}`;
+if (values.db) {
+  const admin = new pg.Client({ connectionString: values.db });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${scratchDb}`);
+  await admin.end();
+  const u = new URL(values.db);
+  u.pathname = `/${scratchDb}`;
+  dbUrl = u.toString();
+}
+
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 const port = await freePort();
 const server = spawn(process.execPath, ['dist/server/main.js'], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: values.db ?? '', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
@@ -94,4 +108,10 @@ try {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   fs.rmSync(dir, { recursive: true, force: true });
+  if (values.db) {
+    const admin = new pg.Client({ connectionString: values.db });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${scratchDb} WITH (FORCE)`);
+    await admin.end();
+  }
 }
