@@ -4,7 +4,7 @@ import { AppError, badRequest } from '../../errors.js';
 import type { TableRow } from './read-table.js';
 
 /** Memory and time one upload's parsing may take; past them the file is refused, the server unharmed. */
-const LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8, timeoutMs: 30_000 };
+const LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4, timeoutMs: 30_000 };
 
 type Reply = { ok: true; rows: TableRow[] } | { ok: false; status: number; code: ErrorCode; message?: string };
 
@@ -20,7 +20,9 @@ const tooHard = () => badRequest('invalid_file', '文件过大或结构异常，
  * one that would exhaust the limit, or take too long, is refused with 400.
  */
 export async function readTableIsolated(buf: Buffer): Promise<TableRow[]> {
-  const data = new Uint8Array(buf).buffer; // a copy the worker can own
+  // The upload's own memory is handed over when the buffer has it to itself; otherwise a copy is.
+  const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
+  const data = whole ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
   // From source, the worker first registers tsx (Node 20 does not pass --import hooks to workers).
   const script = fromSource ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })` : entry;
   const worker = new Worker(script, {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { readTableIsolated } from './parse-isolated.js';
 import { readTable } from './read-table.js';
 
 describe('reading xlsx as a stream', () => {
@@ -13,5 +14,21 @@ describe('reading xlsx as a stream', () => {
     expect(rows).toHaveLength(10_000);
     const garbled = rows.filter((r, i) => r.cells[0] !== `快递员${i}` || r.cells[1] !== '华润二十四城');
     expect(garbled.map((r) => r.cells[0])).toEqual([]);
+  });
+});
+
+describe('the parsing worker', () => {
+  it('has memory enough for a large real file: a 10,000-row legacy xls with long remarks', async () => {
+    const XLSX = await import('@e965/xlsx');
+    const rows = [['姓名', '手机', '快递公司', '派送小区', '备注一', '备注二']];
+    for (let i = 0; i < 10_000; i++) {
+      rows.push([`快递员${i}号`, `139${String(10_000_000 + i).slice(-8)}`, '顺丰速运', `华润二十四城${i % 50}`, '这是一段比较长的备注文字'.repeat(3), `${i}`]);
+    }
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), '快递员信息');
+    const xls = XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }) as Buffer;
+    const read = await readTableIsolated(xls);
+    expect(read).toHaveLength(10_001);
+    expect(read[10_000]?.cells.slice(0, 2)).toEqual(['快递员9999号', '13910009999']);
   });
 });

@@ -1,8 +1,5 @@
 import { Readable } from 'node:stream';
-import * as XLSX from '@e965/xlsx';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { AppError, badRequest } from '../../errors.js';
 import { SPREADSHEET_LIMITS } from './limits.js';
 import { assertSafeZip } from './zip-guard.js';
@@ -31,8 +28,8 @@ export async function readTable(buf: Buffer): Promise<TableRow[]> {
   if (buf.length === 0) throw badRequest('empty_file');
   let rows: TableRow[];
   if (buf.subarray(0, 4).equals(ZIP)) rows = await readXlsx(buf);
-  else if (buf.subarray(0, 8).equals(CFB)) rows = readCompoundFile(buf);
-  else rows = readCsv(buf);
+  else if (buf.subarray(0, 8).equals(CFB)) rows = await readCompoundFile(buf);
+  else rows = await readCsv(buf);
   return rows
     .map((r) => ({ number: r.number, cells: r.cells.slice(0, SPREADSHEET_LIMITS.maxColumns).map(cleanCell) }))
     .filter((r) => r.cells.some((c) => c !== ''));
@@ -46,6 +43,8 @@ async function readXlsx(buf: Buffer): Promise<TableRow[]> {
   await assertSafeZip(buf);
   const rows: TableRow[] = [];
   let sheets = 0;
+  // Each format's library is loaded only for its files: the parsing worker's heap is small.
+  const { default: ExcelJS } = await import('exceljs');
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
       sharedStrings: 'cache',
@@ -80,7 +79,8 @@ interface CfbReader {
 }
 
 /** A compound file: a legacy .xls workbook, or an encrypted xlsx (which Office wraps in one). */
-function readCompoundFile(buf: Buffer): TableRow[] {
+async function readCompoundFile(buf: Buffer): Promise<TableRow[]> {
+  const XLSX = await import('@e965/xlsx');
   let container: { FullPaths: string[] };
   try {
     container = (XLSX.CFB as CfbReader).read(buf, { type: 'buffer' });
@@ -90,9 +90,9 @@ function readCompoundFile(buf: Buffer): TableRow[] {
   const names = container.FullPaths.map((p) => p.replace(/^.*\//, '').toLowerCase());
   if (names.includes('encryptedpackage') || names.includes('encryptioninfo')) throw encrypted();
   if (!names.includes('workbook') && !names.includes('book')) throw unreadable();
-  let wb: XLSX.WorkBook;
+  let wb: import('@e965/xlsx').WorkBook;
   try {
-    wb = XLSX.read(buf, { type: 'buffer', sheetRows: ROWS_TO_READ + 1, cellFormula: false, cellHTML: false, cellStyles: false });
+    wb = XLSX.read(buf, { type: 'buffer', sheetRows: ROWS_TO_READ + 1, dense: true, cellText: false, cellNF: false, cellFormula: false, cellHTML: false, cellStyles: false });
   } catch (err) {
     if (/password|encrypt/i.test(err instanceof Error ? err.message : '')) throw encrypted();
     throw unreadable();
@@ -119,7 +119,7 @@ function cellText(v: unknown): string {
  * CSV text: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", tab-separated), or, when
  * the bytes are not UTF-8, GB18030 (what Chinese Excel saves; a superset of GBK).
  */
-function readCsv(buf: Buffer): TableRow[] {
+async function readCsv(buf: Buffer): Promise<TableRow[]> {
   const head = buf.subarray(0, 65_536);
   let text: string;
   if (head[0] === 0xff && head[1] === 0xfe) text = buf.subarray(2).toString('utf16le');
@@ -129,7 +129,7 @@ function readCsv(buf: Buffer): TableRow[] {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      text = iconv.decode(body, 'gb18030');
+      text = (await import('iconv-lite')).default.decode(body, 'gb18030');
     }
   }
   let records: string[][];
