@@ -1,9 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import {
   courierCsv,
@@ -17,6 +15,7 @@ import {
   wideRowsXlsx,
   zipBomb,
 } from './support/spreadsheets.js';
+import { scratchPgDatabase, startServer, stopServer } from './support/server-process.js';
 
 // The real server process, built as `npm start` builds it, takes hostile and maximal files one
 // after another, and its peak resident memory (VmHWM) stays under 300 MB.
@@ -25,48 +24,9 @@ const LIMIT_MB = 300;
 /** Built inside the checkout, so that the server finds node_modules as it does from dist/. */
 const BUILD_DIR = path.resolve('.dist-test', String(process.pid));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-mem-'));
-const pgBase = inject('pgUrl');
-let pgUrl: string | undefined;
-let pgName: string | undefined;
+const pgBase = inject('pgAdminUrl');
+let scratch: Awaited<ReturnType<typeof scratchPgDatabase>> | undefined;
 const servers: ChildProcess[] = [];
-let output = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'server/main.js')], {
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: pgUrl ?? '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  await exited;
-}
 
 /** Peak and current resident memory of a process, in MB. */
 function memoryOf(pid: number): { peak: number; now: number } {
@@ -77,36 +37,26 @@ function memoryOf(pid: number): { peak: number; now: number } {
 
 beforeAll(async () => {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { stdio: 'inherit' });
-  if (!pgBase) return;
-  pgName = `kd_mem_${Date.now()}_${process.pid}`;
-  const c = new pg.Client({ connectionString: pgBase });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${pgName}`);
-  await c.end();
-  const u = new URL(pgBase);
-  u.pathname = `/${pgName}`;
-  pgUrl = u.toString();
+  if (pgBase) scratch = await scratchPgDatabase(pgBase, 'kd_mem');
 });
 
 afterAll(async () => {
-  for (const proc of servers) await stop(proc);
+  for (const proc of servers) await stopServer(proc);
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (!pgBase || !pgName) return;
-  const c = new pg.Client({ connectionString: pgBase });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-  await c.end();
+  await scratch?.drop();
 });
 
 /** A fresh server process with the demo admin signed in; `send` uploads a courier file. */
 async function server() {
-  const port = await freePort();
-  const proc = await start(port);
+  const { proc, base } = await startServer([path.join(BUILD_DIR, 'server/main.js')], {
+    DATA_DIR: dataDir,
+    DATABASE_URL: scratch?.url ?? '',
+    LOG_LEVEL: 'warn',
+  });
   servers.push(proc);
   const pid = proc.pid;
   if (!pid) throw new Error('no pid');
-  const base = `http://127.0.0.1:${port}`;
   const login = await fetch(`${base}/api/auth/staff/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -169,7 +119,7 @@ describe('memory', () => {
       ['over 5 MB', Buffer.concat([courierCsv(1, HUARUN), Buffer.alloc(5 * 1024 * 1024, 0x20)]), 'file_too_large'],
     ]);
     expect(s.report('bombs and maximal files')).toBeLessThan(LIMIT_MB);
-    await stop(s.proc);
+    await stopServer(s.proc);
   });
 
   it(`files that make the parsers hold or churn memory (huge cells, huge string tables, 16,384-column rows, 5 MB csv lines) keep it under ${LIMIT_MB} MB`, { timeout: 300_000 }, async () => {
@@ -187,6 +137,6 @@ describe('memory', () => {
       ['16,384-column rows', wideRowsXlsx(), ['missing_columns', 'invalid_file']],
     ]);
     expect(s.report('parser-heavy files')).toBeLessThan(LIMIT_MB);
-    await stop(s.proc);
+    await stopServer(s.proc);
   });
 });
