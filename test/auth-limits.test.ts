@@ -101,6 +101,24 @@ describe('staff sign-in lockout', () => {
   });
 });
 
+describe('staff sign-in lockout across a window boundary', () => {
+  it('ten failures just before a window turns still lock the account just after it', async () => {
+    const org = await createOrg(t.app);
+    startOfNextWindow(15 * MINUTE, 15 * MINUTE - 20_000); // 20 s before the next window
+    const c = new Client(t.app, uniqueIp());
+    for (let i = 0; i < 10; i++) {
+      t.clock.advance(1_000);
+      expect((await c.post('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${i}` })).status).toBe(401);
+    }
+    t.clock.advance(20_000); // now 10 s into the new window
+    const wait = expectTooMany(await new Client(t.app, uniqueIp()).post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }));
+    expect(wait).toBeGreaterThan(60);
+    // The failures age out as the window slides: 15 minutes after them the account is open.
+    t.clock.advance(15 * MINUTE);
+    expectStatus(await new Client(t.app, uniqueIp()).post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }), 200);
+  });
+});
+
 describe('SMS code lifetime', () => {
   it('is valid for 10 minutes', async () => {
     const early = randomMobile();

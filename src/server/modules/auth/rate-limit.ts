@@ -2,32 +2,59 @@ import { sql } from 'kysely';
 import type { Ctx, Executor } from '../../context.js';
 import { tooManyRequests } from '../../errors.js';
 
-/** A fixed-window limit: at most `limit` hits per `windowMs` for one key. */
+/** At most `limit` hits per `windowMs` for one key, over a sliding window. */
 export interface Limit {
   key: string;
   windowMs: number;
   limit: number;
 }
 
-function windowStart(now: Date, windowMs: number): string {
-  return new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();
+/**
+ * Hits are counted in buckets of a fifteenth of the window, so that the window slides (a burst
+ * across a clock boundary does not get twice the limit) with at most 15 rows a key. The counters
+ * live in the database, so that several server processes share them.
+ */
+const BUCKETS = 15;
+
+function bucketStart(now: Date, l: Limit): number {
+  const size = l.windowMs / BUCKETS;
+  return Math.floor(now.getTime() / size) * size;
 }
 
-/**
- * Counts one hit against every limit and refuses (429) when any is exceeded. The counters live
- * in the database, so that several server processes share them; the upsert is atomic on both dialects.
- */
+/** The buckets still within the window, oldest first. */
+async function countsInWindow(db: Executor, now: Date, l: Limit) {
+  const since = new Date(now.getTime() - l.windowMs).toISOString();
+  const rows = await db
+    .selectFrom('rate_counters')
+    .select(['window_start', 'count'])
+    .where('key', '=', l.key)
+    .where('window_start', '>', since)
+    .orderBy('window_start')
+    .execute();
+  return rows;
+}
+
+/** Seconds until the hits in the window fall below the limit. */
+function retryAfter(now: Date, l: Limit, rows: { window_start: string; count: number }[]): number {
+  let total = rows.reduce((a, r) => a + r.count, 0);
+  for (const r of rows) {
+    total -= r.count;
+    if (total < l.limit) return Math.max(1, Math.ceil((Date.parse(r.window_start) + l.windowMs - now.getTime()) / 1000));
+  }
+  return 1;
+}
+
+/** Counts one hit against every limit and refuses (429) when any is exceeded. */
 export async function hitLimits(ctx: Ctx, limits: Limit[], db: Executor = ctx.db): Promise<void> {
   const now = ctx.now();
   for (const l of limits) {
-    const start = windowStart(now, l.windowMs);
-    const row = await db
+    await db
       .insertInto('rate_counters')
-      .values({ key: l.key, window_start: start, count: 1 })
+      .values({ key: l.key, window_start: new Date(bucketStart(now, l)).toISOString(), count: 1 })
       .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }))
-      .returning('count')
-      .executeTakeFirstOrThrow();
-    if (row.count > l.limit) throw tooManyRequests(retryAfter(now, start, l.windowMs));
+      .execute();
+    const rows = await countsInWindow(db, now, l);
+    if (rows.reduce((a, r) => a + r.count, 0) > l.limit) throw tooManyRequests(retryAfter(now, l, rows));
   }
 }
 
@@ -35,23 +62,13 @@ export async function hitLimits(ctx: Ctx, limits: Limit[], db: Executor = ctx.db
 export async function checkLimits(ctx: Ctx, limits: Limit[]): Promise<void> {
   const now = ctx.now();
   for (const l of limits) {
-    const start = windowStart(now, l.windowMs);
-    const row = await ctx.db
-      .selectFrom('rate_counters')
-      .select('count')
-      .where('key', '=', l.key)
-      .where('window_start', '=', start)
-      .executeTakeFirst();
-    if (row && row.count >= l.limit) throw tooManyRequests(retryAfter(now, start, l.windowMs));
+    const rows = await countsInWindow(ctx.db, now, l);
+    if (rows.reduce((a, r) => a + r.count, 0) >= l.limit) throw tooManyRequests(retryAfter(now, l, rows));
   }
 }
 
-/** Drops counters of windows long past. */
+/** Drops counters of windows long past (the longest window is a day). */
 export async function pruneRateCounters(ctx: Ctx): Promise<void> {
   const cutoff = new Date(ctx.now().getTime() - 2 * 86_400_000).toISOString();
   await ctx.db.deleteFrom('rate_counters').where('window_start', '<', cutoff).execute();
-}
-
-function retryAfter(now: Date, start: string, windowMs: number): number {
-  return Math.max(1, Math.ceil((Date.parse(start) + windowMs - now.getTime()) / 1000));
 }
