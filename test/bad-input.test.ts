@@ -57,7 +57,7 @@ function clientLike(c: Client): Client {
   return other;
 }
 
-/** A raw request: any payload, any content type. */
+/** A raw request, with whatever payload and content type the test gives. */
 async function raw(c: Client | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: string, contentType = 'application/json') {
   const res = await t.app.inject({
     method,
