@@ -3,7 +3,16 @@ import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { Scope } from '../../actors.js';
 import { listCommunities } from '../communities/communities.service.js';
-import { firstOfKey, importedPhone, type ImportColumn, type ImportError, type ImportResult, type ImportRow } from '../spreadsheets/import-table.js';
+import {
+  firstOfKey,
+  importedPhone,
+  importResult,
+  upsertRows,
+  type ImportColumn,
+  type ImportError,
+  type ImportResult,
+  type ImportRow,
+} from '../spreadsheets/import-table.js';
 import type { SheetColumn, SheetSpec } from '../spreadsheets/write-table.js';
 import * as repo from './couriers.repo.js';
 import type { CourierListReq } from './couriers.schema.js';
@@ -55,7 +64,7 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
   const communities = new Map((await listCommunities(ctx, scope)).items.map((c) => [nameKey(c.name), c]));
   const errors: ImportError[] = [];
   const seen = new Map<string, number>();
-  const valid: { communityId: number; name: string; phone: string; carrier: string }[] = [];
+  const valid: { community_id: number; name: string; phone: string; carrier: string }[] = [];
   for (const { number: row, values } of rows) {
     const before = errors.length;
     const fail = (column: string, message: string) => errors.push({ row, column, message });
@@ -71,35 +80,22 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
     else if (!community) fail('派送小区', `小区不存在：${values.community}`);
     if (errors.length > before || !community || !carrier || 'error' in phone) continue;
     if (!firstOfKey(seen, `${community.id}|${phone.phone}`, row, '手机', '手机号和派送小区', errors)) continue;
-    valid.push({ communityId: community.id, name: values.name, phone: phone.phone, carrier });
+    valid.push({ community_id: community.id, name: values.name, phone: phone.phone, carrier });
   }
 
-  const { created, updated } = await inTransaction(
+  const written = await inTransaction(
     ctx,
-    async (trx) => {
+    (trx) => {
       const now = nowIso(ctx);
-      const existing = new Map<string, Awaited<ReturnType<typeof repo.couriersByKeys>>[number]>();
-      for (let i = 0; i < valid.length; i += 500) {
-        const chunk = valid.slice(i, i + 500);
-        const found = await repo.couriersByKeys(trx, [...new Set(chunk.map((v) => v.communityId))], [...new Set(chunk.map((v) => v.phone))]);
-        for (const c of found) existing.set(`${c.community_id}|${c.phone}`, c);
-      }
-      const inserts: Parameters<typeof repo.insertCouriers>[1] = [];
-      let changed = 0;
-      for (const v of valid) {
-        const old = existing.get(`${v.communityId}|${v.phone}`);
-        if (!old) {
-          inserts.push({ org_id: scope.orgId, community_id: v.communityId, name: v.name, phone: v.phone, carrier: v.carrier, created_at: now, updated_at: now });
-        } else {
-          changed++;
-          if (old.name !== v.name || old.carrier !== v.carrier) await repo.updateCourier(trx, old.id, { name: v.name, carrier: v.carrier, updated_at: now });
-        }
-      }
-      for (let i = 0; i < inserts.length; i += 500) await repo.insertCouriers(trx, inserts.slice(i, i + 500));
-      return { created: inserts.length, updated: changed };
+      return upsertRows(valid, {
+        key: (c: { community_id: number; phone: string }) => `${c.community_id}|${c.phone}`,
+        findExisting: (chunk) => repo.couriersByKeys(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
+        insert: (chunk) => repo.insertCouriers(trx, chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now }))),
+        update: (old, v) =>
+          old.name !== v.name || old.carrier !== v.carrier ? repo.updateCourier(trx, old.id, { name: v.name, carrier: v.carrier, updated_at: now }) : undefined,
+      });
     },
     { retryIf: (err) => isUniqueViolation(err, 'phone') },
   );
-  const failedRows = new Set(errors.map((e) => e.row)).size;
-  return { created, updated, failed: failedRows, errors: errors.sort((a, b) => a.row - b.row) };
+  return importResult(written, errors);
 }

@@ -2,7 +2,16 @@ import type { Scope } from '../../actors.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { listCommunities } from '../communities/communities.service.js';
-import { firstOfKey, importedPhone, type ImportColumn, type ImportError, type ImportResult, type ImportRow } from '../spreadsheets/import-table.js';
+import {
+  firstOfKey,
+  importedPhone,
+  importResult,
+  upsertRows,
+  type ImportColumn,
+  type ImportError,
+  type ImportResult,
+  type ImportRow,
+} from '../spreadsheets/import-table.js';
 import type { SheetColumn, SheetSpec } from '../spreadsheets/write-table.js';
 import * as repo from './residents.repo.js';
 import type { ResidentListReq } from './residents.schema.js';
@@ -72,30 +81,18 @@ export async function importResidents(ctx: Ctx, scope: Scope, rows: ImportRow<Ke
     valid.push(r);
   }
 
-  const { created, updated } = await inTransaction(
+  const written = await inTransaction(
     ctx,
-    async (trx) => {
+    (trx) => {
       const now = nowIso(ctx);
-      const existing = new Map<string, Awaited<ReturnType<typeof repo.residentsByPhones>>[number]>();
-      for (let i = 0; i < valid.length; i += 500) {
-        const chunk = valid.slice(i, i + 500);
-        const found = await repo.residentsByPhones(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]);
-        for (const r of found) existing.set(homeKey(r), r);
-      }
-      const inserts: Parameters<typeof repo.insertResidents>[1] = [];
-      let changed = 0;
-      for (const v of valid) {
-        const old = existing.get(homeKey(v));
-        if (!old) inserts.push({ ...v, org_id: scope.orgId, created_at: now, updated_at: now });
-        else {
-          changed++;
-          if (old.name !== v.name) await repo.updateResident(trx, old.id, { name: v.name, updated_at: now });
-        }
-      }
-      for (let i = 0; i < inserts.length; i += 500) await repo.insertResidents(trx, inserts.slice(i, i + 500));
-      return { created: inserts.length, updated: changed };
+      return upsertRows(valid, {
+        key: homeKey,
+        findExisting: (chunk) => repo.residentsByPhones(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
+        insert: (chunk) => repo.insertResidents(trx, chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now }))),
+        update: (old, v) => (old.name !== v.name ? repo.updateResident(trx, old.id, { name: v.name, updated_at: now }) : undefined),
+      });
     },
     { retryIf: (err) => isUniqueViolation(err, 'residents') },
   );
-  return { created, updated, failed: new Set(errors.map((e) => e.row)).size, errors: errors.sort((a, b) => a.row - b.row) };
+  return importResult(written, errors);
 }

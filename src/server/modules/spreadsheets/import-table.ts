@@ -131,3 +131,43 @@ export function firstOfKey(seen: Map<string, number>, key: string, row: number, 
   seen.set(key, row);
   return true;
 }
+
+const CHUNK = 500;
+
+/**
+ * Writes checked rows: each row's existing record (found in chunks by `findExisting`, matched by
+ * `key`) is overwritten when it differs, the others are inserted in chunks. Counts every matched
+ * row as updated, changed or not, so that re-importing an export reports N updated.
+ */
+export async function upsertRows<V, E>(
+  rows: V[],
+  ops: {
+    key(row: V | E): string;
+    findExisting(chunk: V[]): Promise<E[]>;
+    insert(chunk: V[]): Promise<unknown>;
+    /** Overwrites `old` with `row`; returns undefined when nothing differs. */
+    update(old: E, row: V): Promise<unknown> | undefined;
+  },
+): Promise<{ created: number; updated: number }> {
+  const existing = new Map<string, E>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    for (const e of await ops.findExisting(rows.slice(i, i + CHUNK))) existing.set(ops.key(e), e);
+  }
+  const fresh: V[] = [];
+  let updated = 0;
+  for (const row of rows) {
+    const old = existing.get(ops.key(row));
+    if (!old) fresh.push(row);
+    else {
+      updated++;
+      await ops.update(old, row);
+    }
+  }
+  for (let i = 0; i < fresh.length; i += CHUNK) await ops.insert(fresh.slice(i, i + CHUNK));
+  return { created: fresh.length, updated };
+}
+
+/** The result: failed counts rows (a row may have several errors), errors in row order. */
+export function importResult(written: { created: number; updated: number }, errors: ImportError[]): ImportResult {
+  return { ...written, failed: new Set(errors.map((e) => e.row)).size, errors: errors.sort((a, b) => a.row - b.row) };
+}
