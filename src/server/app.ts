@@ -2,20 +2,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import Fastify from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERROR_MESSAGES } from '../shared/messages.js';
 import type { Config } from './config.js';
 import type { Ctx } from './context.js';
 import { openDatabase, type Database_ } from './db/index.js';
-import { AppError, badRequest, languageOf, messageOf } from './errors.js';
+import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeRequest } from './logging.js';
@@ -106,32 +100,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('outbox', worker);
   app.decorateRequest('auth', null);
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const lang = languageOf(req.headers['accept-language']);
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      return reply.code(400).send({
-        error: 'validation_error',
-        message: `${messageOf('validation_error', lang)}：${err.validation.map((v) => v.message).join('；')}`,
-        issues: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword, message: v.message })),
-      });
-    }
-    if (err instanceof AppError) {
-      const retry = err.extra?.retryAfterSeconds;
-      if (typeof retry === 'number') reply.header('Retry-After', String(retry));
-      return reply.code(err.statusCode).send({ error: err.code, message: err.customMessage ?? messageOf(err.code, lang), ...err.extra });
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'bad_request';
-      const message = code === 'bad_request' ? `${messageOf(code, lang)}：${err.message}` : messageOf(code, lang);
-      return reply.code(status).send({ error: code, message });
-    }
-    req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: 'internal_error', message: messageOf('internal_error', lang) });
-  });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: 'not_found', message: messageOf('not_found', languageOf(req.headers['accept-language'])) }),
-  );
+  setErrorHandlers(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: SPREADSHEET_LIMITS.maxBytes, files: 1 } });
