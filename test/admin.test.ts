@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, OPERATOR_TOKEN, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { OPERATOR_TOKEN, useTestApp } from './support/app.js';
 import {
   Client,
   createClerk,
@@ -14,13 +14,7 @@ import {
   type Reply,
 } from './support/factories.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 /** Asserts an error answer: its status, its stable code and a readable message. */
 function expectError(r: Reply, status: number, error: string): { error: string; message: string; issues?: { path: string; code: string; message: string }[] } {

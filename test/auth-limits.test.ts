@@ -1,17 +1,11 @@
 // The limits of sign-in: staff lockout after failed passwords, an SMS code's lifetime and tries,
 // and how many codes a phone or a client address may request (also across server instances).
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, createOrg, expectStatus, lastCode, randomMobile, type Reply } from './support/factories.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -2,9 +2,9 @@
 // residents, who /api/me says is signed in, and logs that keep secrets out. Limits: auth-limits.test.ts.
 import { createHash, randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
-import { buildTestApp, testConfig, type TestApp } from './support/app.js';
+import { testConfig, useTestApp } from './support/app.js';
 import {
   Client,
   courierLogin,
@@ -20,13 +20,7 @@ import {
   type Reply,
 } from './support/factories.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const ADMIN_PASSWORD = 'admin-pass-123'; // what createOrg gives every admin
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestApp } from './support/app.js';
 import { createWorld, enterParcel, expectStatus, staffLogin } from './support/factories.js';
 
 // Codes drawn from a pool of 100, so that 50 concurrent receipts in one community collide often
@@ -8,13 +8,7 @@ vi.mock('../src/server/modules/parcels/pickup-code.js', () => ({
   randomPickupCode: () => String(100_000 + Math.floor(Math.random() * 100)),
 }));
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 describe('concurrency', () => {
   it('fifty concurrent receipts in one community each get a distinct code', async () => {

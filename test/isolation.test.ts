@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { maskPhone } from '../src/shared/phone.js';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { useTestApp } from './support/app.js';
 import {
   Client,
   createClerk,
@@ -17,13 +17,7 @@ import {
   type Reply,
 } from './support/factories.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const DAY = 24 * 3_600_000;
 

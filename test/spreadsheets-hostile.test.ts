@@ -1,6 +1,6 @@
 import * as XLSX from '@e965/xlsx';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/app.js';
 import { expectStatus } from './support/factories.js';
 import {
   courierCsv,
@@ -21,13 +21,7 @@ import {
 
 // Hostile and broken files (issue 3): a clear 400 and no change to the database.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 /** An org with one courier already there; `refused` uploads a file and checks the 400 changed nothing. */
 async function setup() {

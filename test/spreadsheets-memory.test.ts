@@ -15,7 +15,7 @@ import {
   wideRowsXlsx,
   zipBomb,
 } from './support/spreadsheets.js';
-import { scratchPgDatabase, startServer, stopServer } from './support/server-process.js';
+import { loginDemoAdmin, scratchPgDatabase, startServer, stopServer } from './support/server-process.js';
 
 // The real server process, built as `npm start` builds it, takes hostile and maximal files one
 // after another, and its peak resident memory (VmHWM) stays under 300 MB.
@@ -57,13 +57,7 @@ async function server() {
   servers.push(proc);
   const pid = proc.pid;
   if (!pid) throw new Error('no pid');
-  const login = await fetch(`${base}/api/auth/staff/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie = await loginDemoAdmin(base);
   const figures: string[] = [];
   return {
     proc,

@@ -1,19 +1,13 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, createWorld, enterParcel, expectStatus, randomMobile, staffLogin, uniq } from './support/factories.js';
 import { download, fixture, HUARUN, LANLAN, loadXlsx, orgWithFixtureCommunities, readCsv, residentRows, sheetRows, upload, utf8FileName } from './support/spreadsheets.js';
 
 // 住户 批量导入 / 导出 (SPEC §11: "imported from csv/xlsx like couriers") and the front desk's
 // parcel export (SPEC §7 更多操作 → export of the list), through HTTP.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const NAMES = ['姓名', '手机', '小区', '楼栋', '单元', '房号'];
 const DAY = '20260108';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, dbKind, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { dbKind, useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, expectStatus, randomMobile } from './support/factories.js';
 import {
   courierRows,
@@ -22,13 +22,7 @@ import {
 // 快递员 批量导入 / 导出 (SPEC §4, issue 3) through HTTP, with files saved by LibreOffice (see
 // test/fixtures/spreadsheets/README.md) and files made here.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const GROUPS = ['基本信息(必填)', '联系信息(必填)', '快递公司信息(必填)', '关联信息(必填)'];

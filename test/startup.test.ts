@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { scratchPgDatabase, startServer, stopServer } from './support/server-process.js';
+import { loginDemoAdmin, scratchPgDatabase, startServer, stopServer } from './support/server-process.js';
 
 // Starts the real server process (src/server/main.ts) as `npm start` would, on an empty database.
 
@@ -26,13 +26,7 @@ describe('start-up', () => {
   it('migrates an empty database, creates the demo data once, serves it, and stops cleanly', async () => {
     const first = await start();
     const base = first.base;
-    const login = await fetch(`${base}/api/auth/staff/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const cookie = await loginDemoAdmin(base);
     const counts = (await (await fetch(`${base}/api/parcels/counts`, { headers: { cookie } })).json()) as Record<string, number>;
     for (const state of ['pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected']) expect(counts[state]).toBeGreaterThan(0);
     const communities = (await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json()) as { items: unknown[] };
@@ -61,12 +55,7 @@ describe('start-up', () => {
     // A second start finds data and adds nothing.
     const second = await start();
     const base2 = second.base;
-    const again = await fetch(`${base2}/api/auth/staff/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
-    });
-    const cookie2 = (again.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const cookie2 = await loginDemoAdmin(base2);
     const counts2 = (await (await fetch(`${base2}/api/parcels/counts`, { headers: { cookie: cookie2 } })).json()) as Record<string, number>;
     expect(counts2.all).toBe(counts.all);
     expect(await stopServer(second.proc)).toBe(0);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import type { Config } from '../../src/server/config.js';
 import { openDatabase, type Database_ } from '../../src/server/db/index.js';
@@ -107,5 +107,35 @@ export async function buildTestApp(
       await app.close();
       if (!opts.database) await database.close();
     },
+  };
+}
+
+/**
+ * The app for a test file: built before its tests and closed after them (hooks registered here).
+ * The returned object reads the built app lazily, so it can be used inside the tests.
+ */
+export function useTestApp(opts: Parameters<typeof buildTestApp>[0] = {}): TestApp {
+  let built: TestApp | undefined;
+  const get = (): TestApp => {
+    if (!built) throw new Error('the test app is built in beforeAll');
+    return built;
+  };
+  beforeAll(async () => {
+    built = await buildTestApp(opts);
+  });
+  afterAll(async () => {
+    await built?.close();
+  });
+  return {
+    get app() {
+      return get().app;
+    },
+    get clock() {
+      return get().clock;
+    },
+    get database() {
+      return get().database;
+    },
+    close: () => get().close(),
   };
 }

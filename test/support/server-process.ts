@@ -72,3 +72,14 @@ export async function scratchPgDatabase(adminUrl: string, prefix: string): Promi
   u.pathname = `/${name}`;
   return { url: u.toString(), drop: () => query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
+
+/** Signs the demo admin in over HTTP and answers the session cookie (`sid=…`). */
+export async function loginDemoAdmin(base: string): Promise<string> {
+  const r = await fetch(`${base}/api/auth/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
+  });
+  if (r.status !== 200) throw new Error(`demo admin sign-in answered ${r.status}`);
+  return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
