@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The test command: type-check, then the whole suite on SQLite, then again on PostgreSQL when a
-// PostgreSQL URL is given (TEST_PG_URL, or DATABASE_URL). REQUIRE_PG=1 fails the run without it.
+// The test command: type-check, build the web apps when out of date (the browser tests load
+// them), then the whole suite on SQLite, then again on PostgreSQL when a PostgreSQL URL is given
+// (TEST_PG_URL, or DATABASE_URL). REQUIRE_PG=1 fails the run without it; REQUIRE_BROWSER=1 fails
+// it when Chromium is missing instead of skipping the browser tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,8 +34,12 @@ function vitest(db) {
   results.push({ db, status, passed, failed });
 }
 
-if (run('npx', ['tsc', '-p', '.']) !== 0) {
+if (run('npx', ['tsc', '-p', '.']) !== 0 || run('npx', ['tsc', '-p', 'src/web']) !== 0) {
   process.stdout.write('type check failed\n');
+  process.exit(1);
+}
+if (run('node', ['scripts/build.mjs', '--web']) !== 0) {
+  process.stdout.write('web build failed\n');
   process.exit(1);
 }
 vitest('sqlite');

@@ -29,6 +29,7 @@ import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
 import { SPREADSHEET_LIMITS } from './modules/spreadsheets/limits.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { webRoutes } from './web.js';
 
 z.config(z.locales.zhCN());
 
@@ -147,6 +148,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     await app.register(routes);
   }
   if (config.smsProvider === 'console' && config.env !== 'production') await app.register(devRoutes);
+  await webRoutes(app, config.webDir);
 
   let stopHousekeeping = () => {};
   app.addHook('onReady', async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { OTP_LIMITS } from '../shared/constants.js';
 
@@ -17,7 +18,13 @@ const EnvSchema = z.object({
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   TRUST_PROXY: z.string().optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  WEB_DIR: z.string().optional(),
 });
+
+/** The checkout's root: two levels above this file, whether it runs from src/server or dist/server. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `vite build` writes the web apps. */
+export const DEFAULT_WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -34,6 +41,8 @@ export type Config = {
   /** Run the outbox worker and housekeeping on timers (tests drive the outbox by hand). */
   backgroundJobs: boolean;
   otpLimits: { perPhonePerMinute: number; perPhonePerDay: number; perIpPerHour: number };
+  /** The built web apps (admin console …); served when the directory holds them. */
+  webDir: string;
 };
 
 /** Reads and checks the environment once; exits with a readable message when it is wrong. */
@@ -61,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
+    webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
   };
 }
 

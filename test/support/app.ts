@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
-import type { Config } from '../../src/server/config.js';
+import { DEFAULT_WEB_DIR, type Config } from '../../src/server/config.js';
 import { openDatabase, type Database_ } from '../../src/server/db/index.js';
 import { migrateToLatest } from '../../src/server/db/migrate.js';
 import type { App } from '../../src/server/http.js';
@@ -45,6 +45,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     cookieSecure: 'auto',
     backgroundJobs: false,
     otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
+    webDir: DEFAULT_WEB_DIR,
     ...overrides,
   };
 }

@@ -1,22 +1,8 @@
 import { z } from 'zod';
 import { Pagination } from '../../../shared/schemas.js';
 import { errorResponses, IdParams, requireAdmin, type App } from '../../http.js';
+import { NotificationStatus, NotificationView } from './notifications.schema.js';
 import { listNotifications, retryNotification } from './notifications.service.js';
-
-const NotificationView = z.object({
-  id: z.number(),
-  parcelId: z.number().nullable(),
-  kind: z.enum(['parcel_received', 'parcel_rejected']),
-  channel: z.enum(['sms', 'wechat']),
-  to: z.string(),
-  text: z.string(),
-  status: z.enum(['queued', 'sent', 'failed']),
-  attempts: z.number(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  sentAt: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-});
 
 /** 通知记录: the outbox, and a retry for failed messages. */
 export async function notificationRoutes(app: App): Promise<void> {
@@ -25,7 +11,7 @@ export async function notificationRoutes(app: App): Promise<void> {
     schema: {
       tags: ['notifications'],
       summary: '通知记录',
-      querystring: z.strictObject({ status: z.enum(['queued', 'sent', 'failed']).optional(), ...Pagination }),
+      querystring: z.strictObject({ status: NotificationStatus.optional(), ...Pagination }),
       response: { 200: z.object({ items: z.array(NotificationView), total: z.number() }), ...errorResponses },
     },
     handler: async (req) => {

@@ -1,0 +1,125 @@
+// The browser side of the end-to-end tests: the real app (on the test database, with a clock the
+// test moves) listening on a port and serving the built console, and Debian's Chromium driven by
+// playwright-core. Every page's errors are collected; a test fails on any of them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { DEFAULT_WEB_DIR } from '../../src/server/config.js';
+import { buildTestApp, type TestApp } from '../../test/support/app.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/**
+ * Whether the browser tests can run here. Without Chromium they are skipped, unless
+ * REQUIRE_BROWSER=1 (CI sets it), where a missing browser or console build fails the run.
+ */
+export const browserAvailable: boolean = (() => {
+  const ok = fs.existsSync(CHROMIUM);
+  if (!ok && process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  return ok;
+})();
+
+const ARTIFACTS = path.resolve('artifacts', 'e2e', inject('pgUrl') ? 'postgres' : 'sqlite');
+
+export interface ConsoleHarness {
+  readonly t: TestApp;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  /** A fresh browser context (its own cookies) and page, watched for errors. */
+  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  /** Saves a full-page screenshot as artifacts/e2e/<db>/<name>.png. */
+  screenshot(page: Page, name: string): Promise<string>;
+}
+
+/**
+ * Starts the app with the built web apps and one Chromium for a test file, and checks after each
+ * test that no page threw or logged an error.
+ */
+export function useConsole(): ConsoleHarness {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  let baseUrl = '';
+  const contexts: BrowserContext[] = [];
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(DEFAULT_WEB_DIR, 'admin', 'index.html'))) {
+      throw new Error(`the web apps are not built in ${DEFAULT_WEB_DIR}: run \`npm run build\` (npm test builds them)`);
+    }
+    t = await buildTestApp({ config: { backgroundJobs: true } });
+    baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+    const seen = errors;
+    errors = [];
+    expect(seen, 'errors in the page').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const need = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the console harness starts in beforeAll');
+    return v;
+  };
+
+  return {
+    get t() {
+      return need(t);
+    },
+    get baseUrl() {
+      return baseUrl;
+    },
+    get browser() {
+      return need(browser);
+    },
+    async newPage(opts = {}) {
+      const context = await need(browser).newContext({
+        baseURL: baseUrl,
+        viewport: opts.viewport ?? { width: 1440, height: 900 },
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        acceptDownloads: true,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      // Chromium logs every 4xx answer as "Failed to load resource"; the API's 4xx are answers the
+      // console handles (a 401 before sign-in, a 409 it shows), so responses are judged here
+      // instead: any 5xx, and any 4xx outside the API (a missing asset), is an error.
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console.error: ${msg.text()}`);
+      });
+      page.on('response', (res) => {
+        const { pathname } = new URL(res.url());
+        if (res.status() >= 500 || (res.status() >= 400 && !pathname.startsWith('/api/'))) errors.push(`${res.status()} ${res.request().method()} ${pathname}`);
+      });
+      return page;
+    },
+    async screenshot(page, name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+  };
+}
+
+/** Signs in on the console's login page and waits for the first screen. */
+export async function signIn(page: Page, username: string, password: string, path = '/admin/'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/admin/login'));
+}

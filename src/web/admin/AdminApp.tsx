@@ -1,0 +1,51 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { useLang } from '../i18n.js';
+import { ConsoleLayout } from './ConsoleLayout.js';
+import { RequireAdmin, SessionGate } from './session.js';
+
+const LoginPage = lazy(() => import('./pages/LoginPage.js'));
+const ParcelsPage = lazy(() => import('./pages/ParcelsPage.js'));
+const CouriersPage = lazy(() => import('./pages/CouriersPage.js'));
+const ResidentsPage = lazy(() => import('./pages/ResidentsPage.js'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
+const StaffPage = lazy(() => import('./pages/StaffPage.js'));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage.js'));
+const AppsPage = lazy(() => import('./pages/AppsPage.js'));
+
+function Loading(): ReactNode {
+  return <Spin style={{ display: 'block', margin: '80px auto' }} />;
+}
+
+/** The console: sign-in, then the menu's screens, each loaded when first opened. */
+export function AdminApp(): ReactNode {
+  const lang = useLang();
+  dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+      <AntApp>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route element={<SessionGate><ConsoleLayout /></SessionGate>}>
+              <Route index element={<Navigate to="/parcels" replace />} />
+              <Route path="/parcels" element={<ParcelsPage />} />
+              <Route path="/couriers" element={<CouriersPage />} />
+              <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/residents" element={<ResidentsPage />} />
+              <Route path="/staff" element={<RequireAdmin><StaffPage /></RequireAdmin>} />
+              <Route path="/notifications" element={<RequireAdmin><NotificationsPage /></RequireAdmin>} />
+              <Route path="/apps" element={<AppsPage />} />
+              <Route path="*" element={<Navigate to="/parcels" replace />} />
+            </Route>
+          </Routes>
+        </Suspense>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,70 @@
+import { Alert, Button, Layout, Menu, Segmented, Space, Tag, Typography, type MenuProps } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { setLang, useLang, useT } from '../i18n.js';
+import { COMMON_EN } from './common.js';
+import { useSession } from './session.js';
+
+/** The frame of every signed-in screen: the left menu, the top bar, and a notice while the app is closed. */
+export function ConsoleLayout(): ReactNode {
+  const { me, isAdmin, logout } = useSession();
+  const t = useT(COMMON_EN);
+  const lang = useLang();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const selected = `/${pathname.split('/')[1] ?? ''}`;
+
+  const items: MenuProps['items'] = [
+    {
+      key: 'parcel-app',
+      label: t('快递代收'),
+      type: 'group',
+      children: [
+        { key: '/parcels', label: t('快递记录') },
+        { key: '/couriers', label: t('快递员管理') },
+        { key: '/settings', label: t('代收设置') },
+      ],
+    },
+    { type: 'divider' },
+    { key: '/residents', label: t('住户管理') },
+    ...(isAdmin ? [{ key: '/staff', label: t('人员管理') }, { key: '/notifications', label: t('通知记录') }] : []),
+    { key: '/apps', label: t('应用广场') },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={200} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+        <div style={{ height: 56, display: 'flex', alignItems: 'center', padding: '0 24px', fontWeight: 600, fontSize: 16 }}>
+          {t('快递代收')}
+        </div>
+        <Menu mode="inline" selectedKeys={[selected]} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', height: 56 }}>
+          <Typography.Text strong data-testid="org-name">{me.org.name}</Typography.Text>
+          <Space size="middle">
+            <Segmented size="small" value={lang} onChange={(v) => setLang(v as 'zh' | 'en')} options={[{ label: '中文', value: 'zh' }, { label: 'EN', value: 'en' }]} />
+            <span data-testid="user-name">
+              {me.staff.username} <Tag>{t(me.staff.role === 'admin' ? '管理员' : '前台')}</Tag>
+            </span>
+            <Button type="link" onClick={() => void logout()}>{t('退出')}</Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>
+          {!me.org.appEnabled && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('快递代收应用已关闭，快递员暂时无法录入包裹')}
+              action={isAdmin ? <Link to="/apps">{t('去开启')}</Link> : undefined}
+            />
+          )}
+          <div style={{ background: '#fff', padding: 24, borderRadius: 4 }}>
+            <Outlet />
+          </div>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

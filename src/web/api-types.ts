@@ -1,0 +1,34 @@
+// The answers' types, inferred from the server's own zod schemas (type-only imports: nothing of
+// the server reaches the bundle), so a renamed field breaks the web build rather than a screen.
+import type { z } from 'zod';
+import type { MeReply, StaffPublic } from '../server/modules/auth/auth.schema.js';
+import type { CommunityView } from '../server/modules/communities/communities.schema.js';
+import type { CourierView } from '../server/modules/couriers/couriers.schema.js';
+import type { BatchReply, ParcelDetailView, ParcelEventView, ParcelView } from '../server/modules/parcels/parcels.schema.js';
+import type { ResidentView } from '../server/modules/residents/residents.schema.js';
+import type { NotificationView } from '../server/modules/notifications/notifications.schema.js';
+import type { StaffView } from '../server/modules/staff/staff.schema.js';
+
+export type Me = z.infer<typeof MeReply>;
+export type StaffMe = Extract<Me, { kind: 'staff' }>;
+export type StaffUser = z.infer<typeof StaffPublic>;
+export type Community = z.infer<typeof CommunityView>;
+export type Courier = z.infer<typeof CourierView>;
+export type Resident = z.infer<typeof ResidentView>;
+export type Staff = z.infer<typeof StaffView>;
+export type Parcel = z.infer<typeof ParcelView>;
+export type ParcelDetail = z.infer<typeof ParcelDetailView>;
+export type ParcelEvent = z.infer<typeof ParcelEventView>;
+export type Notification = z.infer<typeof NotificationView>;
+export type BatchResult = z.infer<typeof BatchReply>;
+export type ParcelStatus = Parcel['status'];
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+export interface ImportResult {
+  created: number;
+  updated: number;
+  failed: number;
+  errors: { row: number; column: string | null; message: string }[];
+}
