@@ -5,7 +5,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 const webRoot = path.resolve('src/web');
-const outDir = path.resolve('dist/web');
+// WEB_OUT_DIR builds elsewhere (so that a build never pulls the files from under a running test).
+const outDir = path.resolve(process.env.WEB_OUT_DIR ?? 'dist/web');
 
 /** Writes .br and .gz beside each text asset so the server sends them without compressing per request. */
 function precompress(): Plugin {

@@ -24,6 +24,8 @@ export const browserAvailable: boolean = (() => {
   return ok;
 })();
 
+/** The built web apps the tests load: dist/web, or WEB_DIR. */
+const WEB_DIR = process.env.WEB_DIR ? path.resolve(process.env.WEB_DIR) : DEFAULT_WEB_DIR;
 const ARTIFACTS = path.resolve('artifacts', 'e2e', inject('pgUrl') ? 'postgres' : 'sqlite');
 
 export interface ConsoleHarness {
@@ -48,10 +50,10 @@ export function useConsole(): ConsoleHarness {
   let errors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_WEB_DIR, 'admin', 'index.html'))) {
-      throw new Error(`the web apps are not built in ${DEFAULT_WEB_DIR}: run \`npm run build\` (npm test builds them)`);
+    if (!fs.existsSync(path.join(WEB_DIR, 'admin', 'index.html'))) {
+      throw new Error(`the web apps are not built in ${WEB_DIR}: run \`npm run build\` (npm test builds them)`);
     }
-    t = await buildTestApp({ config: { backgroundJobs: true } });
+    t = await buildTestApp({ config: { backgroundJobs: true, webDir: WEB_DIR } });
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -120,6 +122,6 @@ export async function signIn(page: Page, username: string, password: string, pat
   await page.goto(path);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/login'));
 }

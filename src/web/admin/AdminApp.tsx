@@ -27,7 +27,12 @@ export function AdminApp(): ReactNode {
   const lang = useLang();
   dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}
+      // The guide's labels exactly: 接收, not 接 收.
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <Suspense fallback={<Loading />}>
           <Routes>
