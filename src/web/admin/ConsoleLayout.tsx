@@ -1,4 +1,4 @@
-import { Alert, Button, Layout, Menu, Segmented, Space, Tag, Typography, type MenuProps } from 'antd';
+import { Alert, Button, Layout, Menu, Segmented, Space, Tag, type MenuProps } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { setLang, useLang, useT } from '../i18n.js';
@@ -41,7 +41,7 @@ export function ConsoleLayout(): ReactNode {
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', height: 56 }}>
-          <Typography.Text strong data-testid="org-name">{me.org.name}</Typography.Text>
+          <strong data-testid="org-name">{me.org.name}</strong>
           <Space size="middle">
             <Segmented size="small" value={lang} onChange={(v) => setLang(v as 'zh' | 'en')} options={[{ label: '中文', value: 'zh' }, { label: 'EN', value: 'en' }]} />
             <span data-testid="user-name">

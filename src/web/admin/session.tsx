@@ -1,4 +1,4 @@
-import { Result, Spin } from 'antd';
+import { Alert, Spin } from 'antd';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from '../api.js';
@@ -75,7 +75,7 @@ export function SessionGate({ children }: { children: ReactNode }): ReactNode {
   }, [navigate]);
 
   if (signedOut) return <Navigate to={loginPath(here)} replace />;
-  if (failure) return <Result status="error" title={t('无法连接服务器')} subTitle={failure} />;
+  if (failure) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('无法连接服务器')} description={failure} />;
   if (!me) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
   const session: Session = { me, isAdmin: me.staff.role === 'admin', reload: load, logout };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
@@ -85,6 +85,6 @@ export function SessionGate({ children }: { children: ReactNode }): ReactNode {
 export function RequireAdmin({ children }: { children: ReactNode }): ReactNode {
   const { isAdmin } = useSession();
   const t = useT(COMMON_EN);
-  if (!isAdmin) return <Result status="403" title="403" subTitle={t('仅物业管理员可以使用此功能')} />;
+  if (!isAdmin) return <Alert type="warning" showIcon title={t('仅物业管理员可以使用此功能')} />;
   return children;
 }
