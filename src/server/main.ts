@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void close('SIGTERM'));
   process.once('SIGINT', () => void close('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ database: config.database.kind }, 'ready');
+  app.log.info({ database: config.database.kind, console: `http://localhost:${config.port}/admin/` }, 'ready');
 }
 
 main().catch((err: unknown) => {

@@ -7,6 +7,7 @@ import type { Community, Page } from '../api-types.js';
 
 export const COMMON_EN = {
   快递代收: 'Parcels',
+  物业管理后台: 'Property console',
   快递记录: 'Parcel records',
   快递员管理: 'Couriers',
   代收设置: 'Collection settings',
