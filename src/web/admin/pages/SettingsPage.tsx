@@ -1,6 +1,102 @@
-import type { ReactNode } from 'react';
+import { PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Flex, Table, Typography, type TableColumnsType } from 'antd';
+import { useState, type ReactNode } from 'react';
+import type { Community } from '../../api-types.js';
+import { useT } from '../../i18n.js';
+import { formatRatePerDay } from '../../../shared/fee.js';
+import { COMMON_EN, useCommunities } from '../common.js';
+import { useSession } from '../session.js';
+import { ADD_COMMUNITY_EN, AddCommunityModal } from './org/AddCommunityModal.js';
+import { FeeSettingsModal } from './org/FeeSettingsModal.js';
 
-/** Placeholder until the screen is built. */
+const EN = {
+  小区: 'Community',
+  代收点: 'Collection point',
+  保管费: 'Custody fee',
+  操作: 'Actions',
+  '展示全部物业下管理的小区，保管费按天计收。': 'Every community the property company manages; the custody fee is charged by the day.',
+  '你负责的小区及其保管费。': 'The communities you serve and their custody fees.',
+  '仅物业管理员可以修改代收设置': 'Only property admins can change these settings',
+  暂无小区: 'No communities yet',
+} as const;
+
+/** 代收设置: every community with its collection point and fee; admins edit them and add communities. */
 export default function SettingsPage(): ReactNode {
-  return <div>SettingsPage</div>;
+  const t = useT(EN, ADD_COMMUNITY_EN, COMMON_EN);
+  const { isAdmin } = useSession();
+  const { communities, loading, reload } = useCommunities();
+  // The modal stays mounted while it closes (its animation), so `open` and the community are apart.
+  const [editing, setEditing] = useState<{ community: Community; open: boolean } | null>(null);
+  const [adding, setAdding] = useState<{ open: boolean } | null>(null);
+
+  const columns: TableColumnsType<Community> = [
+    { title: t('小区'), dataIndex: 'name', key: 'name' },
+    { title: t('代收点'), dataIndex: 'collectionPointName', key: 'collectionPointName' },
+    // 元/天 stays as the guide writes it; it reads as a unit in either language.
+    { title: t('保管费'), dataIndex: 'feeRateFen', key: 'feeRateFen', render: (fen: number) => formatRatePerDay(fen) },
+    ...(isAdmin
+      ? [
+          {
+            title: t('操作'),
+            key: 'actions',
+            width: 120,
+            render: (_: unknown, c: Community) => (
+              <Button type="link" style={{ padding: 0 }} onClick={() => setEditing({ community: c, open: true })}>
+                {t('修改')}
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <>
+      <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>{t('代收设置')}</Typography.Title>
+          <Typography.Text type="secondary">{t(isAdmin ? '展示全部物业下管理的小区，保管费按天计收。' : '你负责的小区及其保管费。')}</Typography.Text>
+        </div>
+        {isAdmin && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding({ open: true })}>
+            {t('添加小区')}
+          </Button>
+        )}
+      </Flex>
+      {!isAdmin && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('仅物业管理员可以修改代收设置')} />}
+      <Table<Community>
+        rowKey="id"
+        columns={columns}
+        dataSource={communities}
+        loading={loading}
+        locale={{ emptyText: t('暂无小区') }}
+        // The API answers every community at once, so the table pages them itself.
+        pagination={{ hideOnSinglePage: true, pageSize: 20, showTotal: (total) => t('共 {total} 条', { total }) }}
+      />
+      {editing && (
+        <FeeSettingsModal
+          key={editing.community.id}
+          community={editing.community}
+          open={editing.open}
+          onCancel={() => setEditing({ ...editing, open: false })}
+          onSaved={() => {
+            setEditing({ ...editing, open: false });
+            reload();
+          }}
+          onClosed={() => setEditing(null)}
+        />
+      )}
+      {adding && (
+        <AddCommunityModal
+          open={adding.open}
+          onCancel={() => setAdding({ open: false })}
+          onAdded={() => {
+            setAdding({ open: false });
+            reload();
+          }}
+          onClosed={() => setAdding(null)}
+        />
+      )}
+    </>
+  );
 }

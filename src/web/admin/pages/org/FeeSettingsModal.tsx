@@ -1,0 +1,84 @@
+import { Form, Input, InputNumber, Modal, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { api } from '../../../api.js';
+import type { Community } from '../../../api-types.js';
+import { useT } from '../../../i18n.js';
+import { yuan } from '../../../../shared/fee.js';
+import { COMMON_EN, useFeedback } from '../../common.js';
+import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
+import { FeeHelp } from './FeeHelp.js';
+
+export const FEE_MODAL_EN = {
+  代收信息设置: 'Collection point settings',
+  代收点: 'Collection point',
+  请输入代收点名称: 'Enter the collection point’s name',
+  代收信息已保存: 'Collection settings saved',
+} as const;
+
+interface Values {
+  collectionPointName: string;
+  fee: string;
+}
+
+/**
+ * 代收信息设置 of one community: the collection point's name and the fee in 元/天. Mounted per
+ * community (so the form starts from its values); `open` false plays the closing animation,
+ * then `onClosed` unmounts it.
+ */
+export function FeeSettingsModal(props: { community: Community; open: boolean; onCancel: () => void; onSaved: (c: Community) => void; onClosed: () => void }): ReactNode {
+  const { community } = props;
+  const t = useT(FEE_MODAL_EN, FEE_EN, COMMON_EN);
+  const [form] = Form.useForm<Values>();
+  const typed = Form.useWatch('fee', form);
+  const [saving, setSaving] = useState(false);
+  const { ok, fail } = useFeedback();
+
+  const save = async (values: Values) => {
+    const feeRateFen = yuanToFen(values.fee);
+    if (feeRateFen === null) return; // the field's rule already says why
+    setSaving(true);
+    try {
+      const saved = await api.patch<Community>(`/api/communities/${community.id}`, { collectionPointName: values.collectionPointName.trim(), feeRateFen });
+      ok(t('代收信息已保存'));
+      props.onSaved(saved);
+    } catch (err) {
+      fail(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={t('代收信息设置')}
+      open={props.open}
+      okText={t('确认')}
+      cancelText={t('取消')}
+      confirmLoading={saving}
+      onOk={() => form.submit()}
+      onCancel={props.onCancel}
+      afterClose={props.onClosed}
+      width={520}
+    >
+      <Typography.Paragraph type="secondary">{community.name}</Typography.Paragraph>
+      <Form
+        form={form}
+        layout="horizontal"
+        labelCol={{ flex: '80px' }}
+        initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen) }}
+        onFinish={save}
+        requiredMark={false}
+      >
+        <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ required: true, whitespace: true, message: t('请输入代收点名称') }, { max: 50 }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
+          <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
+        </Form.Item>
+        <div style={{ paddingLeft: 80 }}>
+          <FeeHelp />
+        </div>
+      </Form>
+    </Modal>
+  );
+}
