@@ -1,0 +1,107 @@
+// A parcel's details and history (GET /api/parcels/:id), opened by a click on its row. Loaded on
+// the first click: Descriptions and Timeline stay out of the first screen.
+import { Descriptions, Drawer, Skeleton, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api } from '../../../api.js';
+import type { ParcelDetail, ParcelEvent } from '../../../api-types.js';
+import { useT, type T } from '../../../i18n.js';
+import { formatFen, formatRatePerDay } from '../../../../shared/fee.js';
+import { PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
+import { formatShanghai } from '../../../../shared/time.js';
+import { COMMON_EN, useFeedback } from '../../common.js';
+import { EN } from './en.js';
+
+const ACTOR_LABELS: Record<ParcelEvent['actor']['kind'], string> = { staff: '物业人员', courier: '快递员', system: '系统' };
+const STATUS_COLORS: Record<ParcelDetail['status'], string> = {
+  pending_receipt: 'blue',
+  awaiting_pickup: 'orange',
+  picked_up: 'green',
+  rejected: 'red',
+};
+
+/** What an event did, in words: the move, and its details (damaged, the reason, the fee). */
+function eventText(e: ParcelEvent, t: T): string {
+  const d = e.detail ?? {};
+  const parts: string[] = [];
+  if (e.from === null) parts.push(t('快递员录入'));
+  else if (e.from !== e.to) parts.push(`${t(PARCEL_STATUS_LABELS[e.from])} → ${t(PARCEL_STATUS_LABELS[e.to])}`);
+  const fee = typeof d.feeFen === 'number' ? formatFen(d.feeFen) : null;
+  if (d.feeWaived === true && fee) parts.push(t('撤销保管费 {fee}', { fee }));
+  else if (fee && e.to === 'picked_up') parts.push(t('收取保管费 {fee}', { fee }));
+  if (d.damaged === true) parts.push(t('外观有破损'));
+  if (typeof d.reason === 'string') parts.push(t('原因：{reason}', { reason: d.reason }));
+  return parts.join('，');
+}
+
+function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
+  const rows: [string, ReactNode][] = [
+    [t('状态'), <Tag color={STATUS_COLORS[p.status]}>{t(PARCEL_STATUS_LABELS[p.status])}</Tag>],
+    [t('快递公司'), p.carrier],
+    [t('快递单号'), p.trackingNo],
+    [t('小区'), p.communityName],
+    [t('代收点'), p.collectionPointName],
+    [t('派件员'), `${p.courier.name} ${p.courier.phone}`],
+    [t('收件人'), `${p.recipientName} ${p.recipientPhone}`],
+    [t('住址'), p.address ?? '—'],
+    [t('外观'), p.damaged ? <Tag color="orange">{t('外观有破损')}</Tag> : t('完好')],
+    [t('录入时间'), formatShanghai(p.enteredAt)],
+  ];
+  if (p.receivedAt) rows.push([t('接收时间'), formatShanghai(p.receivedAt)]);
+  if (p.pickupCode) rows.push([t('领取码'), <Typography.Text strong copyable>{p.pickupCode}</Typography.Text>]);
+  if (p.feeRateFen !== null) rows.push([t('费率'), formatRatePerDay(p.feeRateFen)]);
+  if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
+  if (p.pickedUpAt) rows.push([t('领取时间'), formatShanghai(p.pickedUpAt)], [t('已收保管费'), formatFen(p.feeChargedFen ?? 0)]);
+  if (p.rejectedAt) rows.push([t('拒收时间'), formatShanghai(p.rejectedAt)], [t('拒收原因'), p.rejectReason ?? '—']);
+  return rows.map(([label, children]) => ({ key: label, label, children }));
+}
+
+/** The drawer of one parcel; `id` is the parcel shown (kept while the drawer closes). */
+export default function ParcelDrawer({ id, open, onClose }: { id: number; open: boolean; onClose: () => void }): ReactNode {
+  const t = useT(EN, COMMON_EN);
+  const { fail } = useFeedback();
+  const [parcel, setParcel] = useState<ParcelDetail | null>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    setParcel(null);
+    api
+      .get<ParcelDetail>(`/api/parcels/${id}`)
+      .then((p) => {
+        if (current) setParcel(p);
+      })
+      .catch((err: unknown) => {
+        if (current) fail(err);
+      });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, open]);
+
+  return (
+    <Drawer title={t('包裹详情')} open={open} onClose={onClose} size={520} data-testid="parcel-drawer">
+      {parcel ? (
+        <>
+          <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
+          <Typography.Title level={5} style={{ marginTop: 24 }}>{t('历史记录')}</Typography.Title>
+          <Timeline
+            items={parcel.events.map((e, i) => ({
+              key: `${e.at}-${i}`,
+              color: STATUS_COLORS[e.to],
+              title: formatShanghai(e.at),
+              content: (
+                <>
+                  <div>{eventText(e, t)}</div>
+                  <Typography.Text type="secondary">{`${t(ACTOR_LABELS[e.actor.kind])} ${e.actor.name}`}</Typography.Text>
+                </>
+              ),
+            }))}
+          />
+        </>
+      ) : (
+        <Skeleton active />
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,195 @@
+// The confirmations of 快递记录, worded as the guide words them: 接收 (外观有破损, 是 / 否), 拒收
+// (an optional reason, 拒收 / 取消), 领取 (`¥36.00 用户是否已缴纳保管费并领取包裹？`, 是 / 否) and 撤销.
+import { App, Checkbox, Input } from 'antd';
+import { useRef, type ReactNode } from 'react';
+import { api, ApiError } from '../../../api.js';
+import type { BatchResult, Parcel } from '../../../api-types.js';
+import { useT } from '../../../i18n.js';
+import { formatFen } from '../../../../shared/fee.js';
+import { COMMON_EN, useFeedback } from '../../common.js';
+import { EN } from './en.js';
+
+export type BatchKind = 'receive' | 'reject';
+
+export interface DialogEvents {
+  /** A parcel the clerk just changed: the API's answer, and the row it was. */
+  onChanged: (after: Parcel, before: Parcel) => void;
+  /** A batch answered: what was done and what failed, for the parcels that were ticked. */
+  onBatch: (kind: BatchKind, result: BatchResult, parcels: Parcel[]) => void;
+  /** A call failed: the list is likely out of date (another clerk was quicker). */
+  onFailed: () => void;
+  /** A pickup dialog closed and was not followed by another (the fee had changed). */
+  onPickupClosed: () => void;
+}
+
+export interface ParcelDialogs {
+  receive: (p: Parcel) => void;
+  reject: (p: Parcel) => void;
+  pickup: (p: Parcel) => void;
+  waive: (p: Parcel) => void;
+  receiveMany: (ps: Parcel[]) => void;
+  rejectMany: (ps: Parcel[]) => void;
+}
+
+/** Opens the screen's confirmations; each calls the API, reports success or the API's error, and tells `events`. */
+export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
+  const { modal } = App.useApp();
+  const { ok, fail } = useFeedback();
+  const t = useT(EN, COMMON_EN);
+  // The dialog answers after the page has re-rendered: always tell the newest handlers.
+  const on = useRef(events);
+  on.current = events;
+
+  /** Runs a call for onOk: the dialog closes either way, an error is shown, never thrown. */
+  const attempt = async (call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (err) {
+      fail(err);
+      on.current.onFailed();
+    }
+  };
+
+  const damagedBox = (choice: { damaged: boolean }): ReactNode => (
+    <Checkbox style={{ marginTop: 8 }} onChange={(e) => (choice.damaged = e.target.checked)}>
+      {t('外观有破损')}
+    </Checkbox>
+  );
+  const reasonBox = (choice: { reason: string }): ReactNode => (
+    <Input
+      style={{ marginTop: 8 }}
+      maxLength={200}
+      placeholder={t('拒收原因（选填）')}
+      aria-label={t('拒收原因（选填）')}
+      onChange={(e) => (choice.reason = e.target.value)}
+    />
+  );
+  const howMany = (n: number): ReactNode => <div style={{ color: 'rgba(0, 0, 0, 0.45)' }}>{t('已选 {n} 个', { n })}</div>;
+  const reasonOf = (choice: { reason: string }) => choice.reason.trim() || undefined;
+
+  const receive = (p: Parcel) => {
+    const choice = { damaged: false };
+    modal.confirm({
+      title: t('请确认是否要接收包裹'),
+      content: damagedBox(choice),
+      okText: t('是'),
+      cancelText: t('否'),
+      focusable: { autoFocusButton: 'ok' },
+      onOk: () =>
+        attempt(async () => {
+          const after = await api.post<Parcel>(`/api/parcels/${p.id}/receive`, { damaged: choice.damaged });
+          ok(t('已接收'));
+          on.current.onChanged(after, p);
+        }),
+    });
+  };
+
+  const reject = (p: Parcel) => {
+    const choice = { reason: '' };
+    modal.confirm({
+      title: t('请确认是否要拒收包裹'),
+      content: reasonBox(choice),
+      okText: t('拒收'),
+      okButtonProps: { danger: true },
+      cancelText: t('取消'),
+      onOk: () =>
+        attempt(async () => {
+          const after = await api.post<Parcel>(`/api/parcels/${p.id}/reject`, { reason: reasonOf(choice) });
+          ok(t('已拒收包裹'));
+          on.current.onChanged(after, p);
+        }),
+    });
+  };
+
+  // The fee asked is the fee sent: when the API answers that it changed (a day turned, another
+  // clerk waived it), the dialog comes back with the new amount, to be confirmed with the resident.
+  const pickup = (p: Parcel, feeFen = p.feeFen, changed = false) => {
+    let newFee: number | null = null;
+    modal.confirm({
+      title: (
+        <span data-testid="pickup-question">
+          <strong style={{ fontSize: 18 }}>{formatFen(feeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
+        </span>
+      ),
+      content: changed ? <div style={{ color: '#d46b08' }}>{t('保管费已变为 {fee}，请向用户重新确认', { fee: formatFen(feeFen) })}</div> : null,
+      okText: t('是'),
+      cancelText: t('否'),
+      focusable: { autoFocusButton: 'ok' },
+      onOk: async () => {
+        try {
+          const after = await api.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen });
+          ok(t('领取成功'));
+          on.current.onChanged(after, p);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'fee_changed' && typeof err.body.feeFen === 'number') newFee = err.body.feeFen;
+          else {
+            fail(err);
+            on.current.onFailed();
+          }
+        }
+      },
+      afterClose: () => {
+        if (newFee !== null) pickup(p, newFee, true);
+        else on.current.onPickupClosed();
+      },
+    });
+  };
+
+  const waive = (p: Parcel) => {
+    modal.confirm({
+      title: t('确认撤销该包裹的保管费 {fee}？', { fee: formatFen(p.feeFen) }),
+      okText: t('确认'),
+      cancelText: t('取消'),
+      onOk: () =>
+        attempt(async () => {
+          const after = await api.post<Parcel>(`/api/parcels/${p.id}/waive-fee`);
+          ok(t('保管费已撤销'));
+          on.current.onChanged(after, p);
+        }),
+    });
+  };
+
+  const receiveMany = (ps: Parcel[]) => {
+    const choice = { damaged: false };
+    modal.confirm({
+      title: t('请确认是否要接收包裹'),
+      content: (
+        <div>
+          {howMany(ps.length)}
+          <div>{damagedBox(choice)}</div>
+        </div>
+      ),
+      okText: t('是'),
+      cancelText: t('否'),
+      focusable: { autoFocusButton: 'ok' },
+      onOk: () =>
+        attempt(async () => {
+          const result = await api.post<BatchResult>('/api/parcels/receive', { ids: ps.map((p) => p.id), damaged: choice.damaged });
+          on.current.onBatch('receive', result, ps);
+        }),
+    });
+  };
+
+  const rejectMany = (ps: Parcel[]) => {
+    const choice = { reason: '' };
+    modal.confirm({
+      title: t('请确认是否要拒收包裹'),
+      content: (
+        <div>
+          {howMany(ps.length)}
+          {reasonBox(choice)}
+        </div>
+      ),
+      okText: t('拒收'),
+      okButtonProps: { danger: true },
+      cancelText: t('取消'),
+      onOk: () =>
+        attempt(async () => {
+          const result = await api.post<BatchResult>('/api/parcels/reject', { ids: ps.map((p) => p.id), reason: reasonOf(choice) });
+          on.current.onBatch('reject', result, ps);
+        }),
+    });
+  };
+
+  return { receive, reject, pickup: (p) => pickup(p), waive, receiveMany, rejectMany };
+}
