@@ -16,7 +16,9 @@ const filter = (page: Page, label: string) => page.locator('.ant-radio-button-wr
 /** Waits for a success or error message (antd's message toast) with exactly this text. */
 const toast = (page: Page, text: string) => page.locator('.ant-message-notice').getByText(text, { exact: true }).waitFor();
 
-describe.skipIf(!browserAvailable)('the org screens', () => {
+// Each test hashes several passwords (argon2) and drives one or two browser pages: a busy
+// machine needs more than the default 30 s.
+describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () => {
   const h = useConsole();
   /** A page whose waits fail well inside the test's time, naming what they waited for. */
   const newPage = async () => {
@@ -193,7 +195,7 @@ describe.skipIf(!browserAvailable)('the org screens', () => {
     await clerkPage.getByLabel('密码').fill('clerk-pass-123');
     await clerkPage.getByRole('button', { name: '登录' }).click();
     await toast(clerkPage, '账号已停用');
-  }, 60_000); // five password hashes (argon2) and two browser contexts
+  });
 
   it('通知记录: a message that failed for good is resent', async () => {
     const w = await createWorld(h.t.app);

@@ -25,7 +25,7 @@ const EN = {
   发送失败: 'Failed',
   重新发送: 'Resend',
   刷新: 'Refresh',
-  '已尝试{n}次': '{n} attempts',
+  '已尝试{n}次': 'Attempts: {n}',
   '下次尝试 {at}': 'Next try {at}',
   '发送于 {at}': 'Sent {at}',
   '已重新加入发送队列': 'Queued to be sent again',

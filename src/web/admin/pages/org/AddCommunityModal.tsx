@@ -4,6 +4,7 @@ import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { useLabelWidth } from './formLayout.js';
 import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
 import { FEE_MODAL_EN } from './FeeSettingsModal.js';
 
@@ -24,6 +25,7 @@ interface Values {
 /** + 添加小区: a community with its collection point (by default 「name」管理处) and fee. */
 export function AddCommunityModal(props: { open: boolean; onCancel: () => void; onAdded: (c: Community) => void; onClosed: () => void }): ReactNode {
   const t = useT(ADD_COMMUNITY_EN, FEE_MODAL_EN, FEE_EN, COMMON_EN);
+  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const typed = Form.useWatch('fee', form);
   const [saving, setSaving] = useState(false);
@@ -57,7 +59,7 @@ export function AddCommunityModal(props: { open: boolean; onCancel: () => void; 
       afterClose={props.onClosed}
       width={520}
     >
-      <Form form={form} layout="horizontal" labelCol={{ flex: '80px' }} initialValues={{ fee: '0' }} onFinish={save} requiredMark={false}>
+      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth}px` }} initialValues={{ fee: '0' }} onFinish={save} requiredMark={false}>
         <Form.Item label={t('小区名称')} name="name" rules={[{ required: true, whitespace: true, message: t('请输入小区名称') }, { max: 50 }]}>
           <Input maxLength={50} autoFocus />
         </Form.Item>

@@ -4,6 +4,7 @@ import { api } from '../../../api.js';
 import type { Community, Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { useLabelWidth } from './formLayout.js';
 import { clerkCommunityRules, passwordRules, STAFF_FORM_EN, usernameRules } from './staffForm.js';
 
 export const ADD_STAFF_EN = {
@@ -21,6 +22,7 @@ interface Values {
 /** 添加人员: an admin, or a clerk with the communities the clerk serves. */
 export function AddStaffModal(props: { open: boolean; communities: Community[]; onCancel: () => void; onAdded: (s: Staff) => void; onClosed: () => void }): ReactNode {
   const t = useT(ADD_STAFF_EN, STAFF_FORM_EN, COMMON_EN);
+  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const role = Form.useWatch('role', form);
   const [saving, setSaving] = useState(false);
@@ -52,7 +54,7 @@ export function AddStaffModal(props: { open: boolean; communities: Community[]; 
       afterClose={props.onClosed}
       width={520}
     >
-      <Form form={form} layout="horizontal" labelCol={{ flex: '80px' }} initialValues={{ role: 'clerk' }} onFinish={save} requiredMark={false}>
+      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth}px` }} initialValues={{ role: 'clerk' }} onFinish={save} requiredMark={false}>
         <Form.Item label={t('用户名')} name="username" rules={usernameRules(t)}>
           <Input autoComplete="off" maxLength={64} autoFocus />
         </Form.Item>

@@ -4,6 +4,7 @@ import { api } from '../../../api.js';
 import type { Community, Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { useLabelWidth } from './formLayout.js';
 import { clerkCommunityRules, STAFF_FORM_EN } from './staffForm.js';
 
 export const EDIT_STAFF_EN = {
@@ -21,6 +22,7 @@ interface Values {
 export function EditStaffModal(props: { staff: Staff; isSelf: boolean; open: boolean; communities: Community[]; onCancel: () => void; onSaved: () => void; onClosed: () => void }): ReactNode {
   const { staff } = props;
   const t = useT(EDIT_STAFF_EN, STAFF_FORM_EN, COMMON_EN);
+  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const role = Form.useWatch('role', form);
   const [saving, setSaving] = useState(false);
@@ -51,7 +53,7 @@ export function EditStaffModal(props: { staff: Staff; isSelf: boolean; open: boo
       afterClose={props.onClosed}
       width={520}
     >
-      <Form form={form} layout="horizontal" labelCol={{ flex: '80px' }} initialValues={{ role: staff.role, communityIds: staff.communityIds }} onFinish={save} requiredMark={false}>
+      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth}px` }} initialValues={{ role: staff.role, communityIds: staff.communityIds }} onFinish={save} requiredMark={false}>
         <Form.Item label={t('角色')} name="role" extra={props.isSelf ? t('不能取消自己的管理员权限') : undefined}>
           <Radio.Group
             optionType="button"

@@ -5,6 +5,7 @@ import type { Community } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { yuan } from '../../../../shared/fee.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { useLabelWidth } from './formLayout.js';
 import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
 import { FeeHelp } from './FeeHelp.js';
 
@@ -28,6 +29,7 @@ interface Values {
 export function FeeSettingsModal(props: { community: Community; open: boolean; onCancel: () => void; onSaved: (c: Community) => void; onClosed: () => void }): ReactNode {
   const { community } = props;
   const t = useT(FEE_MODAL_EN, FEE_EN, COMMON_EN);
+  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const typed = Form.useWatch('fee', form);
   const [saving, setSaving] = useState(false);
@@ -64,7 +66,7 @@ export function FeeSettingsModal(props: { community: Community; open: boolean; o
       <Form
         form={form}
         layout="horizontal"
-        labelCol={{ flex: '80px' }}
+        labelCol={{ flex: `${labelWidth}px` }}
         initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen) }}
         onFinish={save}
         requiredMark={false}
@@ -75,7 +77,7 @@ export function FeeSettingsModal(props: { community: Community; open: boolean; o
         <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
           <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
         </Form.Item>
-        <div style={{ paddingLeft: 80 }}>
+        <div style={{ paddingLeft: labelWidth }}>
           <FeeHelp />
         </div>
       </Form>

@@ -4,11 +4,12 @@ import { api } from '../../../api.js';
 import type { Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { useLabelWidth } from './formLayout.js';
 import { passwordRules, STAFF_FORM_EN } from './staffForm.js';
 
 export const PASSWORD_EN = {
   '修改密码：{name}': 'Change password: {name}',
-  确认新密码: 'Repeat the new password',
+  确认新密码: 'Confirm password',
   两次输入的密码不一致: 'The two passwords differ',
   密码已修改: 'Password changed',
   '修改后，该人员已登录的设备会退出，需要用新密码重新登录。': 'Afterwards this person is signed out everywhere and signs in with the new password.',
@@ -22,6 +23,7 @@ interface Values {
 /** 修改密码 of a staff member; the server ends the member's sessions, so they sign in again. */
 export function PasswordModal(props: { staff: Staff; open: boolean; onCancel: () => void; onSaved: () => void; onClosed: () => void }): ReactNode {
   const t = useT(PASSWORD_EN, STAFF_FORM_EN, COMMON_EN);
+  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const [saving, setSaving] = useState(false);
   const { ok, fail } = useFeedback();
@@ -52,7 +54,7 @@ export function PasswordModal(props: { staff: Staff; open: boolean; onCancel: ()
       width={520}
     >
       <Typography.Paragraph type="secondary">{t('修改后，该人员已登录的设备会退出，需要用新密码重新登录。')}</Typography.Paragraph>
-      <Form form={form} layout="horizontal" labelCol={{ flex: '100px' }} onFinish={save} requiredMark={false}>
+      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth + 20}px` }} onFinish={save} requiredMark={false}>
         <Form.Item label={t('新密码')} name="password" rules={passwordRules(t)}>
           <Input.Password autoComplete="new-password" maxLength={128} autoFocus />
         </Form.Item>
