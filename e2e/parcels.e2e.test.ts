@@ -1,6 +1,7 @@
 // 快递记录 in the browser: the guide's normal flow (receive with damage, the resident's code, pickup
 // by keyboard after 18 days at ¥36.00), the rejection flow, and a resident's parcels found by phone
 // and received together.
+import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Parcel, ParcelDetail } from '../src/web/api-types.js';
@@ -131,6 +132,41 @@ describe.skipIf(!browserAvailable)('快递记录', () => {
     await h.screenshot(page, 'parcels-rejected');
   }, TEST_MS);
 
+  it('asks again when the fee changed while the dialog was open; 撤销 waives the fee', async () => {
+    const world = await createWorld(h.t.app);
+    const parcel = await enter(world);
+    expectStatus(await world.admin.post(`/api/parcels/${parcel.id}/receive`, {}), 200);
+    // Five minutes before the second day turns: one day's fee, ¥2.00.
+    h.t.clock.advance(2 * DAY - 5 * 60_000);
+    const admin = await staffLogin(h.t.app, world.adminUsername, PASSWORD);
+    const page = await h.newPage();
+    await signIn(page, world.adminUsername, PASSWORD, '/admin/parcels?tab=awaiting');
+    const line = row(page, parcel.trackingNo);
+    await line.getByRole('button', { name: '待领取' }).click();
+    const question = page.getByTestId('pickup-question').filter({ visible: true });
+    await expect.poll(() => question.textContent(), WAIT).toBe('¥2.00 用户是否已缴纳保管费并领取包裹？');
+
+    // The resident counts out the coins; meanwhile the day turns. 是 sends ¥2.00, the API says
+    // the fee is now ¥4.00, and the dialog asks again with that amount.
+    h.t.clock.advance(10 * 60_000);
+    await page.getByRole('dialog').getByRole('button', { name: '是' }).click();
+    await expect.poll(() => question.textContent(), WAIT).toBe('¥4.00 用户是否已缴纳保管费并领取包裹？');
+    expect(await page.getByRole('dialog').filter({ visible: true }).innerText()).toContain('保管费已变为 ¥4.00，请向用户重新确认');
+    await page.getByRole('dialog').getByRole('button', { name: '否' }).click();
+    await expect.poll(() => question.count(), WAIT).toBe(0);
+    expect(expectStatus(await admin.get<Parcel>(`/api/parcels/${parcel.id}`), 200).status).toBe('awaiting_pickup');
+
+    // 撤销: the fee is waived, the row shows ¥0.00 and no longer offers 撤销.
+    await expect.poll(() => line.innerText(), WAIT).toContain('¥4.00');
+    await line.getByRole('button', { name: '撤销' }).click();
+    await page.getByRole('dialog').filter({ hasText: '确认撤销该包裹的保管费 ¥4.00？' }).getByRole('button', { name: '确认' }).click();
+    await expect.poll(() => line.innerText(), WAIT).toContain('¥0.00');
+    expect(await line.getByRole('button', { name: '撤销' }).count()).toBe(0);
+    expect(expectStatus(await admin.get<Parcel>(`/api/parcels/${parcel.id}`), 200)).toMatchObject({ feeFen: 0, feeWaived: true });
+    await expect.poll(() => page.getByRole('dialog').count(), WAIT).toBe(0);
+    await h.screenshot(page, 'parcels-waived');
+  }, TEST_MS);
+
   it('lists all of a resident’s parcels by phone and receives two of them together', async () => {
     const world = await createWorld(h.t.app);
     const [a, b, c] = [await enter(world), await enter(world), await enter(world)];
@@ -161,6 +197,15 @@ describe.skipIf(!browserAvailable)('快递记录', () => {
       await expect.poll(() => row(page, p.trackingNo).innerText(), WAIT).toContain('领取码');
     }
     await h.screenshot(page, 'parcels-batch');
+
+    // 导出 csv: the list as filtered, the resident's three parcels only.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: '更多操作' }).click();
+    await page.getByRole('menuitem', { name: '导出 csv' }).click();
+    const file = await (await downloading).path();
+    const csv = fs.readFileSync(file, 'utf8');
+    for (const p of [a, b, c]) expect(csv).toContain(p.trackingNo);
+    expect(csv).not.toContain(other.trackingNo);
 
     // A reload returns to the same search.
     await page.reload();

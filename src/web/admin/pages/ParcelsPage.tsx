@@ -2,7 +2,7 @@
 // the search box has focus; a pickup code and Enter open that parcel's pickup dialog, Enter
 // confirms, and the box is empty and focused again for the next code.
 import { DownOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Input, Segmented, Space, Spin, type InputRef, type MenuProps } from 'antd';
+import { Button, Dropdown, Input, Segmented, Space, Spin, Tag, type InputRef, type MenuProps } from 'antd';
 import { lazy, Suspense, useRef, useState, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import type { Page, Parcel } from '../../api-types.js';
@@ -76,7 +76,7 @@ export default function ParcelsPage(): ReactNode {
       setSelection({ key: selectionKey, ids: [] });
       refresh();
     },
-    onFailed: refresh,
+    onStale: refresh,
     onPickupClosed: () => focusSearch(true),
   });
 
@@ -154,6 +154,12 @@ export default function ParcelsPage(): ReactNode {
             />
             <Button type="primary" onClick={() => void search(text)}>{t('搜索')}</Button>
           </Space.Compact>
+          {!panelOpen && hasFilters(view.filters) && (
+            // Filters hidden with their panel still apply: say so, and offer to drop them.
+            <Tag closable={{ 'aria-label': t('清除筛选') }} color="blue" onClose={() => change({ filters: {} })}>
+              {t('已按条件筛选')}
+            </Tag>
+          )}
         </Space>
         <Space size={12}>
           {selected.length > 0 && <span className="kd-sub">{t('已选 {n} 个', { n: selected.length })}</span>}

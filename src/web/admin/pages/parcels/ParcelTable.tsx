@@ -42,57 +42,59 @@ export function ParcelTable({ rows, columns, loading, emptyText, selectedIds, on
   const toggle = (id: number, on: boolean) => onSelect(on ? [...selectedIds, id] : selectedIds.filter((x) => x !== id));
   return (
     <Spin spinning={loading}>
-      <table className="kd-table">
-        <colgroup>
-          <col style={{ width: 48 }} />
-          {columns.map((c) => (
-            <col key={c.key} style={c.width ? { width: c.width } : undefined} />
-          ))}
-        </colgroup>
-        <thead>
-          <tr>
-            <th className="kd-check">
-              <Checkbox checked={all} indeterminate={some} disabled={rows.length === 0} onChange={(e) => onSelect(e.target.checked ? rows.map((p) => p.id) : [])} aria-label={t('全选')} />
-            </th>
+      <div className="kd-table-scroll">
+        <table className="kd-table">
+          <colgroup>
+            <col style={{ width: 48 }} />
             {columns.map((c) => (
-              <th key={c.key} scope="col">{c.title}</th>
+              <col key={c.key} style={c.width ? { width: c.width } : undefined} />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
+          </colgroup>
+          <thead>
             <tr>
-              <td className="kd-empty" colSpan={columns.length + 1}>{loading ? '\u00a0' : emptyText}</td>
+              <th className="kd-check">
+                <Checkbox checked={all} indeterminate={some} disabled={rows.length === 0} onChange={(e) => onSelect(e.target.checked ? rows.map((p) => p.id) : [])} aria-label={t('全选')} />
+              </th>
+              {columns.map((c) => (
+                <th key={c.key} scope="col">{c.title}</th>
+              ))}
             </tr>
-          ) : (
-            rows.map((p) => (
-              <tr
-                key={p.id}
-                data-row-key={p.id}
-                className={ticked.has(p.id) ? 'kd-selected' : isStuck(p.id) ? 'kd-stuck' : undefined}
-                onClick={(e) => {
-                  if (!isControl(e)) onOpen(p);
-                }}
-              >
-                <td className="kd-check">
-                  <Checkbox checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} aria-label={p.trackingNo} />
-                </td>
-                {columns.map((c) => {
-                  if (c.ellipsis) {
-                    const text = c.ellipsis(p);
-                    return (
-                      <td key={c.key}>
-                        <div className="kd-ellipsis" title={text}>{text}</div>
-                      </td>
-                    );
-                  }
-                  return <td key={c.key}>{c.render?.(p)}</td>;
-                })}
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td className="kd-empty" colSpan={columns.length + 1}>{loading ? '\u00a0' : emptyText}</td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+            ) : (
+              rows.map((p) => (
+                <tr
+                  key={p.id}
+                  data-row-key={p.id}
+                  className={ticked.has(p.id) ? 'kd-selected' : isStuck(p.id) ? 'kd-stuck' : undefined}
+                  onClick={(e) => {
+                    if (!isControl(e)) onOpen(p);
+                  }}
+                >
+                  <td className="kd-check">
+                    <Checkbox checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} aria-label={p.trackingNo} />
+                  </td>
+                  {columns.map((c) => {
+                    if (c.ellipsis) {
+                      const text = c.ellipsis(p);
+                      return (
+                        <td key={c.key}>
+                          <div className="kd-ellipsis" title={text}>{text}</div>
+                        </td>
+                      );
+                    }
+                    return <td key={c.key}>{c.render?.(p)}</td>;
+                  })}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
     </Spin>
   );
 }

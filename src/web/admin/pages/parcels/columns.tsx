@@ -61,7 +61,7 @@ export function parcelColumns(t: T, act: ParcelDialogs): Column[] {
     {
       key: 'carrier',
       title: t('快递公司'),
-      width: 170,
+      width: 160,
       render: (p) => (
         <TwoLines
           top={
@@ -74,15 +74,15 @@ export function parcelColumns(t: T, act: ParcelDialogs): Column[] {
         />
       ),
     },
-    { key: 'courier', title: t('派件员/电话'), width: 140, render: (p) => <TwoLines top={p.courier.name} bottom={p.courier.phone} /> },
-    { key: 'recipient', title: t('收件人/电话'), width: 140, render: (p) => <TwoLines top={p.recipientName} bottom={p.recipientPhone} /> },
+    { key: 'courier', title: t('派件员/电话'), width: 130, render: (p) => <TwoLines top={p.courier.name} bottom={p.courier.phone} /> },
+    { key: 'recipient', title: t('收件人/电话'), width: 130, render: (p) => <TwoLines top={p.recipientName} bottom={p.recipientPhone} /> },
     { key: 'address', title: t('住址'), ellipsis: (p) => `${p.communityName}${p.address ? ` ${p.address}` : ''}` },
     {
       key: 'entered',
       title: t('录入时间/保管费'),
-      width: 150,
+      width: 140,
       render: (p) => <span style={{ whiteSpace: 'nowrap' }}>{`${formatShanghai(p.enteredAt, true)} ${formatFen(p.feeFen)}`}</span>,
     },
-    { key: 'status', title: t('状态'), width: 280, render: (p) => <StatusCell p={p} t={t} act={act} /> },
+    { key: 'status', title: t('状态'), width: 260, render: (p) => <StatusCell p={p} t={t} act={act} /> },
   ];
 }

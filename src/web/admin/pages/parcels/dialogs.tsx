@@ -16,8 +16,8 @@ export interface DialogEvents {
   onChanged: (after: Parcel, before: Parcel) => void;
   /** A batch answered: what was done and what failed, for the parcels that were ticked. */
   onBatch: (kind: BatchKind, result: BatchResult, parcels: Parcel[]) => void;
-  /** A call failed: the list is likely out of date (another clerk was quicker). */
-  onFailed: () => void;
+  /** The list is out of date: a call failed (another clerk was quicker) or the fee moved on. */
+  onStale: () => void;
   /** A pickup dialog closed and was not followed by another (the fee had changed). */
   onPickupClosed: () => void;
 }
@@ -46,7 +46,7 @@ export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
       await call();
     } catch (err) {
       fail(err);
-      on.current.onFailed();
+      on.current.onStale();
     }
   };
 
@@ -122,10 +122,8 @@ export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
           on.current.onChanged(after, p);
         } catch (err) {
           if (err instanceof ApiError && err.code === 'fee_changed' && typeof err.body.feeFen === 'number') newFee = err.body.feeFen;
-          else {
-            fail(err);
-            on.current.onFailed();
-          }
+          else fail(err);
+          on.current.onStale();
         }
       },
       afterClose: () => {

@@ -74,6 +74,8 @@ export const EN = {
   '原因：{reason}': 'Reason: {reason}',
   完好: 'Intact',
   全选: 'Select all',
+  已按条件筛选: 'Filtered',
+  清除筛选: 'Clear the filters',
   分页: 'Pages',
   上一页: 'Previous page',
   下一页: 'Next page',
