@@ -140,7 +140,9 @@ describe.skipIf(!browserAvailable)('快递记录', () => {
     h.t.clock.advance(2 * DAY - 5 * 60_000);
     const admin = await staffLogin(h.t.app, world.adminUsername, PASSWORD);
     const page = await h.newPage();
-    await signIn(page, world.adminUsername, PASSWORD, '/admin/parcels?tab=awaiting');
+    await signIn(page, world.adminUsername, PASSWORD, '/admin/parcels');
+    await page.getByRole('tab', { name: /待领取/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tab'), WAIT).toBe('awaiting');
     const line = row(page, parcel.trackingNo);
     await line.getByRole('button', { name: '待领取' }).click();
     const question = page.getByTestId('pickup-question').filter({ visible: true });
