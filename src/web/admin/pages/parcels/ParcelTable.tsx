@@ -28,8 +28,12 @@ interface Props {
   isStuck: (id: number) => boolean;
 }
 
-/** Clicks on a tick box or a button are theirs; the rest of the row opens the details. */
+/**
+ * Clicks on a tick box or a button are theirs, and so is a drag that selects text (a phone number
+ * to copy); the rest of the row opens the details.
+ */
 function isControl(e: MouseEvent): boolean {
+  if (window.getSelection()?.toString()) return true;
   return e.target instanceof Element && e.target.closest('button, a, input, label, .kd-check') !== null;
 }
 
