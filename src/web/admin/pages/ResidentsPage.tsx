@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
+import type { Resident } from '../../api-types.js';
+import { PeopleScreen } from './people/PeopleScreen.js';
+import { RESIDENTS } from './people/residents.js';
 
-/** Placeholder until the screen is built. */
+/** 住户管理 (SPEC §11). */
 export default function ResidentsPage(): ReactNode {
-  return <div>ResidentsPage</div>;
+  return <PeopleScreen<Resident> config={RESIDENTS} />;
 }
