@@ -63,7 +63,7 @@ export function PeopleScreen<R extends PersonRecord>({ config }: { config: Peopl
             {t('修改')}
           </Button>
           <Popconfirm
-            title={t('确定删除{name}吗？', { name: `${r.name}（${r.phone}）` })}
+            title={t('确定删除{name}（{phone}）吗？', { name: r.name, phone: r.phone })}
             okText={t('确认')}
             cancelText={t('取消')}
             okButtonProps={{ danger: true }}

@@ -38,7 +38,11 @@ export function PeopleToolbar<R extends PersonRecord>({ config, params, communit
           placeholder={t('输入手机号/姓名进行搜索')}
           aria-label={t('输入手机号/姓名进行搜索')}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            // The clear button (a click, not typing) shows the whole list again at once.
+            if (e.type === 'click' && q) update({ q: undefined });
+          }}
           onPressEnter={() => update({ q: text })}
           style={{ width: 260 }}
         />

@@ -8,7 +8,7 @@ export const PEOPLE_EN = {
   姓名: 'Name',
   手机: 'Mobile',
   全部小区: 'All communities',
-  '确定删除{name}吗？': 'Delete {name}?',
+  '确定删除{name}（{phone}）吗？': 'Delete {name} ({phone})?',
   保存并添加下一个: 'Save and add another',
   '请选择{label}': 'Select: {label}',
   '请输入{label}': 'Enter: {label}',
