@@ -18,7 +18,7 @@ import { PAGE_SIZES, useListParams } from './useListParams.js';
 export function PeopleScreen<R extends PersonRecord>({ config }: { config: PeopleConfig<R> }): ReactNode {
   const t = useT(config.en, PEOPLE_EN, COMMON_EN);
   const params = useListParams(config.filters.map((f) => f.param));
-  const { communities } = useCommunities();
+  const { communities, loading: communitiesLoading } = useCommunities();
   const { ok, fail } = useFeedback();
   const [form, setForm] = useState<{ open: boolean; editing: R | null }>({ open: false, editing: null });
   const [importing, setImporting] = useState(false);
@@ -109,6 +109,7 @@ export function PeopleScreen<R extends PersonRecord>({ config }: { config: Peopl
         editing={form.editing}
         defaults={defaults}
         communities={communities}
+        noCommunities={!communitiesLoading && communities.length === 0}
         t={t}
         onClose={() => setForm((f) => ({ ...f, open: false }))}
         onSaved={list.reload}

@@ -23,6 +23,8 @@ interface Props<R extends PersonRecord> {
   /** Values a new record starts with (the community being looked at, say). */
   defaults: FormValues;
   communities: Community[];
+  /** The communities are loaded and there are none: nothing can be saved yet. */
+  noCommunities: boolean;
   t: T;
   onClose: () => void;
   /** Called after each save, so that the list shows it. */
@@ -60,7 +62,7 @@ export function PersonFormModal<R extends PersonRecord>(props: Props<R>): ReactN
   );
 }
 
-function PersonForm<R extends PersonRecord>({ config, editing, defaults, communities, t, onClose, onSaved }: Props<R>): ReactNode {
+function PersonForm<R extends PersonRecord>({ config, editing, defaults, communities, noCommunities, t, onClose, onSaved }: Props<R>): ReactNode {
   const [form] = Form.useForm<FormValues>();
   const [busy, setBusy] = useState<'save' | 'next' | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -102,7 +104,7 @@ function PersonForm<R extends PersonRecord>({ config, editing, defaults, communi
 
   return (
     <Form form={form} name="person" initialValues={initial} labelCol={{ span: 5 }} wrapperCol={{ span: 18 }} style={{ marginTop: 24 }} onFinish={() => void save(false)}>
-      {communities.length === 0 && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('还没有小区，请先在代收设置中添加小区')} />}
+      {noCommunities && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('还没有小区，请先在代收设置中添加小区')} />}
       {refusal && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={refusal} />}
       {config.fields.map((field) => (
         <Form.Item
