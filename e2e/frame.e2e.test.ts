@@ -25,6 +25,7 @@ describe.skipIf(!browserAvailable)('the console frame', () => {
     await page.waitForURL('**/admin/login?next=*');
     await signIn(page, adminUsername, 'admin-pass-123', page.url());
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/admin/couriers?q=abc');
+    await expect.poll(() => page.getByPlaceholder('输入手机号/姓名进行搜索').inputValue()).toBe('abc');
     // The session ends on the server (as when it expires): the next call answers 401 and the
     // console goes to sign-in, keeping the page.
     await page.context().clearCookies();

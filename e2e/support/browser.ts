@@ -95,6 +95,8 @@ export function useConsole(): ConsoleHarness {
         acceptDownloads: true,
       });
       contexts.push(context);
+      // A step that hangs fails by itself, naming the step, well before the test's own timeout.
+      context.setDefaultTimeout(15_000);
       const page = await context.newPage();
       page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
       // Chromium logs every 4xx answer as "Failed to load resource"; the API's 4xx are answers the

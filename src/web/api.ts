@@ -42,7 +42,8 @@ export function apiUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<T> {
+/** Sends a call; a failed answer (or no answer) becomes an ApiError. */
+async function send(method: string, path: string, opts: { query?: Query; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = { 'accept-language': currentLang(), ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
@@ -56,22 +57,30 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
   } catch {
     throw new ApiError(0, 'network_error', currentLang() === 'en' ? 'Network error; check the connection and try again' : '网络异常，请检查网络后重试');
   }
+  if (res.ok) return res;
+  const obj = await res.json().then(
+    (d: unknown) => (d && typeof d === 'object' ? (d as Record<string, unknown>) : {}),
+    () => ({}) as Record<string, unknown>,
+  );
+  const code = typeof obj.error === 'string' ? obj.error : 'http_error';
+  const message = typeof obj.message === 'string' ? obj.message : `${res.status} ${res.statusText}`;
+  if (res.status === 401 && onUnauthorized) onUnauthorized();
+  throw new ApiError(res.status, code, message, obj);
+}
+
+async function request<T>(method: string, path: string, opts: Parameters<typeof send>[2] = {}): Promise<T> {
+  const res = await send(method, path, opts);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const obj = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-    const code = typeof obj.error === 'string' ? obj.error : 'http_error';
-    const message = typeof obj.message === 'string' ? obj.message : `${res.status} ${res.statusText}`;
-    if (res.status === 401 && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, code, message, obj);
-  }
-  return data as T;
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** The file name a download answer gives (`filename*=UTF-8''…` first: Chinese names). */
+function fileNameOf(res: Response): string {
+  const cd = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star?.[1]) return decodeURIComponent(star[1]);
+  return /filename="?([^";]+)"?/i.exec(cd)?.[1] ?? 'download';
 }
 
 export const api = {
@@ -80,6 +89,11 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T = void>(path: string) => request<T>('DELETE', path),
+  /** A file the API serves (an export, a template), with its name. */
+  file: async (path: string, query?: Query) => {
+    const res = await send('GET', path, { query });
+    return { blob: await res.blob(), name: fileNameOf(res) };
+  },
   upload: <T>(path: string, file: File) => {
     const form = new FormData();
     form.append('file', file);

@@ -2,7 +2,7 @@
 // feedback, server-side paging, the org's communities, and file downloads.
 import { App } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, apiUrl, errorMessage } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import type { Community, Page } from '../api-types.js';
 
 export const COMMON_EN = {
@@ -115,12 +115,25 @@ export function useCommunities(): { communities: Community[]; reload: () => void
   return { communities, loading, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
-/** Starts the download of a file the API serves (an export, a template); the cookie goes along. */
-export function download(path: string, query?: Record<string, string | number | boolean | undefined>): void {
-  const a = document.createElement('a');
-  a.href = apiUrl(path, query);
-  a.download = '';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+/**
+ * Downloads a file the API serves (an export, a template). It is fetched first, so that a refusal
+ * (too many rows, an ended session) shows the API's message instead of being saved as the file.
+ */
+export function useDownload(): (path: string, query?: Record<string, string | number | boolean | undefined>) => Promise<void> {
+  const { fail } = useFeedback();
+  return async (path, query) => {
+    try {
+      const { blob, name } = await api.file(path, query);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      fail(err);
+    }
+  };
 }

@@ -61,6 +61,8 @@ export function SessionGate({ children }: { children: ReactNode }): ReactNode {
     setUnauthorizedHandler(() => {
       const { pathname, search } = window.location;
       const path = pathname.replace(/^\/admin/, '') || '/';
+      // Several calls in flight answer 401 together: the first one has already gone to sign-in.
+      if (path.startsWith('/login')) return;
       navigate(loginPath(path + search), { replace: true });
     });
     return () => setUnauthorizedHandler(null);

@@ -8,7 +8,7 @@ import { api } from '../../api.js';
 import type { Page, Parcel } from '../../api-types.js';
 import { useT } from '../../i18n.js';
 import { PICKUP_CODE_LENGTH } from '../../../shared/constants.js';
-import { COMMON_EN, download, useFeedback, usePagedList } from '../common.js';
+import { COMMON_EN, useDownload, useFeedback, usePagedList } from '../common.js';
 import { BatchReport, type BatchOutcome } from './parcels/BatchReport.js';
 import { parcelColumns } from './parcels/columns.js';
 import { useParcelDialogs } from './parcels/dialogs.js';
@@ -29,6 +29,7 @@ const TAB_LABELS: Record<Tab, string> = { pending: '待接收', awaiting: '待�
 export default function ParcelsPage(): ReactNode {
   const t = useT(EN, COMMON_EN);
   const { fail } = useFeedback();
+  const download = useDownload();
   const { view, change } = useListView();
   const key = listKey(view);
   const query = listQuery(view);
@@ -120,7 +121,7 @@ export default function ParcelsPage(): ReactNode {
   const onMore: MenuProps['onClick'] = ({ key: k }) => {
     if (k === 'receive') dialogs.receiveMany(selected);
     else if (k === 'reject') dialogs.rejectMany(selected);
-    else download('/api/parcels/export', { format: k, ...query });
+    else void download('/api/parcels/export', { format: k, ...query });
   };
 
   const columns = parcelColumns(t, dialogs);

@@ -3,7 +3,7 @@ import { Button, Dropdown, Input, Select, Space } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Community } from '../../../api-types.js';
 import type { T } from '../../../i18n.js';
-import { download } from '../../common.js';
+import { useDownload } from '../../common.js';
 import { CARRIER_OPTIONS, communityOptions, SEARCH_BY_LABEL } from './options.js';
 import type { PeopleConfig, PersonRecord } from './types.js';
 import type { ListParams } from './useListParams.js';
@@ -20,6 +20,7 @@ interface Props<R extends PersonRecord> {
 /** 模糊搜索 and 条件筛选 on the left; + 添加 (手动添加, 批量导入) and 导出 on the right. */
 export function PeopleToolbar<R extends PersonRecord>({ config, params, communities, t, onAdd, onImport }: Props<R>): ReactNode {
   const { q, filters, update } = params;
+  const download = useDownload();
   // The box holds what is being typed; the list follows only on 搜索 (or Enter).
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
@@ -87,7 +88,7 @@ export function PeopleToolbar<R extends PersonRecord>({ config, params, communit
               { key: 'csv', label: 'CSV (.csv)' },
             ],
             // The list's own filters, so that what is exported is what is shown (all pages of it).
-            onClick: ({ key }) => download(`${config.path}/export`, { format: key, q, ...filters }),
+            onClick: ({ key }) => void download(`${config.path}/export`, { format: key, q, ...filters }),
           }}
         >
           <Button icon={<DownloadOutlined />}>
