@@ -84,6 +84,16 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     });
     expect(patches).toHaveLength(1);
 
+    // Enter in a field saves, as 确认 does.
+    await row(page, other.name).getByRole('button', { name: '修改' }).click();
+    await dialog.waitFor();
+    await fee.fill('0.5');
+    await fee.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => row(page, other.name).innerText()).toContain('0.5元/天');
+    expect(expectStatus(await admin.get(`/api/communities/${other.id}`), 200).feeRateFen).toBe(50);
+    expect(patches).toHaveLength(2);
+
     // + 添加小区, and the API's own message when it refuses (a name already used).
     await page.getByRole('button', { name: '添加小区' }).click();
     const add = page.getByRole('dialog', { name: '添加小区' });

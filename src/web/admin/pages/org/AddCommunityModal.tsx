@@ -1,10 +1,10 @@
-import { Form, Input, InputNumber, Modal } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Form, Input, InputNumber } from 'antd';
+import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
-import { useLabelWidth } from './formLayout.js';
+import { FormModal } from '../../FormModal.js';
 import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
 import { FEE_MODAL_EN } from './FeeSettingsModal.js';
 
@@ -25,51 +25,30 @@ interface Values {
 /** + 添加小区: a community with its collection point (by default 「name」管理处) and fee. */
 export function AddCommunityModal(props: { open: boolean; onCancel: () => void; onAdded: (c: Community) => void; onClosed: () => void }): ReactNode {
   const t = useT(ADD_COMMUNITY_EN, FEE_MODAL_EN, FEE_EN, COMMON_EN);
-  const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const typed = Form.useWatch('fee', form);
-  const [saving, setSaving] = useState(false);
-  const { ok, fail } = useFeedback();
+  const { ok } = useFeedback();
 
   const save = async (values: Values) => {
     const feeRateFen = yuanToFen(values.fee);
-    if (feeRateFen === null) return;
+    if (feeRateFen === null) return; // the field's rule already says why
     const point = values.collectionPointName?.trim();
-    setSaving(true);
-    try {
-      const added = await api.post<Community>('/api/communities', { name: values.name.trim(), ...(point ? { collectionPointName: point } : {}), feeRateFen });
-      ok(t('已添加小区{name}', { name: added.name }));
-      props.onAdded(added);
-    } catch (err) {
-      fail(err);
-    } finally {
-      setSaving(false);
-    }
+    const added = await api.post<Community>('/api/communities', { name: values.name.trim(), ...(point ? { collectionPointName: point } : {}), feeRateFen });
+    ok(t('已添加小区{name}', { name: added.name }));
+    props.onAdded(added);
   };
 
   return (
-    <Modal
-      title={t('添加小区')}
-      open={props.open}
-      okText={t('确认')}
-      cancelText={t('取消')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={props.onCancel}
-      afterClose={props.onClosed}
-      width={520}
-    >
-      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth}px` }} initialValues={{ fee: '0' }} onFinish={save} requiredMark={false}>
-        <Form.Item label={t('小区名称')} name="name" rules={[{ required: true, whitespace: true, message: t('请输入小区名称') }, { max: 50 }]}>
-          <Input maxLength={50} autoFocus />
-        </Form.Item>
-        <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ max: 50 }]}>
-          <Input maxLength={50} placeholder={t('不填则为「小区名称管理处」')} />
-        </Form.Item>
-        <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
-          <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal title={t('添加小区')} open={props.open} form={form} initialValues={{ fee: '0' }} onSubmit={save} onCancel={props.onCancel} onClosed={props.onClosed}>
+      <Form.Item label={t('小区名称')} name="name" rules={[{ required: true, whitespace: true, message: t('请输入小区名称') }, { max: 50 }]}>
+        <Input maxLength={50} autoFocus />
+      </Form.Item>
+      <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ max: 50 }]}>
+        <Input maxLength={50} placeholder={t('不填则为「小区名称管理处」')} />
+      </Form.Item>
+      <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
+        <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
+      </Form.Item>
+    </FormModal>
   );
 }

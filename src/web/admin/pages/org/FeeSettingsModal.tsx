@@ -1,11 +1,11 @@
-import { Form, Input, InputNumber, Modal, Typography } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Form, Input, InputNumber, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { yuan } from '../../../../shared/fee.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
-import { useLabelWidth } from './formLayout.js';
+import { FormModal, useLabelWidth } from '../../FormModal.js';
 import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
 import { FeeHelp } from './FeeHelp.js';
 
@@ -32,55 +32,36 @@ export function FeeSettingsModal(props: { community: Community; open: boolean; o
   const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
   const typed = Form.useWatch('fee', form);
-  const [saving, setSaving] = useState(false);
-  const { ok, fail } = useFeedback();
+  const { ok } = useFeedback();
 
   const save = async (values: Values) => {
     const feeRateFen = yuanToFen(values.fee);
     if (feeRateFen === null) return; // the field's rule already says why
-    setSaving(true);
-    try {
-      const saved = await api.patch<Community>(`/api/communities/${community.id}`, { collectionPointName: values.collectionPointName.trim(), feeRateFen });
-      ok(t('代收信息已保存'));
-      props.onSaved(saved);
-    } catch (err) {
-      fail(err);
-    } finally {
-      setSaving(false);
-    }
+    const saved = await api.patch<Community>(`/api/communities/${community.id}`, { collectionPointName: values.collectionPointName.trim(), feeRateFen });
+    ok(t('代收信息已保存'));
+    props.onSaved(saved);
   };
 
   return (
-    <Modal
+    <FormModal
       title={t('代收信息设置')}
       open={props.open}
-      okText={t('确认')}
-      cancelText={t('取消')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
+      form={form}
+      intro={<Typography.Paragraph type="secondary">{community.name}</Typography.Paragraph>}
+      initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen) }}
+      onSubmit={save}
       onCancel={props.onCancel}
-      afterClose={props.onClosed}
-      width={520}
+      onClosed={props.onClosed}
     >
-      <Typography.Paragraph type="secondary">{community.name}</Typography.Paragraph>
-      <Form
-        form={form}
-        layout="horizontal"
-        labelCol={{ flex: `${labelWidth}px` }}
-        initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen) }}
-        onFinish={save}
-        requiredMark={false}
-      >
-        <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ required: true, whitespace: true, message: t('请输入代收点名称') }, { max: 50 }]}>
-          <Input maxLength={50} />
-        </Form.Item>
-        <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
-          <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
-        </Form.Item>
-        <div style={{ paddingLeft: labelWidth }}>
-          <FeeHelp />
-        </div>
-      </Form>
-    </Modal>
+      <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ required: true, whitespace: true, message: t('请输入代收点名称') }, { max: 50 }]}>
+        <Input maxLength={50} />
+      </Form.Item>
+      <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
+        <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
+      </Form.Item>
+      <div style={{ paddingLeft: labelWidth }}>
+        <FeeHelp />
+      </div>
+    </FormModal>
   );
 }

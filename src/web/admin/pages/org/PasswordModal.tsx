@@ -1,10 +1,10 @@
-import { Form, Input, Modal, Typography } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Form, Input, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
-import { useLabelWidth } from './formLayout.js';
+import { FormModal, useLabelWidth } from '../../FormModal.js';
 import { passwordRules, STAFF_FORM_EN } from './staffForm.js';
 
 export const PASSWORD_EN = {
@@ -23,57 +23,45 @@ interface Values {
 /** 修改密码 of a staff member; the server ends the member's sessions, so they sign in again. */
 export function PasswordModal(props: { staff: Staff; open: boolean; onCancel: () => void; onSaved: () => void; onClosed: () => void }): ReactNode {
   const t = useT(PASSWORD_EN, STAFF_FORM_EN, COMMON_EN);
-  const labelWidth = useLabelWidth();
+  const labelWidth = useLabelWidth() + 20; // 确认新密码 / Confirm password is the longest label
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const { ok, fail } = useFeedback();
+  const { ok } = useFeedback();
 
   const save = async (values: Values) => {
-    setSaving(true);
-    try {
-      await api.patch<Staff>(`/api/staff/${props.staff.id}`, { password: values.password });
-      ok(t('密码已修改'));
-      props.onSaved();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setSaving(false);
-    }
+    await api.patch<Staff>(`/api/staff/${props.staff.id}`, { password: values.password });
+    ok(t('密码已修改'));
+    props.onSaved();
   };
 
   return (
-    <Modal
+    <FormModal
       title={t('修改密码：{name}', { name: props.staff.username })}
       open={props.open}
-      okText={t('确认')}
-      cancelText={t('取消')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
+      form={form}
+      labelWidth={labelWidth}
+      intro={<Typography.Paragraph type="secondary">{t('修改后，该人员已登录的设备会退出，需要用新密码重新登录。')}</Typography.Paragraph>}
+      onSubmit={save}
       onCancel={props.onCancel}
-      afterClose={props.onClosed}
-      width={520}
+      onClosed={props.onClosed}
     >
-      <Typography.Paragraph type="secondary">{t('修改后，该人员已登录的设备会退出，需要用新密码重新登录。')}</Typography.Paragraph>
-      <Form form={form} layout="horizontal" labelCol={{ flex: `${labelWidth + 20}px` }} onFinish={save} requiredMark={false}>
-        <Form.Item label={t('新密码')} name="password" rules={passwordRules(t)}>
-          <Input.Password autoComplete="new-password" maxLength={128} autoFocus />
-        </Form.Item>
-        <Form.Item
-          label={t('确认新密码')}
-          name="repeat"
-          dependencies={['password']}
-          rules={[
-            { required: true, message: t('请输入密码') },
-            ({ getFieldValue }) => ({
-              validator: async (_rule, value: string | undefined) => {
-                if (value && value !== getFieldValue('password')) throw new Error(t('两次输入的密码不一致'));
-              },
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item label={t('新密码')} name="password" rules={passwordRules(t)}>
+        <Input.Password autoComplete="new-password" maxLength={128} autoFocus />
+      </Form.Item>
+      <Form.Item
+        label={t('确认新密码')}
+        name="repeat"
+        dependencies={['password']}
+        rules={[
+          { required: true, message: t('请输入密码') },
+          ({ getFieldValue }) => ({
+            validator: async (_rule, value: string | undefined) => {
+              if (value && value !== getFieldValue('password')) throw new Error(t('两次输入的密码不一致'));
+            },
+          }),
+        ]}
+      >
+        <Input.Password autoComplete="new-password" maxLength={128} />
+      </Form.Item>
+    </FormModal>
   );
 }
