@@ -52,12 +52,7 @@ async function openMenu(page: Page, button: string, item: string): Promise<void>
 // Long flows in a real browser: more time than the unit tests' 30 s.
 describe.skipIf(!browserAvailable)('快递员管理 and 住户管理', { timeout: 90_000 }, () => {
   const h = useConsole();
-  // A step that cannot happen fails in seconds, naming its locator, rather than at the test's timeout.
-  const newPage = async () => {
-    const page = await h.newPage();
-    page.setDefaultTimeout(8_000);
-    return page;
-  };
+  const newPage = () => h.newPage();
 
   it('imports couriers from an xlsx, reports the refused row, and overwrites on phone + community', async () => {
     const { admin, adminUsername } = await createOrg(h.t.app);

@@ -59,7 +59,13 @@ export function useConsole(): ConsoleHarness {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
 
-  afterEach(async () => {
+  afterEach(async (ctx) => {
+    // A failed test leaves a picture of every page it had open, to see what the browser saw.
+    if (ctx.task.result?.state === 'fail') {
+      const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+      const pages = contexts.flatMap((c) => c.pages());
+      for (const [i, page] of pages.entries()) await page.screenshot({ path: path.join(ARTIFACTS, `FAILED-${name}-${i}.png`) }).catch(() => undefined);
+    }
     for (const c of contexts.splice(0)) await c.close();
     const seen = errors;
     errors = [];
