@@ -1,7 +1,7 @@
 // What every console screen shares: the English of the common labels, success and error
 // feedback, server-side paging, the org's communities, and file downloads.
 import { App } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage } from '../api.js';
 import type { Community, Page } from '../api-types.js';
 
@@ -36,13 +36,49 @@ export const COMMON_EN = {
   '共 {total} 条': '{total} in all',
 } as const;
 
-/** Success and error toasts; an API error shows the API's own message. */
+/** Success and error toasts; an API error shows the API's own message. Stable across renders. */
 export function useFeedback(): { ok: (text: string) => void; fail: (err: unknown) => void } {
   const { message } = App.useApp();
-  return {
-    ok: (text) => void message.success(text),
-    fail: (err) => void message.error(errorMessage(err)),
-  };
+  return useMemo(
+    () => ({
+      ok: (text: string) => void message.success(text),
+      fail: (err: unknown) => void message.error(errorMessage(err)),
+    }),
+    [message],
+  );
+}
+
+/**
+ * What `load()` answers, read again whenever `deps` change or `reload()` is called. An answer
+ * that arrives after a newer request is dropped; a failure shows the API's message.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | undefined; loading: boolean; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const { fail } = useFeedback();
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    loadRef
+      .current()
+      .then((answer) => {
+        if (current) setData(answer);
+      })
+      .catch((err: unknown) => {
+        if (current) fail(err);
+      })
+      .finally(() => {
+        if (current) setLoading(false);
+      });
+    return () => {
+      current = false;
+    };
+    // `deps` stand for what `load` reads: the effect runs when they change, as useEffect's own do.
+  }, [...deps, tick, fail]);
+  return { data, loading, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
 export interface PagedList<T> {
@@ -60,60 +96,26 @@ export interface PagedList<T> {
  * key goes back to page 1. An answer that arrives after a newer request is dropped.
  */
 export function usePagedList<T>(fetchPage: (page: number, pageSize: number) => Promise<Page<T>>, key: string, initialPageSize = 20): PagedList<T> {
-  const [state, setState] = useState<{ items: T[]; total: number }>({ items: [], total: 0 });
   const [paging, setPaging] = useState({ page: 1, pageSize: initialPageSize, key });
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
-  const latest = useRef(0);
-  const { fail } = useFeedback();
-  const fetchRef = useRef(fetchPage);
-  fetchRef.current = fetchPage;
   const page = paging.key === key ? paging.page : 1;
-
-  useEffect(() => {
-    const id = ++latest.current;
-    setLoading(true);
-    fetchRef
-      .current(page, paging.pageSize)
-      .then((answer) => {
-        if (id === latest.current) setState(answer);
-      })
-      .catch((err: unknown) => {
-        if (id === latest.current) fail(err);
-      })
-      .finally(() => {
-        if (id === latest.current) setLoading(false);
-      });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, page, paging.pageSize, tick]);
-
+  const { data, loading, reload } = useLoad(() => fetchPage(page, paging.pageSize), [key, page, paging.pageSize]);
   return {
-    ...state,
+    items: data?.items ?? [],
+    total: data?.total ?? 0,
     page,
     pageSize: paging.pageSize,
     loading,
     setPage: useCallback((p: number, size?: number) => setPaging((s) => ({ page: p, pageSize: size ?? s.pageSize, key })), [key]),
-    reload: useCallback(() => setTick((n) => n + 1), []),
+    reload,
   };
 }
 
 /** The communities the signed-in staff member may see (the API lists them all). */
 export function useCommunities(): { communities: Community[]; reload: () => void; loading: boolean } {
-  const [communities, setCommunities] = useState<Community[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const { fail } = useFeedback();
-  useEffect(() => {
-    setLoading(true);
-    api
-      .get<Page<Community>>('/api/communities')
-      .then((p) => setCommunities(p.items))
-      .catch(fail)
-      .finally(() => setLoading(false));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tick]);
-  return { communities, loading, reload: useCallback(() => setTick((n) => n + 1), []) };
+  const { data, loading, reload } = useLoad(() => api.get<Page<Community>>('/api/communities'), []);
+  return { communities: data?.items ?? NO_COMMUNITIES, loading, reload };
 }
+const NO_COMMUNITIES: Community[] = [];
 
 /**
  * Downloads a file the API serves (an export, a template). It is fetched first, so that a refusal

@@ -1,10 +1,10 @@
 import { InboxOutlined } from '@ant-design/icons';
 import { App, Avatar, Badge, Breadcrumb, Button, Card, Flex, Skeleton, Space, Tag, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api.js';
 import { useT } from '../../i18n.js';
-import { COMMON_EN, useFeedback } from '../common.js';
+import { COMMON_EN, useFeedback, useLoad } from '../common.js';
 import { useSession } from '../session.js';
 
 const EN = {
@@ -31,28 +31,16 @@ export default function AppsPage(): ReactNode {
   const { isAdmin, reload } = useSession();
   const { modal } = App.useApp();
   const { ok, fail } = useFeedback();
-  const [enabled, setEnabled] = useState<boolean | null>(null);
+  const loaded = useLoad(() => api.get<{ enabled: boolean }>('/api/app'), []);
+  const [changed, setChanged] = useState<boolean | null>(null);
+  const enabled = changed ?? loaded.data?.enabled ?? null;
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    api
-      .get<{ enabled: boolean }>('/api/app')
-      .then((a) => {
-        if (current) setEnabled(a.enabled);
-      })
-      .catch(fail);
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 
   const change = async (next: boolean) => {
     setBusy(true);
     try {
       const answer = await api.put<{ enabled: boolean }>('/api/app', { enabled: next });
-      setEnabled(answer.enabled);
+      setChanged(answer.enabled);
       ok(t(answer.enabled ? '应用已开启' : '应用已关闭'));
       // The frame's closed-app banner reads the session.
       await reload();

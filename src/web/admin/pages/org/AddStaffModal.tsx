@@ -1,11 +1,12 @@
-import { Form, Input, Radio, Select } from 'antd';
+import { Form, Input } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community, Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { FormModal } from '../../FormModal.js';
-import { clerkCommunityRules, passwordRules, STAFF_FORM_EN, usernameRules } from './staffForm.js';
+import { RoleFields } from './RoleFields.js';
+import { passwordRules, STAFF_FORM_EN, usernameRules } from './staffForm.js';
 
 export const ADD_STAFF_EN = {
   添加人员: 'Add staff',
@@ -41,29 +42,7 @@ export function AddStaffModal(props: { open: boolean; communities: Community[]; 
       <Form.Item label={t('密码')} name="password" rules={passwordRules(t)}>
         <Input.Password autoComplete="new-password" maxLength={128} />
       </Form.Item>
-      <Form.Item label={t('角色')} name="role">
-        <Radio.Group
-          optionType="button"
-          options={[
-            { label: t('前台'), value: 'clerk' },
-            { label: t('管理员'), value: 'admin' },
-          ]}
-        />
-      </Form.Item>
-      {role === 'admin' ? (
-        <Form.Item label={t('负责小区')}>
-          <span>{t('管理员可以管理全部小区')}</span>
-        </Form.Item>
-      ) : (
-        <Form.Item
-          label={t('负责小区')}
-          name="communityIds"
-          rules={clerkCommunityRules(t)}
-          extra={props.communities.length === 0 ? t('还没有小区，请先在代收设置中添加') : t('前台只能看到所选小区的快递、快递员和住户')}
-        >
-          <Select mode="multiple" allowClear optionFilterProp="label" options={props.communities.map((c) => ({ label: c.name, value: c.id }))} />
-        </Form.Item>
-      )}
+      <RoleFields t={t} role={role} communities={props.communities} />
     </FormModal>
   );
 }

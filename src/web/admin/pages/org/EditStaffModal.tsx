@@ -1,11 +1,12 @@
-import { Form, Radio, Select } from 'antd';
+import { Form } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community, Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { FormModal } from '../../FormModal.js';
-import { clerkCommunityRules, STAFF_FORM_EN } from './staffForm.js';
+import { RoleFields } from './RoleFields.js';
+import { STAFF_FORM_EN } from './staffForm.js';
 
 export const EDIT_STAFF_EN = {
   '修改人员：{name}': 'Edit staff: {name}',
@@ -42,25 +43,7 @@ export function EditStaffModal(props: { staff: Staff; isSelf: boolean; open: boo
       onCancel={props.onCancel}
       onClosed={props.onClosed}
     >
-      <Form.Item label={t('角色')} name="role" extra={props.isSelf ? t('不能取消自己的管理员权限') : undefined}>
-        <Radio.Group
-          optionType="button"
-          disabled={props.isSelf}
-          options={[
-            { label: t('前台'), value: 'clerk' },
-            { label: t('管理员'), value: 'admin' },
-          ]}
-        />
-      </Form.Item>
-      {role === 'admin' ? (
-        <Form.Item label={t('负责小区')}>
-          <span>{t('管理员可以管理全部小区')}</span>
-        </Form.Item>
-      ) : (
-        <Form.Item label={t('负责小区')} name="communityIds" rules={clerkCommunityRules(t)} extra={t('前台只能看到所选小区的快递、快递员和住户')}>
-          <Select mode="multiple" allowClear optionFilterProp="label" options={props.communities.map((c) => ({ label: c.name, value: c.id }))} />
-        </Form.Item>
-      )}
+      <RoleFields t={t} role={role} communities={props.communities} isSelf={props.isSelf} />
     </FormModal>
   );
 }

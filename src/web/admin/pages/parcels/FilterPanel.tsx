@@ -2,14 +2,14 @@
 // date picker and the selects are most of its weight, and the clerk's first screen needs neither.
 import { Button, DatePicker, Form, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Courier, Page } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { CARRIERS } from '../../../../shared/carriers.js';
 import { MAX_PAGE_SIZE } from '../../../../shared/constants.js';
 import { PARCEL_STATUS_LABELS, PARCEL_STATUSES } from '../../../../shared/parcel-status.js';
-import { COMMON_EN, useCommunities, useFeedback } from '../../common.js';
+import { COMMON_EN, useCommunities, useLoad } from '../../common.js';
 import { EN } from './en.js';
 import type { ParcelFilters } from './list-view.js';
 
@@ -47,24 +47,8 @@ function fromForm(v: FormValues): ParcelFilters {
 
 /** The couriers of the org (of one community when chosen), for the 派件员 select. */
 function useCourierOptions(communityId: number | undefined): { value: number; label: string }[] {
-  const [options, setOptions] = useState<{ value: number; label: string }[]>([]);
-  const { fail } = useFeedback();
-  useEffect(() => {
-    let current = true;
-    api
-      .get<Page<Courier>>('/api/couriers', { communityId, pageSize: MAX_PAGE_SIZE })
-      .then((p) => {
-        if (current) setOptions(p.items.map((c) => ({ value: c.id, label: `${c.name} ${c.phone}` })));
-      })
-      .catch((err: unknown) => {
-        if (current) fail(err);
-      });
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [communityId]);
-  return options;
+  const { data } = useLoad(() => api.get<Page<Courier>>('/api/couriers', { communityId, pageSize: MAX_PAGE_SIZE }), [communityId]);
+  return useMemo(() => (data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} ${c.phone}` })), [data]);
 }
 
 /** The filter form; 筛选 applies it, 重置 clears every filter. */

@@ -76,8 +76,7 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, open]);
+  }, [id, open, fail]);
 
   return (
     <Drawer title={t('包裹详情')} open={open} onClose={onClose} size={520} data-testid="parcel-drawer">

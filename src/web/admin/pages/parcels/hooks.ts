@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../../../api.js';
 import type { Parcel, ParcelStatus } from '../../../api-types.js';
-import { useFeedback, type PagedList } from '../../common.js';
+import { useLoad, type PagedList } from '../../common.js';
 import type { ListView } from './list-view.js';
 
 /** usePagedList starts each list on page 1; the page (and its size) in the address win. */
@@ -17,25 +17,8 @@ export type Counts = Record<ParcelStatus | 'all', number>;
 
 /** GET /api/parcels/counts for the tabs (of one community when filtered), re-read on `reload`. */
 export function useCounts(communityId: number | undefined): { counts: Counts | null; reload: () => void } {
-  const [counts, setCounts] = useState<Counts | null>(null);
-  const [tick, setTick] = useState(0);
-  const { fail } = useFeedback();
-  useEffect(() => {
-    let current = true;
-    api
-      .get<Counts>('/api/parcels/counts', { communityId })
-      .then((c) => {
-        if (current) setCounts(c);
-      })
-      .catch((err: unknown) => {
-        if (current) fail(err);
-      });
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [communityId, tick]);
-  return { counts, reload: useCallback(() => setTick((n) => n + 1), []) };
+  const { data, reload } = useLoad(() => api.get<Counts>('/api/parcels/counts', { communityId }), [communityId]);
+  return { counts: data ?? null, reload };
 }
 
 interface Stuck {
