@@ -25,10 +25,25 @@ function precompress(): Plugin {
   };
 }
 
+/** In `npm run dev:web`, every path under an app opens its index.html, as the server does. */
+function appFallback(): Plugin {
+  return {
+    name: 'kd-app-fallback',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const m = /^\/(admin)(\/[^.?]*)?(\?.*)?$/.exec(req.url ?? '');
+        if (m) req.url = `/${m[1]}/index.html${m[3] ?? ''}`;
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: webRoot,
   base: '/',
-  plugins: [react(), precompress()],
+  appType: 'mpa',
+  plugins: [react(), precompress(), appFallback()],
   build: {
     outDir,
     emptyOutDir: true,
