@@ -14,7 +14,19 @@ const NAMES = ['姓名', '手机', '快递公司', '派送小区'];
 /** Picks an option of an antd select (its dropdown is rendered outside the dialog). */
 async function choose(page: Page, select: Locator, option: string): Promise<void> {
   await select.click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  const item = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`);
+  const list = page.locator('.ant-select-dropdown:visible');
+  // On a loaded machine a click can land while the list is still opening and be lost (the list
+  // then stays open over the form): click again until the choice closes the list.
+  for (let attempt = 1; ; attempt++) {
+    await item.click();
+    try {
+      await list.waitFor({ state: 'hidden', timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt === 4) throw err;
+    }
+  }
 }
 
 /** The list's row that shows `text`. */
