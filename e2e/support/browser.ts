@@ -98,6 +98,8 @@ export function useConsole(): ConsoleHarness {
         viewport: opts.viewport ?? { width: 1440, height: 900 },
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
+        // The console then turns antd's motion off: no click lands on a dialog still opening.
+        reducedMotion: 'reduce',
         acceptDownloads: true,
       });
       contexts.push(context);
