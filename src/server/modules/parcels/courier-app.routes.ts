@@ -3,8 +3,8 @@ import { badRequest } from '../../errors.js';
 import { errorResponses, requireCourier, type App } from '../../http.js';
 import { CourierCommunity } from '../auth/auth.schema.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
-import { courierParcels, enterParcel } from './parcels.intake.js';
-import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelView } from './parcels.schema.js';
+import { courierParcels, enterParcel, recipientFor } from './parcels.intake.js';
+import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelView, RecipientQuery, RecipientReply } from './parcels.schema.js';
 
 /** The courier app: communities, 派送快递 and 派送记录. */
 export async function courierAppRoutes(app: App): Promise<void> {
@@ -30,6 +30,10 @@ export async function courierAppRoutes(app: App): Promise<void> {
       if (!key.success) throw badRequest('validation_error', key.error.issues[0]?.message);
       return reply.code(201).send(await enterParcel(ctx, auth, req.body, key.data));
     },
+  });
+  app.get('/api/courier/recipient', {
+    schema: { tags, summary: '收件人（按手机号查本小区住户）', querystring: RecipientQuery, response: { 200: RecipientReply, ...errorResponses } },
+    handler: async (req) => recipientFor(ctx, requireCourier(req), req.query.communityId, req.query.phone),
   });
   app.get('/api/courier/parcels', {
     schema: { tags, summary: '派送记录', querystring: OwnParcelsQuery, response: { 200: ParcelPage, ...errorResponses } },

@@ -94,6 +94,17 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
   }
 }
 
+/**
+ * The resident a courier is about to deliver to, by the phone typed, so the courier can confirm
+ * name and address before 提交: only within a community the courier delivers to.
+ */
+export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
+  const record = await courierRecordIn(ctx, auth.account.phone, communityId);
+  if (!record) throw forbidden('not_your_community');
+  const resident = await residentForParcel(ctx, communityId, phone);
+  return { recipient: resident ? { name: resident.name, address: resident.address } : null };
+}
+
 /** 派送记录: the courier's own parcels, newest first (others' phones masked, no pickup codes). */
 export async function courierParcels(ctx: Ctx, auth: CourierAuth, status: ParcelStatus | undefined, page: number, pageSize: number) {
   const r = await repo.listOwnParcels(ctx.db, { courierAccountId: auth.account.id }, status, page, pageSize);

@@ -84,5 +84,9 @@ export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key 为1到200个可见ASCII字符');
 
+/** 派送快递: the courier typed a phone; is it a resident of that community? */
+export const RecipientQuery = z.strictObject({ communityId: Id, phone: MobilePhone });
+export const RecipientReply = z.object({ recipient: z.object({ name: z.string(), address: z.string() }).nullable() });
+
 export const OwnParcelsQuery = z.strictObject({ status: ParcelStatus.optional(), ...Pagination });
 export const ParcelPage = z.object({ items: z.array(ParcelView), total: z.number() });
