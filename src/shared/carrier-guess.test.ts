@@ -19,8 +19,6 @@ const guesses: readonly (readonly [string, string])[] = [
   ['462598779470531', '韵达快递'],
   ['31866359263298', '韵达快递'],
   ['3101234567890', '韵达快递'],
-  ['1100123456789', 'EMS'],
-  ['5012345678901', 'EMS'],
   ['EA123456785CN', 'EMS'],
   ['9812345678901', '中国邮政'],
   ['9912345678901', '中国邮政'],
@@ -52,6 +50,7 @@ describe('guessCarrier: the carrier a tracking number looks like', () => {
     expect(guessCarrier('432542035598773')).toBeNull(); // 43…: 韵达, 申通, 中通 or 邮政
     expect(guessCarrier('4309597495550')).toBeNull();
     expect(guessCarrier('9712345678901')).toBeNull(); // 95/97: EMS or 邮政 by source
+    expect(guessCarrier('1100123456789')).toBeNull(); // 10/11/50/51: EMS or 韵达 by source
     expect(guessCarrier('1240921381750')).toBeNull();
     expect(guessCarrier('88123456789012')).toBeNull();
     expect(guessCarrier('74123456789012')).toBeNull();

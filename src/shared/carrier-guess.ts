@@ -8,7 +8,8 @@ import { CARRIERS } from './carriers.js';
 // notably left without a guess:
 // - pure 12-digit numbers: old 顺丰 numbers, but also 中通, 申通, 安能 and others;
 // - 43 + 11–13 digits: claimed for 韵达, 申通, 中通 and 邮政 alike;
-// - 13 digits 95/97 (EMS or 邮政 by source), 12/52, and 9 + other second digits;
+// - 13 digits 10/11/50/51 (EMS by most sources, 韵达 by others), 95/97 (EMS or 邮政 by source),
+//   12/52, and 9 + other second digits;
 // - 申通 88/66 + 13 digits: claimed by a single source only;
 // - 74 + 12 digits (中通 in one source only); YT + 16 digits is 云途 (YunExpress), not 圆通;
 //   JD + 18 digits is DHL, not 京东.
@@ -23,7 +24,6 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
   [/^7[3568]\d{12}$/, '中通快递'], // 75761365043766: 14 digits
   [/^77\d{12,13}$/, '申通快递'], // 77632957076153, 773012345678901
   [/^(?:31|46)\d{11,13}$/, '韵达快递'], // 462598779470531, 31866359263298
-  [/^(?:10|11|50|51)\d{11}$/, 'EMS'], // 1100123456789: EMS's domestic 13 digits
   [/^9[689]\d{11}$/, '中国邮政'], // 9812345678901: 邮政快递包裹
 ];
 
