@@ -31,7 +31,7 @@ function appFallback(): Plugin {
     name: 'kd-app-fallback',
     configureServer(server) {
       server.middlewares.use((req, _res, next) => {
-        const m = /^\/(admin)(\/[^.?]*)?(\?.*)?$/.exec(req.url ?? '');
+        const m = /^\/(admin|courier|resident)(\/[^.?]*)?(\?.*)?$/.exec(req.url ?? '');
         if (m) req.url = `/${m[1]}/index.html${m[3] ?? ''}`;
         next();
       });
@@ -49,7 +49,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1200,
-    rolldownOptions: { input: { admin: path.join(webRoot, 'admin/index.html') } },
+    rolldownOptions: {
+      input: Object.fromEntries(['admin', 'courier', 'resident'].map((app) => [app, path.join(webRoot, app, 'index.html')])),
+    },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { DEFAULT_WEB_DIR } from '../../src/server/config.js';
-import { buildTestApp, type TestApp } from '../../test/support/app.js';
+import { buildTestApp, type TestApp, type TestClock } from '../../test/support/app.js';
+import { lastCode } from '../../test/support/factories.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -32,17 +33,25 @@ export interface ConsoleHarness {
   readonly t: TestApp;
   readonly baseUrl: string;
   readonly browser: Browser;
-  /** A fresh browser context (its own cookies) and page, watched for errors. */
-  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  /**
+   * A fresh browser context (its own cookies) and page, watched for errors. `mobile` emulates a
+   * 375×667 touch phone (the smallest the mobile apps are laid out for); `permissions` are granted.
+   */
+  newPage(opts?: { viewport?: { width: number; height: number }; mobile?: boolean; permissions?: string[] }): Promise<Page>;
   /** Saves a full-page screenshot as artifacts/e2e/<db>/<name>.png. */
   screenshot(page: Page, name: string): Promise<string>;
 }
 
+/** A phone in WeChat's browser, as the courier and resident apps meet it. */
+const MOBILE_UA =
+  'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47';
+
 /**
  * Starts the app with the built web apps and one Chromium for a test file, and checks after each
- * test that no page threw or logged an error.
+ * test that no page threw or logged an error. `chromiumArgs` are added to the launch (a fake camera);
+ * `clock` is the server's (the test clock's default start otherwise).
  */
-export function useConsole(): ConsoleHarness {
+export function useConsole(opts: { chromiumArgs?: string[]; clock?: TestClock } = {}): ConsoleHarness {
   let t: TestApp | undefined;
   let browser: Browser | undefined;
   let baseUrl = '';
@@ -53,9 +62,9 @@ export function useConsole(): ConsoleHarness {
     if (!fs.existsSync(path.join(WEB_DIR, 'admin', 'index.html'))) {
       throw new Error(`the web apps are not built in ${WEB_DIR}: run \`npm run build\` (npm test builds them)`);
     }
-    t = await buildTestApp({ config: { backgroundJobs: true, webDir: WEB_DIR } });
+    t = await buildTestApp({ config: { backgroundJobs: true, webDir: WEB_DIR }, clock: opts.clock });
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])] });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
 
@@ -92,10 +101,13 @@ export function useConsole(): ConsoleHarness {
     get browser() {
       return need(browser);
     },
-    async newPage(opts = {}) {
+    async newPage(pageOpts = {}) {
+      const phone = pageOpts.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: MOBILE_UA } : {};
       const context = await need(browser).newContext({
+        ...phone,
         baseURL: baseUrl,
-        viewport: opts.viewport ?? { width: 1440, height: 900 },
+        viewport: pageOpts.viewport ?? (pageOpts.mobile ? { width: 375, height: 667 } : { width: 1440, height: 900 }),
+        permissions: pageOpts.permissions,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
         // The console then turns antd's motion off: no click lands on a dialog still opening.
@@ -134,4 +146,18 @@ export async function signIn(page: Page, username: string, password: string, pat
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/login'));
+}
+
+/** Signs in on a mobile app's screen with phone + SMS code (read from the dev inbox), and the name on a courier's first time. */
+export async function phoneSignIn(page: Page, app: TestApp['app'], phone: string, name?: string): Promise<void> {
+  const wait = { timeout: 15_000, interval: 100 };
+  await page.getByRole('textbox', { name: '手机号', exact: true }).fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect.poll(() => lastCode(app, phone).catch(() => ''), wait).toMatch(/^\d{6}$/);
+  await page.getByRole('textbox', { name: '验证码', exact: true }).fill(await lastCode(app, phone));
+  await page.getByRole('button', { name: '登录' }).click();
+  if (name === undefined) return;
+  // A courier's first sign-in: the app then asks for the name the front desk entered.
+  await page.getByRole('textbox', { name: '姓名', exact: true }).fill(name);
+  await page.getByRole('button', { name: '登录' }).click();
 }

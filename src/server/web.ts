@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { App } from './http.js';
 
 /** The single-page web apps `vite build` writes under the web directory, each served at /<name>/. */
-export const WEB_APPS = ['admin'] as const;
+export const WEB_APPS = ['admin', 'courier', 'resident'] as const;
 
 /**
  * Serves the built web apps: the hashed assets (with the .br/.gz files the build writes beside

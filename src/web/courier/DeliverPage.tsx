@@ -1,0 +1,220 @@
+import { Button, ErrorBlock, Form, Input, List, NavBar, Picker, Toast, type InputRef } from 'antd-mobile';
+import { ScanCodeOutline } from 'antd-mobile-icons';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { guessCarrier } from '../../shared/carrier-guess.js';
+import { api } from '../api.js';
+import { useT } from '../i18n.js';
+import { COURIER_EN } from './en.js';
+import { type Outbox, useOutbox } from './outbox.js';
+import { PendingList } from './PendingList.js';
+
+const Scanner = lazy(() => import('./Scanner.js'));
+const loadScanner = () => void import('./Scanner.js');
+
+const PHONE_RE = /^1[3-9]\d{9}$/;
+const TRACKING_RE = /^[A-Z0-9-]{3,40}$/;
+const COMMUNITY_KEY = 'kd.courier.community';
+
+export interface CourierCommunity {
+  communityId: number;
+  communityName: string;
+  carrier: string;
+}
+
+interface Props {
+  communities: CourierCommunity[];
+  outbox: Outbox;
+  actions: ReactNode;
+}
+
+type Recipient = { name: string; address: string } | null;
+
+/** 派送快递: community, tracking number (typed or scanned), recipient phone and name, 提交. */
+export function DeliverPage({ communities, outbox, actions }: Props) {
+  const t = useT(COURIER_EN);
+  const queued = useOutbox(outbox);
+  const [communityId, setCommunityId] = useState<number | undefined>(() => {
+    const saved = Number(localStorage.getItem(COMMUNITY_KEY));
+    return communities.find((c) => c.communityId === saved)?.communityId ?? communities[0]?.communityId;
+  });
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [scanning, setScanning] = useState(false);
+  const [trackingNo, setTrackingNo] = useState('');
+  const [phone, setPhone] = useState('');
+  const [name, setName] = useState('');
+  const [recipient, setRecipient] = useState<Recipient>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const trackingRef = useRef<InputRef>(null);
+  const community = communities.find((c) => c.communityId === communityId);
+
+  // A phone of a resident of this community: show who and where, for the courier to confirm.
+  useEffect(() => {
+    setRecipient(null);
+    if (!community || !PHONE_RE.test(phone)) return;
+    let live = true;
+    api.get<{ recipient: Recipient }>('/api/courier/recipient', { communityId: community.communityId, phone }).then(
+      (r) => live && setRecipient(r.recipient),
+      () => undefined, // only a hint: without it the courier types the name
+    );
+    return () => {
+      live = false;
+    };
+  }, [community, phone]);
+
+  if (!community) {
+    return (
+      <div className="kd-page">
+        <NavBar back={null} right={actions}>
+          {t('派送快递')}
+        </NavBar>
+        <ErrorBlock status="empty" title={t('您还没有负责的小区')} description={t('请联系物业前台登记快递员信息')} />
+      </div>
+    );
+  }
+
+  const tracking = trackingNo.trim().toUpperCase();
+  const guessed = tracking ? guessCarrier(tracking) : null;
+
+  function chooseCommunity(id: number) {
+    setCommunityId(id);
+    localStorage.setItem(COMMUNITY_KEY, String(id));
+  }
+
+  async function submit() {
+    if (!community || busy) return;
+    if (!tracking) return setError(t('请输入快递单号'));
+    if (!TRACKING_RE.test(tracking)) return setError(t('快递单号为3到40位字母、数字或 -'));
+    if (!PHONE_RE.test(phone)) return setError(t('请输入收件人手机号'));
+    if (!name.trim()) return setError(t('请输入收件人姓名'));
+    setError('');
+    setBusy(true);
+    const body = { communityId: community.communityId, trackingNo: tracking, recipientPhone: phone, recipientName: name.trim() };
+    const r = await outbox.submit(body, community.communityName);
+    setBusy(false);
+    if (r.ok) Toast.show({ icon: 'success', content: t('提交成功') });
+    else if (r.retrying) Toast.show({ content: t('网络异常，已保存到待发送，恢复后自动重发'), duration: 3000 });
+    if (!r.ok && !r.retrying) {
+      // Refused (a duplicate number, the app closed …): the form keeps what was typed to fix it.
+      outbox.remove(r.key);
+      setError(r.error);
+      return;
+    }
+    setTrackingNo('');
+    setPhone('');
+    setName('');
+    trackingRef.current?.focus();
+  }
+
+  return (
+    <div className="kd-page">
+      <NavBar back={null} right={actions}>
+        {t('派送快递')}
+      </NavBar>
+      <List mode="card">
+        <List.Item
+          extra={community.communityName}
+          clickable={communities.length > 1}
+          arrowIcon={communities.length > 1}
+          onClick={communities.length > 1 ? () => setPickerOpen(true) : undefined}
+        >
+          {t('小区')}
+        </List.Item>
+        <List.Item extra={community.carrier}>{t('快递公司')}</List.Item>
+      </List>
+      <Picker
+        title={t('选择小区')}
+        columns={[communities.map((c) => ({ label: c.communityName, value: String(c.communityId) }))]}
+        visible={pickerOpen}
+        value={[String(community.communityId)]}
+        onClose={() => setPickerOpen(false)}
+        onConfirm={(v) => v[0] && chooseCommunity(Number(v[0]))}
+      />
+      <Form layout="vertical" mode="card">
+        <Form.Item
+          label={t('快递单号')}
+          extra={
+            <button type="button" className="kd-nav-action" aria-label={t('扫码')} onClick={() => setScanning(true)} onPointerEnter={loadScanner}>
+              <ScanCodeOutline fontSize={24} />
+            </button>
+          }
+          description={
+            guessed && (
+              <span className={guessed === community.carrier ? 'kd-muted' : 'kd-warn'} data-testid="carrier-hint">
+                {t('单号格式像{carrier}的单号', { carrier: guessed })}
+                {guessed !== community.carrier && t('，与您在本小区的快递公司（{mine}）不同，请核对', { mine: community.carrier })}
+              </span>
+            )
+          }
+        >
+          <Input
+            ref={trackingRef}
+            aria-label={t('快递单号')}
+            placeholder={t('请输入或扫描快递单号')}
+            autoCapitalize="characters"
+            autoComplete="off"
+            maxLength={40}
+            value={trackingNo}
+            onChange={(v) => setTrackingNo(v.toUpperCase())}
+            onFocus={loadScanner}
+            clearable
+          />
+        </Form.Item>
+        <Form.Item
+          label={t('收件人手机')}
+          description={
+            recipient && (
+              <div className="kd-recipient" data-testid="recipient-hint">
+                <span>
+                  {t('本小区住户')}：{recipient.name} · {community.communityName} {recipient.address}
+                </span>
+                {name.trim() !== recipient.name && (
+                  <Button size="mini" color="primary" fill="outline" className="kd-tap" onClick={() => setName(recipient.name)}>
+                    {t('确认收件人')}
+                  </Button>
+                )}
+              </div>
+            )
+          }
+        >
+          <Input
+            aria-label={t('收件人手机')}
+            type="tel"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={11}
+            placeholder={t('请输入收件人手机号')}
+            value={phone}
+            onChange={(v) => setPhone(v.replace(/\D/g, ''))}
+            clearable
+          />
+        </Form.Item>
+        <Form.Item label={t('收件人姓名')}>
+          <Input aria-label={t('收件人姓名')} maxLength={50} placeholder={t('请输入收件人姓名')} value={name} onChange={setName} onEnterPress={submit} clearable />
+        </Form.Item>
+      </Form>
+      {error && (
+        <div className="kd-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="kd-section">
+        <Button block color="primary" size="large" loading={busy} onClick={submit}>
+          {t('提交')}
+        </Button>
+      </div>
+      <PendingList outbox={outbox} entries={queued} />
+      {scanning && (
+        <Suspense fallback={null}>
+          <Scanner
+            onResult={(text) => {
+              setScanning(false);
+              setTrackingNo(text.trim().toUpperCase());
+            }}
+            onClose={() => setScanning(false)}
+          />
+        </Suspense>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { NavBar, PullToRefresh, Tabs } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { api } from '../api.js';
+import type { Page, Parcel, ParcelStatus } from '../api-types.js';
+import { useT } from '../i18n.js';
+import { LangSwitch } from '../mobile/LangSwitch.js';
+import { MOBILE_EN } from '../mobile/format.js';
+import { ParcelFeed } from '../mobile/ParcelFeed.js';
+import { useMobileSession } from '../mobile/session.js';
+import { ResidentParcelCard } from './ResidentParcelCard.js';
+
+/** The tabs in the guide's order; 已接收 (at the desk, with a pickup code) opens first. */
+const TABS: { key: ParcelStatus; title: string }[] = [
+  { key: 'pending_receipt', title: '待接收' },
+  { key: 'awaiting_pickup', title: '已接收' },
+  { key: 'rejected', title: '已拒收' },
+  { key: 'picked_up', title: '已领取' },
+];
+
+const EN = { ...MOBILE_EN, 我的快递: 'My parcels' };
+
+export function MyParcels() {
+  const t = useT(EN);
+  const { me, load, signOut } = useMobileSession('resident');
+  const [params, setParams] = useSearchParams();
+  const tab = TABS.find((x) => x.key === params.get('tab'))?.key ?? 'awaiting_pickup';
+  const [counts, setCounts] = useState<Partial<Record<ParcelStatus, number>>>({});
+  const [refreshed, setRefreshed] = useState(0);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The two tabs that need the resident: how many are on the way and how many wait at the desk.
+  useEffect(() => {
+    if (!me) return;
+    for (const status of ['pending_receipt', 'awaiting_pickup'] as const) {
+      api.get<Page<Parcel>>('/api/resident/parcels', { status, pageSize: 1 }).then(
+        (r) => setCounts((c) => ({ ...c, [status]: r.total })),
+        () => undefined,
+      );
+    }
+  }, [me, refreshed]);
+
+  if (!me) return null;
+  return (
+    <div className="kd-page">
+      <NavBar
+        back={null}
+        right={
+          <span>
+            <LangSwitch />
+            <button type="button" className="kd-nav-action" onClick={signOut}>
+              {t('退出')}
+            </button>
+          </span>
+        }
+      >
+        {t('我的快递')}
+      </NavBar>
+      <Tabs activeKey={tab} onChange={(key) => setParams({ tab: key }, { replace: true })} style={{ background: '#fff', position: 'sticky', top: 0, zIndex: 5 }}>
+        {TABS.map((x) => (
+          <Tabs.Tab key={x.key} title={counts[x.key] ? `${t(x.title)} ${counts[x.key]}` : t(x.title)} />
+        ))}
+      </Tabs>
+      <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
+        <ParcelFeed
+          key={`${tab}-${refreshed}`}
+          path="/api/resident/parcels"
+          status={tab}
+          render={(p) => <ResidentParcelCard key={p.id} parcel={p} />}
+        />
+      </PullToRefresh>
+    </div>
+  );
+}
