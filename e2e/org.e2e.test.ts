@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../src/server/modules/notifications/notifications.service.js';
 import type { MessageProvider } from '../src/server/modules/notifications/provider.js';
+import type { ApiError, Community, Courier, Page as ApiPage, Parcel, Resident } from '../test/support/api.js';
 import { createCommunity, createOrg, createWorld, enterParcel, expectStatus, uniq } from '../test/support/factories.js';
 import { browserAvailable, signIn, useConsole } from './support/browser.js';
 
@@ -67,7 +68,7 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await dialog.getByRole('button', { name: '确认' }).click();
     await dialog.getByText('保管费最多两位小数').waitFor();
     expect(patches).toEqual([]);
-    expect(expectStatus(await admin.get(`/api/communities/${community.id}`), 200).feeRateFen).toBe(200);
+    expect(expectStatus(await admin.get<Community>(`/api/communities/${community.id}`), 200).feeRateFen).toBe(200);
 
     await fee.fill('1.5');
     await expect.poll(() => dialog.innerText()).toContain('按照1.5元收费');
@@ -91,7 +92,7 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await fee.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => row(page, other.name).innerText()).toContain('0.5元/天');
-    expect(expectStatus(await admin.get(`/api/communities/${other.id}`), 200).feeRateFen).toBe(50);
+    expect(expectStatus(await admin.get<Community>(`/api/communities/${other.id}`), 200).feeRateFen).toBe(50);
     expect(patches).toHaveLength(2);
 
     // + 添加小区, and the API's own message when it refuses (a name already used).
@@ -132,7 +133,7 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await page.getByText('已关闭', { exact: true }).waitFor();
     await h.screenshot(page, 'apps-closed');
 
-    const refused = await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone });
+    const refused = await enterParcel<ApiError>(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('app_closed');
 
@@ -147,10 +148,10 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await page.getByText('中文', { exact: true }).click();
     await page.getByRole('button', { name: '关闭应用' }).waitFor();
     const second = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-    const parcels = expectStatus(await w.admin.get('/api/parcels?pageSize=200'), 200);
+    const parcels = expectStatus(await w.admin.get<ApiPage<Parcel>>('/api/parcels?pageSize=200'), 200);
     expect(parcels.items.map((p: { id: number }) => p.id).sort()).toEqual([first.id, second.id].sort());
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).total).toBe(1);
-    expect(expectStatus(await w.admin.get('/api/residents'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<ApiPage<Courier>>('/api/couriers'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<ApiPage<Resident>>('/api/residents'), 200).total).toBe(1);
     await h.screenshot(page, 'apps');
   });
 

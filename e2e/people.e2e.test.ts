@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Download, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { Courier, Page as ApiPage } from '../test/support/api.js';
 import { createCommunity, createOrg, expectStatus, randomMobile, uniq } from '../test/support/factories.js';
 import { loadXlsx, makeXlsx, sheetRows } from '../test/support/spreadsheets.js';
 import { browserAvailable, signIn, useConsole } from './support/browser.js';
@@ -179,7 +180,7 @@ describe.skipIf(!browserAvailable)('快递员管理 and 住户管理', { timeout
     await toast(page, '已删除');
     await row(page, 'darren').waitFor({ state: 'detached' });
     expect(await rowCount(page)).toBe(1);
-    expect(expectStatus(await admin.get('/api/couriers'), 200).total).toBe(1);
+    expect(expectStatus(await admin.get<ApiPage<Courier>>('/api/couriers'), 200).total).toBe(1);
   });
 
   it('keeps search and filters in the address, and downloads the export and the template', async () => {

@@ -2,6 +2,7 @@
 // and how many codes a phone or a client address may request (also across server instances).
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { ApiError, DevInbox, StaffLoginResult } from './support/api.js';
 import { buildTestApp, useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, createOrg, expectStatus, lastCode, randomMobile, type Reply } from './support/factories.js';
 
@@ -41,7 +42,7 @@ function expectTooMany(r: Reply): number {
 }
 
 async function inboxSize(phone: string): Promise<number> {
-  const r = expectStatus(await new Client(t.app).get(`/api/dev/messages?to=${phone}`), 200);
+  const r = expectStatus(await new Client(t.app).get<DevInbox>(`/api/dev/messages?to=${phone}`), 200);
   return r.items.length;
 }
 
@@ -74,7 +75,7 @@ describe('staff sign-in lockout', () => {
 
     for (let i = 0; i < 10; i++) {
       t.clock.advance(30_000);
-      const r = await c.post('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${i}` });
+      const r = await c.post<ApiError>('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${i}` });
       expect(r.status).toBe(401);
       expect(r.body.error).toBe('invalid_credentials');
     }
@@ -89,7 +90,7 @@ describe('staff sign-in lockout', () => {
     expectStatus(await new Client(t.app, ip).post('/api/auth/staff/login', { username: clerk.username, password: 'clerk-pass-123' }), 200);
 
     t.clock.advance(15 * MINUTE);
-    const back = expectStatus(await locked.post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }), 200);
+    const back = expectStatus(await locked.post<StaffLoginResult>('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }), 200);
     expect(back.staff.id).toBe(org.adminId);
     expectStatus(await locked.get('/api/me'), 200);
   });
@@ -135,7 +136,7 @@ describe('SMS code lifetime', () => {
     const phone = randomMobile();
     const code = await sendCode(phone, 'resident');
     expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone, code }), 200);
-    const second = await new Client(t.app).post('/api/auth/resident/login', { phone, code });
+    const second = await new Client(t.app).post<ApiError>('/api/auth/resident/login', { phone, code });
     expect(second.status).toBe(400);
     expect(second.body.error).toBe('invalid_code');
   });
@@ -147,11 +148,11 @@ describe('SMS code lifetime', () => {
     const code5 = await sendCode(fiveWrong, 'resident');
     const c = new Client(t.app);
     for (let i = 1; i <= 5; i++) {
-      if (i <= 4) expect((await c.post('/api/auth/resident/login', { phone: fourWrong, code: otherCode(code4, i) })).body.error).toBe('invalid_code');
-      expect((await c.post('/api/auth/resident/login', { phone: fiveWrong, code: otherCode(code5, i) })).body.error).toBe('invalid_code');
+      if (i <= 4) expect((await c.post<ApiError>('/api/auth/resident/login', { phone: fourWrong, code: otherCode(code4, i) })).body.error).toBe('invalid_code');
+      expect((await c.post<ApiError>('/api/auth/resident/login', { phone: fiveWrong, code: otherCode(code5, i) })).body.error).toBe('invalid_code');
     }
     expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone: fourWrong, code: code4 }), 200);
-    const locked = await new Client(t.app).post('/api/auth/resident/login', { phone: fiveWrong, code: code5 });
+    const locked = await new Client(t.app).post<ApiError>('/api/auth/resident/login', { phone: fiveWrong, code: code5 });
     expect(locked.status).toBe(400);
     expect(locked.body.error).toBe('invalid_code');
   });
@@ -161,13 +162,13 @@ describe('SMS code lifetime', () => {
     const older = await sendCode(phone, 'resident');
     t.clock.advance(61_000); // past the one-a-minute limit
     let newer = await sendCode(phone, 'resident');
-    expect((await new Client(t.app).get(`/api/dev/messages?to=${phone}`)).body.items).toHaveLength(2);
+    expect((await new Client(t.app).get<DevInbox>(`/api/dev/messages?to=${phone}`)).body.items).toHaveLength(2);
     if (newer === older) {
       // One chance in a million: the two codes are equal; send a third so they differ.
       t.clock.advance(61_000);
       newer = await sendCode(phone, 'resident');
     }
-    const r = await new Client(t.app).post('/api/auth/resident/login', { phone, code: older });
+    const r = await new Client(t.app).post<ApiError>('/api/auth/resident/login', { phone, code: older });
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('invalid_code');
     expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone, code: newer }), 200);

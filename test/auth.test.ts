@@ -4,6 +4,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
+import type { ApiError, CourierLoginResult, CourierMe, DevInbox, Me, StaffMe } from './support/api.js';
 import { testConfig, useTestApp } from './support/app.js';
 import {
   Client,
@@ -78,7 +79,7 @@ describe('staff sign-in and sessions', () => {
     const token = c.cookie ?? '';
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/); // 16 random bytes in base64url
 
-    const me = expectStatus(await c.get('/api/me'), 200);
+    const me = expectStatus(await c.get<Me>('/api/me'), 200);
     expect(me).toMatchObject({ kind: 'staff', staff: { id: adminId, username: adminUsername, role: 'admin', orgId: org.id } });
 
     // The table keeps the token's SHA-256, never the token.
@@ -97,7 +98,7 @@ describe('staff sign-in and sessions', () => {
     expect(second).not.toBe(first);
 
     expect((await clientWithToken(first).get('/api/me')).status).toBe(401);
-    expect(expectStatus(await clientWithToken(second).get('/api/me'), 200).staff.id).toBe(adminId);
+    expect(expectStatus(await clientWithToken(second).get<StaffMe>('/api/me'), 200).staff.id).toBe(adminId);
     const ids = await t.database.db.selectFrom('sessions').select('id').where('staff_id', '=', adminId).execute();
     expect(ids.map((s) => s.id)).not.toContain(sha256Hex(first));
   });
@@ -115,7 +116,7 @@ describe('staff sign-in and sessions', () => {
     expect((await c.get('/api/me')).status).toBe(401);
 
     // Replaying the old cookie value from elsewhere does not bring the session back.
-    const replay = await clientWithToken(token).get('/api/me');
+    const replay = await clientWithToken(token).get<ApiError>('/api/me');
     expect(replay.status).toBe(401);
     expect(replay.body.error).toBe('unauthorized');
     const left = await t.database.db.selectFrom('sessions').select('id').where('id', '=', sha256Hex(token)).execute();
@@ -169,10 +170,10 @@ describe('SMS code sending', () => {
     const c = new Client(t.app);
     const r = await c.post('/api/auth/otp', { phone, purpose: 'resident' });
     expect(r.status).toBe(204);
-    const inbox = expectStatus(await new Client(t.app).get(`/api/dev/messages?to=${phone}`), 200);
+    const inbox = expectStatus(await new Client(t.app).get<DevInbox>(`/api/dev/messages?to=${phone}`), 200);
     expect(inbox.items).toHaveLength(1);
     expect(inbox.items[0]).toMatchObject({ to: phone, channel: 'sms' });
-    expect(inbox.items[0].text).toMatch(/验证码是\d{6}，10分钟内有效/);
+    expect(inbox.items[0]?.text).toMatch(/验证码是\d{6}，10分钟内有效/);
     const code = await lastCode(t.app, phone);
 
     const rows = await t.database.db.selectFrom('otp_codes').selectAll().where('phone', '=', phone).execute();
@@ -194,13 +195,13 @@ describe('SMS code sending', () => {
 
   it('refuses a number that is not a mainland mobile with 400 validation_error and its issues', async () => {
     for (const phone of ['12345678901', '1391234567', 'abc', '139123456789']) {
-      const r = await new Client(t.app).post('/api/auth/otp', { phone, purpose: 'resident' });
+      const r = await new Client(t.app).post<ApiError>('/api/auth/otp', { phone, purpose: 'resident' });
       expect(r.status, phone).toBe(400);
       expect(r.body.error).toBe('validation_error');
       expect(r.body.message).toContain('请输入正确的手机号');
       expect(r.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('phone') })]));
     }
-    const badPurpose = await new Client(t.app).post('/api/auth/otp', { phone: randomMobile(), purpose: 'staff' });
+    const badPurpose = await new Client(t.app).post<ApiError>('/api/auth/otp', { phone: randomMobile(), purpose: 'staff' });
     expect(badPurpose.status).toBe(400);
     expect(badPurpose.body.error).toBe('validation_error');
   });
@@ -244,7 +245,7 @@ describe('courier registration and sign-in', () => {
     expect(r.body).toMatchObject({ error: 'name_required', message: '首次登录请填写姓名' });
     expect(await courierAccountCount(phone)).toBe(0);
 
-    const ok = expectStatus(await c.post('/api/auth/courier/login', { phone, code, name: '赵六' }), 200);
+    const ok = expectStatus(await c.post<CourierLoginResult>('/api/auth/courier/login', { phone, code, name: '赵六' }), 200);
     expect(ok.courier).toEqual({ phone, name: '赵六' });
     expect(await courierAccountCount(phone)).toBe(1);
   });
@@ -264,11 +265,11 @@ describe('courier registration and sign-in', () => {
 
     const code = await sendCode(phone, 'courier');
     const c = new Client(t.app);
-    const r = expectStatus(await c.post('/api/auth/courier/login', { phone, code, name: '  li   MING ' }), 200);
+    const r = expectStatus(await c.post<CourierLoginResult>('/api/auth/courier/login', { phone, code, name: '  li   MING ' }), 200);
     expect(r.courier).toEqual({ phone, name: 'Li Ming' });
     expect(r.communities).toHaveLength(2);
     expect(r.communities).toEqual(expect.arrayContaining(expected));
-    const me = expectStatus(await c.get('/api/me'), 200);
+    const me = expectStatus(await c.get<CourierMe>('/api/me'), 200);
     expect(me).toMatchObject({ kind: 'courier', courier: { phone, name: 'Li Ming' } });
     expect(me.communities).toEqual(expect.arrayContaining(expected));
     expect(await courierAccountCount(phone)).toBe(1);
@@ -285,7 +286,7 @@ describe('courier registration and sign-in', () => {
 
     const code = await sendCode(phone, 'courier');
     const c = new Client(t.app);
-    const r = expectStatus(await c.post('/api/auth/courier/login', { phone, code }), 200);
+    const r = expectStatus(await c.post<CourierLoginResult>('/api/auth/courier/login', { phone, code }), 200);
     expect(r).toEqual({ courier: { phone, name }, communities: [{ communityId: community.id, communityName: community.name, carrier: '百世' }] });
     expect(expectStatus(await c.get('/api/me'), 200)).toMatchObject({ kind: 'courier', courier: { phone, name } });
     expect(await courierAccountCount(phone)).toBe(1);

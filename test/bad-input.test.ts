@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Community, Courier, Page, Parcel, ParcelDetail, Resident, Staff } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { Client, createClerk, createWorld, enterParcel, expectStatus, randomMobile, residentLogin, uniq, type Reply } from './support/factories.js';
 
@@ -77,7 +78,7 @@ async function worldWithParcels() {
   const w = await createWorld(t.app);
   const pending = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
   const other = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const awaiting = expectStatus(await w.admin.post(`/api/parcels/${other.id}/receive`, {}), 200);
+  const awaiting = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${other.id}/receive`, {}), 200);
   return { ...w, pending, awaiting };
 }
 
@@ -126,14 +127,14 @@ describe('unknown fields are refused', () => {
       expectUnknownField(await who.call(method, url, body, { 'idempotency-key': uniq('k') }), field);
     }
     // Nothing changed.
-    expect(expectStatus(await w.admin.get(`/api/parcels/${w.pending.id}`), 200).status).toBe('pending_receipt');
-    expect(expectStatus(await w.admin.get(`/api/parcels/${w.awaiting.id}`), 200).status).toBe('awaiting_pickup');
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).items).toEqual([w.courierRecord]);
-    expect(expectStatus(await w.admin.get('/api/residents'), 200).items).toEqual([w.resident]);
-    expect(expectStatus(await w.admin.get('/api/communities'), 200).items).toEqual([c]);
-    expect(expectStatus(await w.admin.get('/api/staff'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${w.pending.id}`), 200).status).toBe('pending_receipt');
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${w.awaiting.id}`), 200).status).toBe('awaiting_pickup');
+    expect(expectStatus(await w.admin.get<Page<Courier>>('/api/couriers'), 200).items).toEqual([w.courierRecord]);
+    expect(expectStatus(await w.admin.get<Page<Resident>>('/api/residents'), 200).items).toEqual([w.resident]);
+    expect(expectStatus(await w.admin.get<Page<Community>>('/api/communities'), 200).items).toEqual([c]);
+    expect(expectStatus(await w.admin.get<Page<Staff>>('/api/staff'), 200).total).toBe(1);
     expect(expectStatus(await w.admin.get('/api/app'), 200)).toEqual({ enabled: true });
-    expect(expectStatus(await w.courier.get('/api/courier/parcels'), 200).total).toBe(2);
+    expect(expectStatus(await w.courier.get<Page<Parcel>>('/api/courier/parcels'), 200).total).toBe(2);
   });
 
   it('every route with a JSON body in /openapi.json refuses an unknown field', async () => {
@@ -170,8 +171,8 @@ describe('malformed requests', () => {
       expect(body.issues.map((i) => i.path)).toContain('body/communityId');
     }
     expectValidation(await w.admin.get('/api/couriers?communityId=0x1'));
-    expect(expectStatus(await w.admin.get(`/api/couriers?communityId=${w.community.id}`), 200).total).toBe(1);
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?communityId=${w.community.id}`), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Courier>>('/api/couriers'), 200).total).toBe(1);
   });
 
   it('malformed JSON, an empty JSON body and a foreign content type answer 4xx with { error, message }', async () => {
@@ -189,7 +190,7 @@ describe('malformed requests', () => {
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
     expectErrorShape(text.status, text.body);
-    expect(expectStatus(await w.admin.get('/api/communities'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Community>>('/api/communities'), 200).total).toBe(1);
   });
 
   it('a body over 1 MB answers 413 and creates nothing', async () => {
@@ -199,7 +200,7 @@ describe('malformed requests', () => {
     expect(r.status).toBe(413);
     expectErrorShape(r.status, r.body);
     expect(r.body.error).toBe('payload_too_large');
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Courier>>('/api/couriers'), 200).total).toBe(1);
     // Just under the limit is read, then refused by validation for the over-long name.
     const under = JSON.stringify({ communityId: w.community.id, name: 'x'.repeat(1000 * 1000), phone: randomMobile(), carrier: '百世' });
     expectValidation(expectStatusLike(await raw(w.admin, 'POST', '/api/couriers', under)));
@@ -222,9 +223,9 @@ describe('malformed requests', () => {
         expect(body.message).toContain('手机号');
       }
     }
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).items).toEqual([w.courierRecord]);
-    expect(expectStatus(await w.admin.get('/api/residents'), 200).total).toBe(1);
-    expect(expectStatus(await w.admin.get('/api/parcels'), 200).total).toBe(0);
+    expect(expectStatus(await w.admin.get<Page<Courier>>('/api/couriers'), 200).items).toEqual([w.courierRecord]);
+    expect(expectStatus(await w.admin.get<Page<Resident>>('/api/residents'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Parcel>>('/api/parcels'), 200).total).toBe(0);
   });
 
   it('unknown routes answer 404 { error: "not_found", message }', async () => {
@@ -255,22 +256,22 @@ describe('text is kept literally', () => {
     ];
     const created: { id: number; name: string }[] = [];
     for (const [i, name] of names.entries()) {
-      const r = expectStatus(await w.admin.post('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '<b>1</b>', unit: "'1'", room: `${200 + i}` }), 201);
+      const r = expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '<b>1</b>', unit: "'1'", room: `${200 + i}` }), 201);
       expect(r).toMatchObject({ name, building: '<b>1</b>', unit: "'1'" });
-      expect(expectStatus(await w.admin.get(`/api/residents/${r.id}`), 200).name).toBe(name);
+      expect(expectStatus(await w.admin.get<Resident>(`/api/residents/${r.id}`), 200).name).toBe(name);
       created.push(r);
     }
-    const list = expectStatus(await w.admin.get('/api/residents?pageSize=200'), 200);
+    const list = expectStatus(await w.admin.get<Page<Resident>>('/api/residents?pageSize=200'), 200);
     expect(list.total).toBe(names.length + 1);
     for (const r of created) expect(list.items).toContainEqual(expect.objectContaining({ id: r.id, name: r.name }));
     // Searching for the SQL text finds exactly that resident.
-    const found = expectStatus(await w.admin.get(`/api/residents?q=${encodeURIComponent("' OR 1=1 --")}`), 200);
+    const found = expectStatus(await w.admin.get<Page<Resident>>(`/api/residents?q=${encodeURIComponent("' OR 1=1 --")}`), 200);
     expect(found.items.map((i: { id: number }) => i.id)).toEqual([created[0]?.id]);
 
     // A parcel's recipient name and a courier's name, too.
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '<img src=x onerror=alert(1)>' }), 201);
-    expect(expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200).recipientName).toBe('<img src=x onerror=alert(1)>');
-    const k = expectStatus(await w.admin.patch(`/api/couriers/${w.courierRecord.id}`, { name: "O'Brien <快递>" }), 200);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).recipientName).toBe('<img src=x onerror=alert(1)>');
+    const k = expectStatus(await w.admin.patch<Courier>(`/api/couriers/${w.courierRecord.id}`, { name: "O'Brien <快递>" }), 200);
     expect(k.name).toBe("O'Brien <快递>");
   });
 
@@ -281,7 +282,7 @@ describe('text is kept literally', () => {
       expect(body.issues.map((i) => i.path)).toContain('body/name');
       expect(body.message).toMatch(/[\u4e00-\u9fff]/);
     }
-    expect(expectStatus(await w.admin.get('/api/residents'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Resident>>('/api/residents'), 200).total).toBe(1);
     // In a search box they are just text that matches nothing.
     expect(expectStatus(await w.admin.get(`/api/residents?q=${encodeURIComponent('兰\r\n兰')}`), 200)).toEqual({ items: [], total: 0 });
   });
@@ -289,14 +290,14 @@ describe('text is kept literally', () => {
   it('% and _ in a search match literally', async () => {
     const w = await createWorld(t.app);
     const make = async (name: string) =>
-      expectStatus(await w.admin.post('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '7', unit: '7', room: uniq('') }), 201);
+      expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '7', unit: '7', room: uniq('') }), 201);
     const percent = await make('百分%号');
     const underscore = await make('下划_线');
     const backslash = await make('反\\斜');
     await make('百分号');
     await make('下划X线');
     const search = async (q: string) =>
-      expectStatus(await w.admin.get(`/api/residents?q=${encodeURIComponent(q)}`), 200).items.map((i: { id: number }) => i.id);
+      expectStatus(await w.admin.get<Page<Resident>>(`/api/residents?q=${encodeURIComponent(q)}`), 200).items.map((i: { id: number }) => i.id);
     expect(await search('%')).toEqual([percent.id]);
     expect(await search('分%号')).toEqual([percent.id]);
     expect(await search('_')).toEqual([underscore.id]);
@@ -305,13 +306,13 @@ describe('text is kept literally', () => {
     expect(await search('%%')).toEqual([]);
 
     // Couriers and parcels search the same way.
-    const courier = expectStatus(await w.admin.post('/api/couriers', { communityId: w.community.id, name: '百_分%', phone: randomMobile(), carrier: '百世' }), 201);
-    expect(expectStatus(await w.admin.get(`/api/couriers?q=${encodeURIComponent('_')}`), 200).items).toEqual([courier]);
-    expect(expectStatus(await w.admin.get(`/api/couriers?q=${encodeURIComponent('%')}`), 200).items).toEqual([courier]);
+    const courier = expectStatus(await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: '百_分%', phone: randomMobile(), carrier: '百世' }), 201);
+    expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?q=${encodeURIComponent('_')}`), 200).items).toEqual([courier]);
+    expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?q=${encodeURIComponent('%')}`), 200).items).toEqual([courier]);
     const parcel = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件_人%' }), 201);
     await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件人' });
     for (const q of ['%', '_', '件_人']) {
-      const r = expectStatus(await w.admin.get(`/api/parcels?q=${encodeURIComponent(q)}`), 200);
+      const r = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200);
       expect(r.items.map((i: { id: number }) => i.id)).toEqual([parcel.id]);
     }
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { ApiError, Parcel } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { createWorld, enterParcel, expectStatus, staffLogin } from './support/factories.js';
 
@@ -19,7 +20,7 @@ describe('concurrency', () => {
     }
     // Two clerks' sessions, so that requests truly run side by side.
     const other = await staffLogin(t.app, w.adminUsername, 'admin-pass-123');
-    const results = await Promise.all(ids.map((id, i) => (i % 2 ? other : w.admin).post(`/api/parcels/${id}/receive`, {})));
+    const results = await Promise.all(ids.map((id, i) => (i % 2 ? other : w.admin).post<Parcel>(`/api/parcels/${id}/receive`, {})));
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
     const codes = results.map((r) => r.body.pickupCode as string);
     expect(new Set(codes).size).toBe(50);
@@ -36,11 +37,11 @@ describe('concurrency', () => {
     const w = await createWorld(t.app);
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
-    const results = await Promise.all(Array.from({ length: 50 }, () => w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => w.admin.post<Parcel | ApiError>(`/api/parcels/${p.id}/pickup`, { feeFen: 0 })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect(results.filter((r) => r.status === 409).every((r) => r.body.error === 'invalid_state')).toBe(true);
+    expect(results.filter((r) => r.status === 409).every((r) => 'error' in r.body && r.body.error === 'invalid_state')).toBe(true);
     const events = await t.database.db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', p.id).where('to_status', '=', 'picked_up').execute();
     expect(events).toHaveLength(1);
     const row = await t.database.db.selectFrom('parcels').select(['status', 'fee_charged_fen']).where('id', '=', p.id).executeTakeFirstOrThrow();

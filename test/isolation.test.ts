@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskPhone } from '../src/shared/phone.js';
+import type { AppState, BatchResult, Community, Courier, CourierCommunities, Notification, Page, Parcel, ParcelDetail, Resident, Staff } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import {
   Client,
@@ -44,7 +45,7 @@ async function worldWithParcels() {
   const w = await createWorld(t.app);
   const pending = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
   const awaiting = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const received = expectStatus(await w.admin.post(`/api/parcels/${awaiting.id}/receive`, {}), 200);
+  const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${awaiting.id}/receive`, {}), 200);
   return { ...w, pending, awaiting: received };
 }
 
@@ -72,13 +73,13 @@ function callsOnIdsOf(b: World & { pending: { id: number }; awaiting: { id: numb
 /** B's records as B's admin sees them, to compare before and after A's attempts. */
 async function snapshot(b: World & { pending: { id: number }; awaiting: { id: number } }) {
   return {
-    courier: expectStatus(await b.admin.get(`/api/couriers/${b.courierRecord.id}`), 200),
-    resident: expectStatus(await b.admin.get(`/api/residents/${b.resident.id}`), 200),
-    community: expectStatus(await b.admin.get(`/api/communities/${b.community.id}`), 200),
-    pending: expectStatus(await b.admin.get(`/api/parcels/${b.pending.id}`), 200),
-    awaiting: expectStatus(await b.admin.get(`/api/parcels/${b.awaiting.id}`), 200),
-    staff: expectStatus(await b.admin.get('/api/staff'), 200),
-    app: expectStatus(await b.admin.get('/api/app'), 200),
+    courier: expectStatus(await b.admin.get<Courier>(`/api/couriers/${b.courierRecord.id}`), 200),
+    resident: expectStatus(await b.admin.get<Resident>(`/api/residents/${b.resident.id}`), 200),
+    community: expectStatus(await b.admin.get<Community>(`/api/communities/${b.community.id}`), 200),
+    pending: expectStatus(await b.admin.get<ParcelDetail>(`/api/parcels/${b.pending.id}`), 200),
+    awaiting: expectStatus(await b.admin.get<ParcelDetail>(`/api/parcels/${b.awaiting.id}`), 200),
+    staff: expectStatus(await b.admin.get<Page<Staff>>('/api/staff'), 200),
+    app: expectStatus(await b.admin.get<AppState>('/api/app'), 200),
   };
 }
 
@@ -106,7 +107,7 @@ describe('between orgs', () => {
     // Batch moves report B's parcels as not found and move none of them.
     for (const path of ['/api/parcels/receive', '/api/parcels/reject']) {
       for (const who of [a.admin, clerkA]) {
-        const r = expectStatus(await who.post(path, { ids: [b.pending.id, b.awaiting.id] }), 200);
+        const r = expectStatus(await who.post<BatchResult>(path, { ids: [b.pending.id, b.awaiting.id] }), 200);
         expect(r.done).toEqual([]);
         expect(r.failed.map((f: { id: number; error: string }) => [f.id, f.error])).toEqual([
           [b.pending.id, 'not_found'],
@@ -115,7 +116,7 @@ describe('between orgs', () => {
       }
     }
     // A's own parcel in the same batch is done; B's is still refused.
-    const mixed = expectStatus(await a.admin.post('/api/parcels/receive', { ids: [a.pending.id, b.pending.id] }), 200);
+    const mixed = expectStatus(await a.admin.post<BatchResult>('/api/parcels/receive', { ids: [a.pending.id, b.pending.id] }), 200);
     expect(mixed.done).toEqual([a.pending.id]);
     expect(mixed.failed).toMatchObject([{ id: b.pending.id, error: 'not_found' }]);
 
@@ -136,11 +137,11 @@ describe('between orgs', () => {
     const { client: clerkA } = await createClerk(t.app, a.admin, [a.community.id]);
 
     for (const who of [a.admin, clerkA]) {
-      const communities = expectStatus(await who.get('/api/communities'), 200);
+      const communities = expectStatus(await who.get<Page<Community>>('/api/communities'), 200);
       expect(communities).toEqual({ items: [a.community], total: 1 });
       expect(expectStatus(await who.get('/api/couriers'), 200)).toEqual({ items: [a.courierRecord], total: 1 });
       expect(expectStatus(await who.get('/api/residents'), 200)).toEqual({ items: [a.resident], total: 1 });
-      const parcels = expectStatus(await who.get('/api/parcels'), 200);
+      const parcels = expectStatus(await who.get<Page<Parcel>>('/api/parcels'), 200);
       expect(parcels.total).toBe(2);
       expect(ids(parcels).sort()).toEqual([a.pending.id, a.awaiting.id].sort());
       expect(expectStatus(await who.get('/api/parcels/counts'), 200)).toMatchObject({ all: 2, pending_receipt: 1, awaiting_pickup: 1 });
@@ -156,14 +157,14 @@ describe('between orgs', () => {
       expect(expectStatus(await who.get(`/api/couriers?q=${b.courierPhone}`), 200)).toEqual(none);
       expect(expectStatus(await who.get(`/api/residents?q=${b.residentPhone}`), 200)).toEqual(none);
       expect(expectStatus(await who.get(`/api/parcels/counts?communityId=${b.community.id}`), 200)).toMatchObject({ all: 0 });
-      const byCode = expectStatus(await who.get(`/api/parcels?q=${b.awaiting.pickupCode}`), 200);
+      const byCode = expectStatus(await who.get<Page<Parcel>>(`/api/parcels?q=${b.awaiting.pickupCode}`), 200);
       expect(ids(byCode)).not.toContain(b.awaiting.id);
     }
 
-    const staff = expectStatus(await a.admin.get('/api/staff'), 200);
+    const staff = expectStatus(await a.admin.get<Page<Staff>>('/api/staff'), 200);
     expect(staff.items.every((s: { orgId: number }) => s.orgId === a.org.id)).toBe(true);
     expect(ids(staff)).not.toContain(b.adminId);
-    const notifications = expectStatus(await a.admin.get('/api/notifications'), 200);
+    const notifications = expectStatus(await a.admin.get<Page<Notification>>('/api/notifications'), 200);
     expect(notifications.items.every((n: { parcelId: number | null }) => n.parcelId === a.awaiting.id)).toBe(true);
     expect(notifications.total).toBeGreaterThan(0);
   });
@@ -172,8 +173,8 @@ describe('between orgs', () => {
     const a = await createWorld(t.app);
     const b = await createWorld(t.app);
     expectError(await enterParcel(a.courier, { communityId: b.community.id, recipientPhone: b.residentPhone }), 403, 'not_your_community');
-    expect(expectStatus(await b.admin.get('/api/parcels'), 200).total).toBe(0);
-    const mine = expectStatus(await a.courier.get('/api/courier/communities'), 200);
+    expect(expectStatus(await b.admin.get<Page<Parcel>>('/api/parcels'), 200).total).toBe(0);
+    const mine = expectStatus(await a.courier.get<CourierCommunities>('/api/courier/communities'), 200);
     expect(mine.items).toEqual([{ communityId: a.community.id, communityName: a.community.name, carrier: '百世' }]);
   });
 });
@@ -186,15 +187,15 @@ describe('between the communities of one org', () => {
     const y = await createCommunity(admin, { feeRateFen: 200 });
     // One courier delivering to both communities, one resident in each.
     const courierPhone = randomMobile();
-    const inX = expectStatus(await admin.post('/api/couriers', { communityId: x.id, name: '双区师傅', phone: courierPhone, carrier: '百世' }), 201);
-    const inY = expectStatus(await admin.post('/api/couriers', { communityId: y.id, name: '双区师傅', phone: courierPhone, carrier: '申通' }), 201);
+    const inX = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: x.id, name: '双区师傅', phone: courierPhone, carrier: '百世' }), 201);
+    const inY = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: y.id, name: '双区师傅', phone: courierPhone, carrier: '申通' }), 201);
     const courier = await courierLogin(t.app, courierPhone, '双区师傅');
-    const resX = expectStatus(await admin.post('/api/residents', { communityId: x.id, name: '甲', phone: randomMobile(), building: '1', unit: '1', room: '101' }), 201);
-    const resY = expectStatus(await admin.post('/api/residents', { communityId: y.id, name: '乙', phone: randomMobile(), building: '2', unit: '1', room: '101' }), 201);
+    const resX = expectStatus(await admin.post<Resident>('/api/residents', { communityId: x.id, name: '甲', phone: randomMobile(), building: '1', unit: '1', room: '101' }), 201);
+    const resY = expectStatus(await admin.post<Resident>('/api/residents', { communityId: y.id, name: '乙', phone: randomMobile(), building: '2', unit: '1', room: '101' }), 201);
     const pX = expectStatus(await enterParcel(courier, { communityId: x.id, recipientPhone: resX.phone }), 201);
     const pY = expectStatus(await enterParcel(courier, { communityId: y.id, recipientPhone: resY.phone }), 201);
     const pY2 = expectStatus(await enterParcel(courier, { communityId: y.id, recipientPhone: resY.phone }), 201);
-    const awaitingY = expectStatus(await admin.post(`/api/parcels/${pY2.id}/receive`, {}), 200);
+    const awaitingY = expectStatus(await admin.post<Parcel>(`/api/parcels/${pY2.id}/receive`, {}), 200);
     await later(DAY + 60_000, org);
     admin = org.admin;
 
@@ -222,7 +223,7 @@ describe('between the communities of one org', () => {
     ]) {
       expectError(r, 404, 'not_found');
     }
-    const batch = expectStatus(await clerk.post('/api/parcels/reject', { ids: [pY.id, pX.id] }), 200);
+    const batch = expectStatus(await clerk.post<BatchResult>('/api/parcels/reject', { ids: [pY.id, pX.id] }), 200);
     expect(batch.done).toEqual([pX.id]);
     expect(batch.failed).toMatchObject([{ id: pY.id, error: 'not_found' }]);
 
@@ -231,7 +232,7 @@ describe('between the communities of one org', () => {
     expect(expectStatus(await admin.get(`/api/parcels/${awaitingY.id}`), 200)).toMatchObject({ status: 'awaiting_pickup', feeFen: 200, feeWaived: false });
     expect(expectStatus(await admin.get(`/api/couriers/${inY.id}`), 200)).toEqual(inY);
     expect(expectStatus(await admin.get(`/api/residents/${resY.id}`), 200)).toEqual(resY);
-    expect(expectStatus(await admin.get('/api/parcels'), 200).total).toBe(3);
+    expect(expectStatus(await admin.get<Page<Parcel>>('/api/parcels'), 200).total).toBe(3);
   });
 });
 
@@ -253,13 +254,13 @@ describe('couriers and residents see only their own parcels', () => {
     expect(mine1.recipientPhone).toMatch(/^\*{7}\d{4}$/);
     expect(mine1.recipientPhone.slice(-4)).toBe(w.residentPhone.slice(-4));
 
-    const received = expectStatus(await w.admin.post(`/api/parcels/${mine1.id}/receive`, {}), 200);
+    const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${mine1.id}/receive`, {}), 200);
     expect(received.pickupCode).toMatch(/^\d{6}$/);
 
-    const list1 = expectStatus(await w.courier.get('/api/courier/parcels'), 200);
+    const list1 = expectStatus(await w.courier.get<Page<Parcel>>('/api/courier/parcels'), 200);
     expect(list1.total).toBe(2);
     expect(ids(list1)).toEqual([mine2.id, mine1.id]); // newest first
-    const list2 = expectStatus(await other.get('/api/courier/parcels'), 200);
+    const list2 = expectStatus(await other.get<Page<Parcel>>('/api/courier/parcels'), 200);
     expect(list2).toMatchObject({ total: 1, items: [{ id: theirs.id }] });
 
     for (const p of [...list1.items, ...list2.items]) {
@@ -272,7 +273,7 @@ describe('couriers and residents see only their own parcels', () => {
     expect(text).not.toContain(w.residentPhone);
     expect(text).not.toContain(`"${received.pickupCode}"`);
 
-    const awaiting = expectStatus(await w.courier.get('/api/courier/parcels?status=awaiting_pickup'), 200);
+    const awaiting = expectStatus(await w.courier.get<Page<Parcel>>('/api/courier/parcels?status=awaiting_pickup'), 200);
     expect(ids(awaiting)).toEqual([mine1.id]);
     expect(expectStatus(await other.get('/api/courier/parcels?status=awaiting_pickup'), 200)).toEqual({ items: [], total: 0 });
   });
@@ -283,21 +284,21 @@ describe('couriers and residents see only their own parcels', () => {
     const toMe = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     const toMe2 = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     const toNeighbour = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: neighbour }), 201);
-    const received = expectStatus(await w.admin.post(`/api/parcels/${toMe.id}/receive`, {}), 200);
+    const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${toMe.id}/receive`, {}), 200);
     expectStatus(await w.admin.post(`/api/parcels/${toNeighbour.id}/receive`, {}), 200);
 
     const me = await residentLogin(t.app, w.residentPhone);
-    const mine = expectStatus(await me.get('/api/resident/parcels'), 200);
+    const mine = expectStatus(await me.get<Page<Parcel>>('/api/resident/parcels'), 200);
     expect(mine.total).toBe(2);
     expect(ids(mine)).toEqual([toMe2.id, toMe.id]);
     expect(mine.items.every((p: { recipientPhone: string }) => p.recipientPhone === w.residentPhone)).toBe(true);
-    const awaiting = expectStatus(await me.get('/api/resident/parcels?status=awaiting_pickup'), 200);
+    const awaiting = expectStatus(await me.get<Page<Parcel>>('/api/resident/parcels?status=awaiting_pickup'), 200);
     expect(awaiting).toMatchObject({ total: 1, items: [{ id: toMe.id, pickupCode: received.pickupCode }] });
     // The courier's phone is shown masked to residents.
-    expect(awaiting.items[0].courier.phone).toBe(maskPhone(w.courierPhone));
+    expect(awaiting.items[0]?.courier.phone).toBe(maskPhone(w.courierPhone));
 
     const them = await residentLogin(t.app, neighbour);
-    const theirs = expectStatus(await them.get('/api/resident/parcels'), 200);
+    const theirs = expectStatus(await them.get<Page<Parcel>>('/api/resident/parcels'), 200);
     expect(ids(theirs)).toEqual([toNeighbour.id]);
     expect(JSON.stringify(theirs)).not.toContain(`"${received.pickupCode}"`);
 
@@ -353,11 +354,11 @@ describe('sessions of the wrong kind', () => {
     }
 
     // None of it changed anything.
-    expect(expectStatus(await w.admin.get(`/api/parcels/${parcel.id}`), 200).status).toBe('pending_receipt');
-    expect(expectStatus(await w.admin.get('/api/parcels'), 200).total).toBe(1);
-    expect(expectStatus(await w.admin.get('/api/couriers'), 200).items).toEqual([w.courierRecord]);
-    expect(expectStatus(await w.admin.get('/api/residents'), 200).items).toEqual([w.resident]);
-    expect(expectStatus(await w.admin.get('/api/communities'), 200).items).toEqual([w.community]);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${parcel.id}`), 200).status).toBe('pending_receipt');
+    expect(expectStatus(await w.admin.get<Page<Parcel>>('/api/parcels'), 200).total).toBe(1);
+    expect(expectStatus(await w.admin.get<Page<Courier>>('/api/couriers'), 200).items).toEqual([w.courierRecord]);
+    expect(expectStatus(await w.admin.get<Page<Resident>>('/api/residents'), 200).items).toEqual([w.resident]);
+    expect(expectStatus(await w.admin.get<Page<Community>>('/api/communities'), 200).items).toEqual([w.community]);
     expect(expectStatus(await w.admin.get('/api/app'), 200)).toEqual({ enabled: true });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../src/server/modules/notifications/notifications.service.js';
 import { consoleProvider, type MessageProvider, type OutgoingMessage } from '../src/server/modules/notifications/provider.js';
+import type { Notification, Page } from './support/api.js';
 import { buildTestApp, testDatabase, type TestApp } from './support/app.js';
 import { Client, createWorld, enterParcel, expectStatus, randomMobile, staffLogin } from './support/factories.js';
 
@@ -71,12 +72,12 @@ describe('the outbox', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'provider answered 500', recipient: w.courierPhone });
 
     const admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123');
-    const list = expectStatus(await admin.get('/api/notifications?status=failed'), 200);
+    const list = expectStatus(await admin.get<Page<Notification>>('/api/notifications?status=failed'), 200);
     expect(list.items.map((n: { id: number }) => n.id)).toContain(failed.id);
-    expect(list.items[0].text).toContain('拒收');
+    expect(list.items[0]?.text).toContain('拒收');
 
     provider.down = false;
-    const retried = expectStatus(await admin.post(`/api/notifications/${failed.id}/retry`), 200);
+    const retried = expectStatus(await admin.post<Notification>(`/api/notifications/${failed.id}/retry`), 200);
     expect(retried).toMatchObject({ status: 'queued', attempts: 0 });
     expect((await admin.post(`/api/notifications/${failed.id}/retry`)).status).toBe(409);
     expect(await t.app.outbox.runOnce()).toBe(1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiError, BatchResult, DevInbox, Page, Parcel, ParcelDetail } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { Client, createCommunity, createWorld, enterParcel, expectStatus, randomMobile, staffLogin, uniq } from './support/factories.js';
 
@@ -15,11 +16,11 @@ describe('courier entry', () => {
   it('links the parcel to the resident of that phone and takes the courier carrier for the community', async () => {
     const w = await createWorld(t.app);
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-    const row = expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200);
+    const row = expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200);
     expect(row).toMatchObject({ carrier: '百世', address: '1/1/101', recipientPhone: w.residentPhone, courier: { id: w.courierRecord.id } });
     // Not a resident: no address.
     const q = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile() }), 201);
-    expect(expectStatus(await w.admin.get(`/api/parcels/${q.id}`), 200).address).toBeNull();
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${q.id}`), 200).address).toBeNull();
   });
 
   it('refuses a tracking number already open in the community, and takes it again once rejected', async () => {
@@ -48,10 +49,10 @@ describe('courier entry', () => {
     expect(concurrent[0]?.status).toBe(201);
     expect(await countParcels(w.org.id)).toBe(2);
 
-    const other = await enterParcel(w.courier, { ...body, recipientName: '李四' }, 'key-1');
+    const other = await enterParcel<ApiError>(w.courier, { ...body, recipientName: '李四' }, 'key-1');
     expect(other.status).toBe(422);
     expect(other.body.error).toBe('idempotency_key_reused');
-    const missing = await w.courier.post('/api/courier/parcels', body);
+    const missing = await w.courier.post<ApiError>('/api/courier/parcels', body);
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('idempotency_key_required');
     expect(await countParcels(w.org.id)).toBe(2);
@@ -60,7 +61,7 @@ describe('courier entry', () => {
   it('refuses a community the courier does not deliver to', async () => {
     const w = await createWorld(t.app);
     const other = await createCommunity(w.admin);
-    const r = await enterParcel(w.courier, { communityId: other.id, recipientPhone: w.residentPhone });
+    const r = await enterParcel<ApiError>(w.courier, { communityId: other.id, recipientPhone: w.residentPhone });
     expect(r.status).toBe(403);
     expect(r.body.error).toBe('not_your_community');
     expect(await countParcels(w.org.id)).toBe(0);
@@ -72,10 +73,10 @@ describe('courier entry', () => {
     t.clock.advance(60_000);
     const b = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     expectStatus(await w.admin.post(`/api/parcels/${a.id}/reject`, { reason: '地址不详' }), 200);
-    const list = expectStatus(await w.courier.get('/api/courier/parcels'), 200);
+    const list = expectStatus(await w.courier.get<Page<Parcel>>('/api/courier/parcels'), 200);
     expect(list.items.map((p: { id: number }) => p.id)).toEqual([b.id, a.id]);
     expect(list.items[1]).toMatchObject({ status: 'rejected', rejectReason: '地址不详' });
-    expect(expectStatus(await w.courier.get('/api/courier/parcels?status=rejected'), 200).total).toBe(1);
+    expect(expectStatus(await w.courier.get<Page<Parcel>>('/api/courier/parcels?status=rejected'), 200).total).toBe(1);
   });
 });
 
@@ -83,21 +84,21 @@ describe('front desk moves', () => {
   it('rejects with a reason and tells the courier; a rejected parcel cannot be received or picked up', async () => {
     const w = await createWorld(t.app);
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: 'ZT778899', recipientPhone: w.residentPhone }), 201);
-    const r = expectStatus(await w.admin.post(`/api/parcels/${p.id}/reject`, { reason: '外包装破损' }), 200);
+    const r = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/reject`, { reason: '外包装破损' }), 200);
     expect(r).toMatchObject({ status: 'rejected', rejectReason: '外包装破损', feeFen: 0, pickupCode: null });
     expect(r.rejectedAt).toBe(t.clock.now().toISOString());
     await t.app.outbox.runOnce();
-    const inbox = expectStatus(await new Client(t.app).get(`/api/dev/messages?to=${w.courierPhone}`), 200);
-    expect(inbox.items[0].text).toContain('ZT778899');
-    expect(inbox.items[0].text).toContain('外包装破损');
-    expect(inbox.items[0].text).toContain(w.community.name);
+    const inbox = expectStatus(await new Client(t.app).get<DevInbox>(`/api/dev/messages?to=${w.courierPhone}`), 200);
+    expect(inbox.items[0]?.text).toContain('ZT778899');
+    expect(inbox.items[0]?.text).toContain('外包装破损');
+    expect(inbox.items[0]?.text).toContain(w.community.name);
     for (const [url, body] of [
       [`/api/parcels/${p.id}/receive`, {}],
       [`/api/parcels/${p.id}/reject`, {}],
       [`/api/parcels/${p.id}/pickup`, { feeFen: 0 }],
       [`/api/parcels/${p.id}/waive-fee`, undefined],
     ] as const) {
-      const res = await w.admin.post(url, body);
+      const res = await w.admin.post<ApiError>(url, body);
       expect(res.status).toBe(409);
       expect(res.body.error).toBe('invalid_state');
     }
@@ -109,17 +110,17 @@ describe('front desk moves', () => {
     expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
     expectStatus(await w.admin.patch(`/api/communities/${w.community.id}`, { feeRateFen: 500 }), 200);
     // Nothing to waive in the first day.
-    const early = await w.admin.post(`/api/parcels/${p.id}/waive-fee`);
+    const early = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
     expect(early.status).toBe(409);
     expect(early.body.error).toBe('nothing_to_waive');
     t.clock.advance(2 * DAY + 1000);
     w.admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123'); // the idle session expired
-    expect(expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200).feeFen).toBe(400);
-    const waived = expectStatus(await w.admin.post(`/api/parcels/${p.id}/waive-fee`), 200);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).feeFen).toBe(400);
+    const waived = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/waive-fee`), 200);
     expect(waived).toMatchObject({ feeFen: 0, feeWaived: true, status: 'awaiting_pickup' });
-    const again = await w.admin.post(`/api/parcels/${p.id}/waive-fee`);
+    const again = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
     expect(again.body.error).toBe('nothing_to_waive');
-    const detail = expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200);
+    const detail = expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200);
     const ev = detail.events.at(-1);
     expect(ev).toMatchObject({ actor: { kind: 'staff', name: w.adminUsername }, at: t.clock.now().toISOString(), detail: { feeWaived: true, feeFen: 400 } });
     const row = await t.database.db.selectFrom('parcels').select(['fee_waived_by', 'fee_waived_at']).where('id', '=', p.id).executeTakeFirstOrThrow();
@@ -133,12 +134,12 @@ describe('front desk moves', () => {
     expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
     t.clock.advance(DAY - 60_000);
     w.admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123'); // the idle session expired
-    expect(expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200).feeFen).toBe(0);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).feeFen).toBe(0);
     t.clock.advance(60_000);
     const r = await w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 });
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ error: 'fee_changed', feeFen: 200 });
-    expect(expectStatus(await w.admin.get(`/api/parcels/${p.id}`), 200).status).toBe('awaiting_pickup');
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).status).toBe('awaiting_pickup');
   });
 
   it('receives and rejects in batches, reporting what could not be done', async () => {
@@ -146,15 +147,15 @@ describe('front desk moves', () => {
     const ids: number[] = [];
     for (let i = 0; i < 4; i++) ids.push(expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201).id);
     const [a, b, c, d] = ids as [number, number, number, number];
-    const recv = expectStatus(await w.admin.post('/api/parcels/receive', { ids: [a, b, 99_999_999], damaged: true }), 200);
+    const recv = expectStatus(await w.admin.post<BatchResult>('/api/parcels/receive', { ids: [a, b, 99_999_999], damaged: true }), 200);
     expect(recv.done).toEqual([a, b]);
     expect(recv.failed).toEqual([{ id: 99_999_999, error: 'not_found', message: expect.any(String) }]);
-    const rej = expectStatus(await w.admin.post('/api/parcels/reject', { ids: [a, c, d], reason: '无人签收' }), 200);
+    const rej = expectStatus(await w.admin.post<BatchResult>('/api/parcels/reject', { ids: [a, c, d], reason: '无人签收' }), 200);
     expect(rej.done).toEqual([c, d]);
     expect(rej.failed).toEqual([{ id: a, error: 'invalid_state', message: expect.any(String) }]);
-    const got = expectStatus(await w.admin.get(`/api/parcels?status=awaiting_pickup`), 200);
+    const got = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?status=awaiting_pickup`), 200);
     expect(got.items.every((p: { damaged: boolean }) => p.damaged)).toBe(true);
-    const codes = got.items.map((p: { pickupCode: string }) => p.pickupCode);
+    const codes = got.items.map((p) => p.pickupCode);
     expect(new Set(codes).size).toBe(2);
     expect((await w.admin.post('/api/parcels/receive', { ids: [] })).status).toBe(400);
   });
@@ -170,9 +171,9 @@ describe('the front-desk list', () => {
     t.clock.set('2026-03-01T16:30:00.000Z'); // 03-02 00:30 in Shanghai
     const phone2 = randomMobile();
     const b = expectStatus(await enterParcel(w.courier, { communityId: other.id, trackingNo: 'CD987654321', recipientPhone: phone2, recipientName: '李雷' }), 201);
-    const recv = expectStatus(await w.admin.post(`/api/parcels/${a.id}/receive`, { damaged: true }), 200);
+    const recv = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${a.id}/receive`, { damaged: true }), 200);
 
-    const ids = async (query: string) => expectStatus(await w.admin.get(`/api/parcels?${query}`), 200).items.map((p: { id: number }) => p.id);
+    const ids = async (query: string) => expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?${query}`), 200).items.map((p: { id: number }) => p.id);
     expect(await ids(`q=${w.residentPhone.slice(3, 9)}`)).toEqual([a.id]);
     expect(await ids('q=ab1234')).toEqual([a.id]);
     expect(await ids(`q=${encodeURIComponent('李')}`)).toEqual([b.id]);
@@ -188,7 +189,7 @@ describe('the front-desk list', () => {
     expect(await ids('from=2026-03-01T00:00:00Z&to=2026-03-01T16:00:00Z')).toEqual([a.id]);
     expect(await ids('pageSize=1')).toEqual([b.id]);
     expect(await ids('pageSize=1&page=2')).toEqual([a.id]);
-    expect(expectStatus(await w.admin.get('/api/parcels?pageSize=1'), 200).total).toBe(2);
+    expect(expectStatus(await w.admin.get<Page<Parcel>>('/api/parcels?pageSize=1'), 200).total).toBe(2);
     expect(expectStatus(await w.admin.get('/api/parcels/counts'), 200)).toEqual({ pending_receipt: 1, awaiting_pickup: 1, picked_up: 0, rejected: 0, all: 2 });
     expect(await ids(`q=${encodeURIComponent(uniq('none'))}`)).toEqual([]);
   });
@@ -199,7 +200,7 @@ describe('the front-desk list', () => {
       const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
       expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
     }
-    const r = expectStatus(await w.admin.get(`/api/parcels?status=awaiting_pickup&q=${w.residentPhone}`), 200);
+    const r = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?status=awaiting_pickup&q=${w.residentPhone}`), 200);
     expect(r.total).toBe(3);
   });
 });

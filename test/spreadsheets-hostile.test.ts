@@ -1,5 +1,6 @@
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
+import type { ApiError } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { expectStatus } from './support/factories.js';
 import {
@@ -31,12 +32,12 @@ async function setup() {
   return {
     ...o,
     async refused(file: Buffer, name: string, error: string) {
-      const r = await upload(o.admin, '/api/couriers/import', file, name);
+      const r = await upload<ApiError>(o.admin, '/api/couriers/import', file, name);
       expect(r.status, JSON.stringify(r.body)).toBe(400);
       expect(r.body.error).toBe(error);
       expect(r.body.message).toMatch(/[\u4e00-\u9fff]/);
       expect(await courierRows(t.database, o.org.id)).toEqual(before);
-      return r.body as { error: string; message: string };
+      return r.body;
     },
   };
 }
@@ -84,7 +85,7 @@ describe('not a spreadsheet', () => {
 
   it('no file, or not multipart', async () => {
     const o = await setup();
-    const r = await o.admin.post('/api/couriers/import', { file: 'x' });
+    const r = await o.admin.post<ApiError>('/api/couriers/import', { file: 'x' });
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('file_required');
   });

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import type { ApiError, Parcel, Resident } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, createWorld, enterParcel, expectStatus, randomMobile, staffLogin, uniq } from './support/factories.js';
 import { download, fixture, HUARUN, LANLAN, loadXlsx, orgWithFixtureCommunities, readCsv, residentRows, sheetRows, upload, utf8FileName } from './support/spreadsheets.js';
@@ -91,10 +92,10 @@ describe('residents: import', () => {
     const missing = await upload(o.admin, '/api/residents/import', Buffer.from('姓名,手机\n张三,13800000001\n'), 'r.csv');
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual({ error: 'missing_columns', message: '表格缺少必填列：小区、楼栋、单元、房号（请使用标准模版）' });
-    const png = await upload(o.admin, '/api/residents/import', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'r.xlsx');
+    const png = await upload<ApiError>(o.admin, '/api/residents/import', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'r.xlsx');
     expect(png.status).toBe(400);
     expect(png.body.error).toBe('invalid_file');
-    const encrypted = await upload(o.admin, '/api/residents/import', fixture('encrypted.xlsx'), 'r.xlsx');
+    const encrypted = await upload<ApiError>(o.admin, '/api/residents/import', fixture('encrypted.xlsx'), 'r.xlsx');
     expect(encrypted.body.error).toBe('encrypted_file');
     expect(await residentRows(t.database, o.org.id)).toEqual([]);
   });
@@ -104,7 +105,7 @@ describe('residents: export', () => {
   async function orgWithResidents() {
     const o = await orgWithFixtureCommunities(t.app);
     const add = async (communityId: number, name: string, building: string, room: string) =>
-      expectStatus(await o.admin.post('/api/residents', { communityId, name, phone: randomMobile(), building, unit: '1', room }), 201) as { id: number; phone: string };
+      expectStatus(await o.admin.post<Resident>('/api/residents', { communityId, name, phone: randomMobile(), building, unit: '1', room }), 201);
     await add(o.huarun.id, '王小明', '1', '101');
     await add(o.huarun.id, '=1+2', '2', '201');
     await add(o.lanlan.id, '@home', '3', '301');
@@ -172,7 +173,7 @@ describe('parcel export', () => {
     t.clock.set('2026-01-08T07:30:00.000Z'); // 01-08 15:30 in Shanghai
     const w = await createWorld(t.app);
     const received = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: uniq('SF').toUpperCase(), recipientPhone: w.residentPhone, recipientName: '王小明' }), 201);
-    const picked = expectStatus(await w.admin.post(`/api/parcels/${received.id}/receive`, {}), 200);
+    const picked = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${received.id}/receive`, {}), 200);
     const strangerPhone = randomMobile();
     const rejected = expectStatus(
       await enterParcel(w.courier, { communityId: w.community.id, trackingNo: uniq('ZT').toUpperCase(), recipientPhone: strangerPhone, recipientName: '=HYPERLINK("http://x")' }),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import type { ApiError, Courier } from './support/api.js';
 import { dbKind, useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, expectStatus, randomMobile } from './support/factories.js';
 import {
@@ -30,7 +31,7 @@ const NAMES = ['姓名', '手机', '快递公司', '派送小区'];
 /** The clock's day in Shanghai (TestClock starts on 2026-01-08 07:30Z). */
 const DAY = '20260108';
 
-const importCouriers = (o: { admin: Parameters<typeof upload>[0] }, file: Buffer, name: string) => upload(o.admin, '/api/couriers/import', file, name);
+const importCouriers = <T = unknown>(o: { admin: Parameters<typeof upload>[0] }, file: Buffer, name: string) => upload<T>(o.admin, '/api/couriers/import', file, name);
 
 /** What couriers.xlsx / couriers.xls (same rows, from source/couriers.csv) import as in a fresh org. */
 const STANDARD_ERRORS = [
@@ -67,7 +68,7 @@ describe('template', () => {
     const choices = options ? sheetRows(options).flat() : [];
     expect(choices).toEqual(expect.arrayContaining(['顺丰速运', '中通快递', '百世', HUARUN, LANLAN]));
     // The template itself has no data: importing it back says so.
-    const back = await importCouriers(o, r.body, 'template.xlsx');
+    const back = await importCouriers<ApiError>(o, r.body, 'template.xlsx');
     expect(back.status).toBe(400);
     expect(back.body.error).toBe('empty_file');
   });
@@ -247,7 +248,7 @@ describe('export', () => {
   async function orgWithCouriers() {
     const o = await orgWithFixtureCommunities(t.app);
     const add = async (communityId: number, name: string, carrier: string, phone = randomMobile()) =>
-      expectStatus(await o.admin.post('/api/couriers', { communityId, name, phone, carrier }), 201) as { id: number; phone: string };
+      expectStatus(await o.admin.post<Courier>('/api/couriers', { communityId, name, phone, carrier }), 201);
     const couriers = [
       await add(o.huarun.id, '张三', '顺丰速运'),
       await add(o.huarun.id, '=HYPERLINK("http://evil.example","点我")', '中通快递'),

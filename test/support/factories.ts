@@ -1,10 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { App } from '../../src/server/http.js';
+import type { Community, Courier, CreateOrgResult, DevInbox, Parcel, Resident, Staff } from './api.js';
 import { OPERATOR_TOKEN } from './app.js';
 
 type Json = Record<string, unknown> | unknown[] | null;
 
-export interface Reply<T = any> {
+export interface Reply<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, string | string[] | number | undefined>;
@@ -18,7 +19,7 @@ export class Client {
     readonly ip = '127.0.0.1',
   ) {}
 
-  async call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: Json, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async call<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: Json, headers: Record<string, string> = {}): Promise<Reply<T>> {
     const res = await this.app.inject({
       method,
       url,
@@ -31,19 +32,19 @@ export class Client {
     const text = res.body;
     return { status: res.statusCode, body: text ? (JSON.parse(text) as T) : (undefined as T), headers: res.headers };
   }
-  get<T = any>(url: string) {
+  get<T = unknown>(url: string) {
     return this.call<T>('GET', url);
   }
-  post<T = any>(url: string, body?: Json, headers?: Record<string, string>) {
+  post<T = unknown>(url: string, body?: Json, headers?: Record<string, string>) {
     return this.call<T>('POST', url, body, headers);
   }
-  put<T = any>(url: string, body?: Json) {
+  put<T = unknown>(url: string, body?: Json) {
     return this.call<T>('PUT', url, body);
   }
-  patch<T = any>(url: string, body?: Json) {
+  patch<T = unknown>(url: string, body?: Json) {
     return this.call<T>('PATCH', url, body);
   }
-  delete<T = any>(url: string) {
+  delete<T = unknown>(url: string) {
     return this.call<T>('DELETE', url);
   }
 }
@@ -75,7 +76,7 @@ export async function createOrg(app: App, name = uniq('物业')) {
     payload: { name, adminUsername: username, adminPassword: password },
   });
   if (r.statusCode !== 201) throw new Error(`org creation failed: ${r.body}`);
-  const created = JSON.parse(r.body) as { org: { id: number; name: string }; admin: { id: number; username: string } };
+  const created = JSON.parse(r.body) as CreateOrgResult;
   const admin = await staffLogin(app, username, password);
   return { org: created.org, adminId: created.admin.id, admin, adminUsername: username };
 }
@@ -87,23 +88,18 @@ export async function staffLogin(app: App, username: string, password: string, i
 }
 
 export async function createCommunity(admin: Client, body: Record<string, unknown> = {}) {
-  return expectStatus(await admin.post('/api/communities', { name: uniq('小区'), feeRateFen: 200, ...body }), 201) as {
-    id: number;
-    name: string;
-    collectionPointName: string;
-    feeRateFen: number;
-  };
+  return expectStatus(await admin.post<Community>('/api/communities', { name: uniq('小区'), feeRateFen: 200, ...body }), 201);
 }
 
 export async function createClerk(app: App, admin: Client, communityIds: number[]) {
   const username = uniq('clerk');
-  const staff = expectStatus(await admin.post('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds }), 201);
+  const staff = expectStatus(await admin.post<Staff>('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds }), 201);
   return { staff, client: await staffLogin(app, username, 'clerk-pass-123'), username };
 }
 
 /** The newest code the console provider "sent" to a phone. */
 export async function lastCode(app: App, phone: string): Promise<string> {
-  const r = await new Client(app).get<{ items: { text: string }[] }>(`/api/dev/messages?to=${phone}`);
+  const r = await new Client(app).get<DevInbox>(`/api/dev/messages?to=${phone}`);
   const m = /验证码是(\d{6})/.exec(r.body.items[0]?.text ?? '');
   if (!m?.[1]) throw new Error(`no code for ${phone}`);
   return m[1];
@@ -136,26 +132,26 @@ export async function createWorld(app: App) {
   const courierPhone = randomMobile();
   const courierName = uniq('快递员');
   const courierRecord = expectStatus(
-    await org.admin.post('/api/couriers', { communityId: community.id, name: courierName, phone: courierPhone, carrier: '百世' }),
+    await org.admin.post<Courier>('/api/couriers', { communityId: community.id, name: courierName, phone: courierPhone, carrier: '百世' }),
     201,
   );
   const courier = await courierLogin(app, courierPhone, courierName);
   const residentPhone = randomMobile();
   const resident = expectStatus(
-    await org.admin.post('/api/residents', { communityId: community.id, name: uniq('住户'), phone: residentPhone, building: '1', unit: '1', room: '101' }),
+    await org.admin.post<Resident>('/api/residents', { communityId: community.id, name: uniq('住户'), phone: residentPhone, building: '1', unit: '1', room: '101' }),
     201,
   );
   return { ...org, community, courier, courierPhone, courierName, courierRecord, resident, residentPhone };
 }
 
 let keySeq = 0;
-/** A courier enters a parcel (a fresh idempotency key unless given). */
-export async function enterParcel(
+/** A courier enters a parcel (a fresh idempotency key unless given); `T` is the answer expected, ApiError for a refusal. */
+export async function enterParcel<T = Parcel>(
   courier: Client,
   body: { communityId: number; trackingNo?: string; recipientPhone: string; recipientName?: string },
   key = `k-${process.pid}-${++keySeq}-${randomBytes(4).toString('hex')}`,
-) {
-  return courier.post(
+): Promise<Reply<T>> {
+  return courier.post<T>(
     '/api/courier/parcels',
     { trackingNo: uniq('T').toUpperCase().replace(/[^A-Z0-9]/g, '9'), recipientName: '收件人', ...body },
     { 'idempotency-key': key },

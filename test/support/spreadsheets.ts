@@ -33,8 +33,8 @@ export function multipart(file: Buffer, filename: string, contentType = 'applica
   return { payload: Buffer.concat([head, file, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-/** POSTs a file to an import route as the signed-in client. */
-export async function upload(client: Client, url: string, file: Buffer, filename: string): Promise<Reply> {
+/** POSTs a file to an import route as the signed-in client; `T` is the answer expected (ApiError for a refusal). */
+export async function upload<T = unknown>(client: Client, url: string, file: Buffer, filename: string): Promise<Reply<T>> {
   const { payload, headers } = multipart(file, filename);
   const res = await client.app.inject({
     method: 'POST',
@@ -43,7 +43,7 @@ export async function upload(client: Client, url: string, file: Buffer, filename
     headers: { ...headers, ...(client.cookie ? { cookie: `sid=${client.cookie}` } : {}) },
     payload,
   });
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
+  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as T) : (undefined as T), headers: res.headers };
 }
 
 export interface Download {
