@@ -1,11 +1,12 @@
-import { Form, Input, InputNumber } from 'antd';
+import { Form, Input } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { FormModal } from '../../FormModal.js';
-import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
+import { yuanToFen } from './fee.js';
+import { FeeField } from './FeeField.js';
 import { FEE_MODAL_EN } from './FeeSettingsModal.js';
 
 export const ADD_COMMUNITY_EN = {
@@ -24,9 +25,8 @@ interface Values {
 
 /** + 添加小区: a community with its collection point (by default 「name」管理处) and fee. */
 export function AddCommunityModal(props: { open: boolean; onCancel: () => void; onAdded: (c: Community) => void; onClosed: () => void }): ReactNode {
-  const t = useT(ADD_COMMUNITY_EN, FEE_MODAL_EN, FEE_EN, COMMON_EN);
+  const t = useT(ADD_COMMUNITY_EN, FEE_MODAL_EN, COMMON_EN);
   const [form] = Form.useForm<Values>();
-  const typed = Form.useWatch('fee', form);
   const { ok } = useFeedback();
 
   const save = async (values: Values) => {
@@ -46,9 +46,7 @@ export function AddCommunityModal(props: { open: boolean; onCancel: () => void; 
       <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ max: 50 }]}>
         <Input maxLength={50} placeholder={t('不填则为「小区名称管理处」')} />
       </Form.Item>
-      <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
-        <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
-      </Form.Item>
+      <FeeField />
     </FormModal>
   );
 }

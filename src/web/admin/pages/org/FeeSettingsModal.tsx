@@ -1,4 +1,4 @@
-import { Form, Input, InputNumber, Typography } from 'antd';
+import { Form, Input, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
@@ -6,7 +6,8 @@ import { useT } from '../../../i18n.js';
 import { yuan } from '../../../../shared/fee.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { FormModal, useLabelWidth } from '../../FormModal.js';
-import { FEE_EN, feeRules, noteAmount, yuanToFen } from './fee.js';
+import { yuanToFen } from './fee.js';
+import { FeeField } from './FeeField.js';
 import { FeeHelp } from './FeeHelp.js';
 
 export const FEE_MODAL_EN = {
@@ -28,10 +29,9 @@ interface Values {
  */
 export function FeeSettingsModal(props: { community: Community; open: boolean; onCancel: () => void; onSaved: (c: Community) => void; onClosed: () => void }): ReactNode {
   const { community } = props;
-  const t = useT(FEE_MODAL_EN, FEE_EN, COMMON_EN);
+  const t = useT(FEE_MODAL_EN, COMMON_EN);
   const labelWidth = useLabelWidth();
   const [form] = Form.useForm<Values>();
-  const typed = Form.useWatch('fee', form);
   const { ok } = useFeedback();
 
   const save = async (values: Values) => {
@@ -56,9 +56,7 @@ export function FeeSettingsModal(props: { community: Community; open: boolean; o
       <Form.Item label={t('代收点')} name="collectionPointName" rules={[{ required: true, whitespace: true, message: t('请输入代收点名称') }, { max: 50 }]}>
         <Input maxLength={50} />
       </Form.Item>
-      <Form.Item label={t('保管费')} name="fee" rules={feeRules(t)} validateFirst extra={t('(保管费是住户超过1天未领取按照{x}元收费)', { x: noteAmount(typed) })}>
-        <InputNumber<string> stringMode controls={false} suffix={t('元/天')} style={{ width: 180 }} inputMode="decimal" />
-      </Form.Item>
+      <FeeField />
       <div style={{ paddingLeft: labelWidth }}>
         <FeeHelp />
       </div>
