@@ -73,6 +73,7 @@ describe.skipIf(!browserAvailable)('the console’s first screen', () => {
         await page.goto(`/${app}/login`);
         await page.getByRole('textbox', { name: '验证码', exact: true }).waitFor();
       });
+      h.t.clock.advance(120_000); // past the resend interval of the code createWorld's sign-in sent
       await phoneSignIn(page, h.t.app, app === 'courier' ? world.courierPhone : world.residentPhone);
       await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === `/${app}`);
       const signedIn = await scriptsLoaded(page, h.baseUrl, async () => {

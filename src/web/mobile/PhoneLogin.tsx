@@ -77,7 +77,7 @@ export function PhoneLogin({ purpose, title, subtitle, onSignedIn }: Props) {
       </div>
       <h1>{title}</h1>
       <p className="kd-muted">{subtitle}</p>
-      <Form layout="horizontal" mode="card" onFinish={signIn}>
+      <Form layout="horizontal" mode="card" onFinish={signIn} style={{ "--prefix-width": "4.5em" } as React.CSSProperties}>
         <Form.Item label={t('手机号')}>
           <Input
             aria-label={t('手机号')}
