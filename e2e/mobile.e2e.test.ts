@@ -147,6 +147,7 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
     const resident = await h.newPage({ mobile: true });
     await resident.goto('/resident/');
     await resident.waitForURL('**/resident/login');
+    await h.screenshot(resident, 'resident-login');
     await phoneSignIn(resident, h.t.app, world.residentPhone);
     await resident.waitForURL((url) => /^\/resident\/?$/.test(url.pathname));
     const card = resident.locator('article', { hasText: SCANNED });
