@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECIPIENT_LOOKUP_LIMITS } from '../src/shared/constants.js';
 import { useTestApp } from './support/app.js';
 import { createCommunity, createWorld, expectStatus, randomMobile, residentLogin } from './support/factories.js';
 
@@ -29,5 +30,16 @@ describe('派送快递: the recipient behind a typed phone', () => {
     expect((await w.admin.get(q(w.community.id))).status).toBe(401);
     const resident = await residentLogin(t.app, w.residentPhone);
     expect((await resident.get(q(w.community.id))).status).toBe(401);
+  });
+
+  it('answers at a courier’s pace: past the hourly limit 429 too_many_requests, answered again an hour later', async () => {
+    const w = await createWorld(t.app);
+    const q = `/api/courier/recipient?communityId=${w.community.id}&phone=${w.residentPhone}`;
+    for (let i = 0; i < RECIPIENT_LOOKUP_LIMITS.perHour; i++) expectStatus(await w.courier.get(q), 200);
+    const refused = await w.courier.get<{ error: string; retryAfterSeconds: number }>(q);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('too_many_requests');
+    t.clock.advance(3_600_000);
+    expect((await w.courier.get(q)).status).toBe(200);
   });
 });

@@ -12,6 +12,11 @@ export const OTP_LIMITS = {
 /** Failed staff sign-ins allowed per account and per address in 15 minutes. */
 export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccount: 10, perIp: 50 } as const;
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Recipient look-ups (a typed phone → a resident's name and address) per courier account: far
+ * above a busy courier's pace, far below what walking through residents' phones would take.
+ */
+export const RECIPIENT_LOOKUP_LIMITS = { perHour: 600, perDay: 3000 } as const;
 export const MAX_FEE_RATE_FEN = 100_00;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;

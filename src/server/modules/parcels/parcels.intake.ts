@@ -4,6 +4,8 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden, unprocessable } from '../../errors.js';
 import type { CourierAuth } from '../../actors.js';
+import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
+import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
 import * as repo from './parcels.repo.js';
@@ -96,11 +98,17 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
 
 /**
  * The resident a courier is about to deliver to, by the phone typed, so the courier can confirm
- * name and address before 提交: only within a community the courier delivers to.
+ * name and address before 提交: only within a community the courier delivers to, and at a
+ * courier's pace (RECIPIENT_LOOKUP_LIMITS), so that it cannot serve to walk through phones.
  */
 export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
   const record = await courierRecordIn(ctx, auth.account.phone, communityId);
   if (!record) throw forbidden('not_your_community');
+  const key = `recipient:courier:${auth.account.id}`;
+  await hitLimits(ctx, [
+    { key: `${key}:h`, windowMs: 3_600_000, limit: RECIPIENT_LOOKUP_LIMITS.perHour },
+    { key: `${key}:d`, windowMs: DAY_MS, limit: RECIPIENT_LOOKUP_LIMITS.perDay },
+  ]);
   const resident = await residentForParcel(ctx, communityId, phone);
   return { recipient: resident ? { name: resident.name, address: resident.address } : null };
 }
