@@ -46,6 +46,8 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const trackingRef = useRef<InputRef>(null);
+  const phoneRef = useRef<InputRef>(null);
+  const nameRef = useRef<InputRef>(null);
   const community = communities.find((c) => c.communityId === communityId);
 
   // A phone of a resident of this community: show who and where, for the courier to confirm.
@@ -157,6 +159,7 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             value={trackingNo}
             onChange={(v) => setTrackingNo(v.toUpperCase())}
             onFocus={loadScanner}
+            onEnterPress={() => phoneRef.current?.focus()}
             clearable
           />
         </Form.Item>
@@ -178,6 +181,7 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
           }
         >
           <Input
+            ref={phoneRef}
             aria-label={t('收件人手机')}
             type="tel"
             inputMode="numeric"
@@ -186,11 +190,12 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             placeholder={t('请输入收件人手机号')}
             value={phone}
             onChange={(v) => setPhone(v.replace(/\D/g, ''))}
+            onEnterPress={() => nameRef.current?.focus()}
             clearable
           />
         </Form.Item>
         <Form.Item label={t('收件人姓名')}>
-          <Input aria-label={t('收件人姓名')} maxLength={50} placeholder={t('请输入收件人姓名')} value={name} onChange={setName} onEnterPress={submit} clearable />
+          <Input ref={nameRef} aria-label={t('收件人姓名')} maxLength={50} placeholder={t('请输入收件人姓名')} value={name} onChange={setName} onEnterPress={submit} clearable />
         </Form.Item>
       </Form>
       {error && (
@@ -210,6 +215,8 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             onResult={(text) => {
               setScanning(false);
               setTrackingNo(text.trim().toUpperCase());
+              // Next comes the recipient's phone (the keyboard opens where a tap would put it).
+              setTimeout(() => phoneRef.current?.focus(), 0);
             }}
             onClose={() => setScanning(false)}
           />

@@ -59,6 +59,7 @@ export default function Scanner({ onResult, onClose }: Props) {
         if (!result || done) return;
         done = true;
         c.stop();
+        navigator.vibrate?.(60); // a short buzz: the courier knows it read without looking
         onResult(result.getText());
       })
       .then(
