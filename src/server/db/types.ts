@@ -151,7 +151,7 @@ export interface ParcelEventTable {
 }
 
 export type OutboxStatus = 'queued' | 'sent' | 'failed';
-export type NotificationKind = 'parcel_received' | 'parcel_rejected';
+export type NotificationKind = 'parcel_received' | 'parcel_rejected' | 'pickup_reminder';
 export type Channel = 'sms' | 'wechat';
 
 export interface OutboxTable {

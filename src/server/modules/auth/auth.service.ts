@@ -7,6 +7,7 @@ import type { Auth } from '../../actors.js';
 import { maskDigits } from '../../logging.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
+import { otpMessage } from '../notifications/templates.js';
 import * as repo from './auth.repo.js';
 import { checkLimits, hitLimits, type Limit } from './rate-limit.js';
 
@@ -143,11 +144,7 @@ export async function requestOtp(
     });
   });
   try {
-    await sendDirect(ctx, {
-      channel: 'sms',
-      to: input.phone,
-      text: `【快递代收】您的验证码是${code}，10分钟内有效，请勿告诉他人。`,
-    });
+    await sendDirect(ctx, { channel: 'sms', to: input.phone, kind: 'otp', ...otpMessage(code, OTP_TTL_MS / 60_000) });
   } catch (err) {
     ctx.log.warn({ reason: maskDigits(err instanceof Error ? err.message : String(err)) }, 'sign-in code not sent');
     throw new AppError(503, 'unavailable', '短信发送失败，请稍后再试');

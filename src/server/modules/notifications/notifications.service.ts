@@ -47,7 +47,7 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
-function textOf(row: OutboxRow): string {
+function render(row: OutboxRow) {
   return renderNotification(row.kind, JSON.parse(row.params) as TemplateParams[typeof row.kind]);
 }
 
@@ -63,7 +63,7 @@ export async function deliverDue(ctx: Ctx, batchSize = 20): Promise<number> {
     if (rows.length === 0) return sent;
     for (const row of rows) {
       try {
-        await ctx.provider.send({ channel: row.channel, to: row.recipient, text: textOf(row) }, ctx.now());
+        await ctx.provider.send({ channel: row.channel, to: row.recipient, kind: row.kind, ...render(row) }, ctx.now());
         await repo.markSent(ctx.db, row.id, ctx.now().toISOString());
         sent++;
       } catch (err) {
@@ -86,7 +86,7 @@ function presentOutbox(row: OutboxRow) {
     kind: row.kind,
     channel: row.channel,
     to: row.recipient,
-    text: textOf(row),
+    text: render(row).text,
     status: row.status,
     attempts: row.attempts,
     lastError: row.last_error,

@@ -1,14 +1,51 @@
-import type { Channel } from '../../db/types.js';
+import type { Channel, NotificationKind } from '../../db/types.js';
 import type { Executor } from '../../context.js';
 import { insertDevMessage } from './notifications.repo.js';
 
+/** What a message is about: the sign-in code, or one of the outbox's notifications. */
+export type MessageKind = 'otp' | NotificationKind;
+
+/**
+ * The template values of each kind of message, in the order an SMS template takes them
+ * (Tencent's TemplateParamSet `{1}`, `{2}` …) and a WeChat template's keywords follow. The
+ * templates registered with the providers must use this order (the README lists them).
+ */
+export const PARAM_ORDER = {
+  otp: ['code', 'minutes'],
+  parcel_received: ['community', 'collectionPoint', 'carrier', 'trackingTail', 'pickupCode', 'feeRule'],
+  parcel_rejected: ['community', 'trackingNo', 'recipient', 'reason'],
+  pickup_reminder: ['community', 'collectionPoint', 'count', 'pickupCodes', 'feeRule'],
+} as const satisfies Record<MessageKind, readonly string[]>;
+
+export type MessageParams<K extends MessageKind = MessageKind> = Record<(typeof PARAM_ORDER)[K][number], string>;
+
 export interface OutgoingMessage {
   channel: Channel;
+  /** A mainland mobile number (11 digits) for SMS; the user's openid for WeChat. */
   to: string;
+  kind: MessageKind;
+  /** The template values, all text (see PARAM_ORDER). */
+  params: Record<string, string>;
+  /** The whole message as a person reads it: what the console provider records and 通知记录 shows. */
   text: string;
 }
 
-/** Something that delivers a message, or throws with the reason it could not. */
+/**
+ * A provider's refusal. `retryable` false means sending the same message again cannot succeed
+ * (an invalid number, a template the provider does not know): the outbox marks it failed at once.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** Something that delivers messages of one channel, or throws (a ProviderError, or any error: retried). */
 export interface MessageProvider {
   readonly name: string;
   send(msg: OutgoingMessage, now: Date): Promise<void>;

@@ -1,6 +1,9 @@
 import { formatRatePerDay } from '../../../shared/fee.js';
+import { maskPhone } from '../../../shared/phone.js';
 import type { NotificationKind } from '../../db/types.js';
+import type { MessageParams } from './provider.js';
 
+/** What the outbox stores for each kind of notification (JSON), rendered when it is sent. */
 export interface ReceivedParams {
   community: string;
   carrier: string;
@@ -13,16 +16,74 @@ export interface RejectedParams {
   community: string;
   trackingNo: string;
   reason: string | null;
+  /** The recipient's phone: a courier only ever sees its last 4 digits. */
+  recipientPhone?: string;
 }
-export type TemplateParams = { parcel_received: ReceivedParams; parcel_rejected: RejectedParams };
+export interface ReminderParams {
+  community: string;
+  collectionPoint: string;
+  pickupCodes: string[];
+  feeRateFen: number;
+}
+export type TemplateParams = { parcel_received: ReceivedParams; parcel_rejected: RejectedParams; pickup_reminder: ReminderParams };
 
-/** The text of a notification: the received notice names where, the code and the fee rule. */
-export function renderNotification<K extends NotificationKind>(kind: K, params: TemplateParams[K]): string {
+/** The fee rule as the received notice and the reminder state it (several cities require it). */
+function feeRule(feeRateFen: number): string {
+  return feeRateFen > 0 ? `24小时内免费保管，超时按${formatRatePerDay(feeRateFen)}收取保管费` : '免费保管';
+}
+
+export interface RenderedMessage {
+  params: Record<string, string>;
+  text: string;
+}
+
+/** The sign-in code's SMS. */
+export function otpMessage(code: string, minutes: number): RenderedMessage {
+  const params: MessageParams<'otp'> = { code, minutes: String(minutes) };
+  return { params, text: `【快递代收】您的验证码是${code}，${minutes}分钟内有效，请勿告诉他人。` };
+}
+
+/** A notification's template values and text: where, the code and the fee rule; phones masked for couriers. */
+export function renderNotification<K extends NotificationKind>(kind: K, stored: TemplateParams[K]): RenderedMessage {
   if (kind === 'parcel_received') {
-    const p = params as ReceivedParams;
-    const fee = p.feeRateFen > 0 ? `24小时内免费保管，超时按${formatRatePerDay(p.feeRateFen)}收取保管费` : '免费保管';
-    return `【快递代收】您的${p.carrier}快递（单号尾号${p.trackingTail}）已到${p.community}${p.collectionPoint}，领取码${p.pickupCode}。${fee}。`;
+    const p = stored as ReceivedParams;
+    const params: MessageParams<'parcel_received'> = {
+      community: p.community,
+      collectionPoint: p.collectionPoint,
+      carrier: p.carrier,
+      trackingTail: p.trackingTail,
+      pickupCode: p.pickupCode,
+      feeRule: feeRule(p.feeRateFen),
+    };
+    return {
+      params,
+      text: `【快递代收】您的${p.carrier}快递（单号尾号${p.trackingTail}）已到${p.community}${p.collectionPoint}，领取码${p.pickupCode}。${params.feeRule}。`,
+    };
   }
-  const p = params as RejectedParams;
-  return `【快递代收】拒收提醒：您派送到${p.community}的快递${p.trackingNo}已被物业前台拒收${p.reason ? `，原因：${p.reason}` : ''}。`;
+  if (kind === 'pickup_reminder') {
+    const p = stored as ReminderParams;
+    const params: MessageParams<'pickup_reminder'> = {
+      community: p.community,
+      collectionPoint: p.collectionPoint,
+      count: String(p.pickupCodes.length),
+      pickupCodes: p.pickupCodes.join('、'),
+      feeRule: feeRule(p.feeRateFen),
+    };
+    return {
+      params,
+      text: `【快递代收】催取提醒：您有${params.count}件快递在${p.community}${p.collectionPoint}已超过24小时未领取，领取码${params.pickupCodes}。${params.feeRule}，请尽快领取。`,
+    };
+  }
+  const p = stored as RejectedParams;
+  const params: MessageParams<'parcel_rejected'> = {
+    community: p.community,
+    trackingNo: p.trackingNo,
+    recipient: p.recipientPhone ? maskPhone(p.recipientPhone) : '',
+    reason: p.reason ?? '未填写',
+  };
+  const to = params.recipient ? `（收件人${params.recipient}）` : '';
+  return {
+    params,
+    text: `【快递代收】拒收提醒：您派送到${p.community}的快递${p.trackingNo}${to}已被物业前台拒收${p.reason ? `，原因：${p.reason}` : ''}。`,
+  };
 }

@@ -160,7 +160,7 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
       eventId,
       kind: 'parcel_rejected',
       recipient: p.courier_phone,
-      params: { community: p.community_name, trackingNo: p.tracking_no, reason: reason ?? null },
+      params: { community: p.community_name, trackingNo: p.tracking_no, reason: reason ?? null, recipientPhone: p.recipient_phone },
     });
     return repo.getParcel(trx, id);
   });

@@ -17,6 +17,7 @@ const EN = {
   操作: 'Actions',
   全部: 'All',
   到件通知: 'Arrival notice',
+  催取提醒: 'Pickup reminder',
   拒收提醒: 'Rejection notice',
   短信: 'SMS',
   微信: 'WeChat',
@@ -39,7 +40,7 @@ const STATUS: Record<Status, { label: string; color: string }> = {
   sent: { label: '已发送', color: 'success' },
   failed: { label: '发送失败', color: 'error' },
 };
-const KIND: Record<Notification['kind'], string> = { parcel_received: '到件通知', parcel_rejected: '拒收提醒' };
+const KIND: Record<Notification['kind'], string> = { parcel_received: '到件通知', parcel_rejected: '拒收提醒', pickup_reminder: '催取提醒' };
 const CHANNEL: Record<Notification['channel'], string> = { sms: '短信', wechat: '微信' };
 
 /** 通知记录 (admins): the outbox, paged on the server, filtered by status; failed messages can be sent again. */
