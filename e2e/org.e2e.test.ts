@@ -2,7 +2,7 @@
 // app), 人员管理 (a clerk added, signed in, then disabled) and 通知记录 (a failed message resent).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { MAX_ATTEMPTS } from '../src/server/modules/notifications/notifications.service.js';
+import { MAX_ATTEMPTS } from '../src/server/modules/notifications/delivery.js';
 import type { MessageProvider } from '../src/server/modules/notifications/provider.js';
 import type { ApiError, Community, Courier, Page as ApiPage, Parcel, Resident } from '../test/support/api.js';
 import { createCommunity, createOrg, createWorld, enterParcel, expectStatus, uniq } from '../test/support/factories.js';
@@ -216,14 +216,14 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     // The SMS gateway is down: the worker retries with backoff (the test moves the clock) until
     // it gives up and marks the message failed, as it would in production.
     const ctx = h.t.app.ctx;
-    const working = ctx.provider;
+    const working = ctx.messaging;
     const down: MessageProvider = {
       name: 'down',
       send: async () => {
         throw new Error('短信网关无应答');
       },
     };
-    ctx.provider = down;
+    ctx.messaging = { ...working, sms: down };
     try {
       expectStatus(await w.admin.post(`/api/parcels/${parcel.id}/receive`, {}), 200);
       for (let i = 0; i <= MAX_ATTEMPTS && (await outboxRow()).status !== 'failed'; i++) {
@@ -233,7 +233,7 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
       }
       expect(await outboxRow()).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
     } finally {
-      ctx.provider = working;
+      ctx.messaging = working;
     }
 
     const page = await newPage();

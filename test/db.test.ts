@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/server/db/index.js';
 import { migrateToLatest, migrations } from '../src/server/db/migrate.js';
@@ -26,16 +26,16 @@ describe('the embedded SQLite database', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-db-'));
     const database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
     try {
-      expect(await migrateToLatest(database.db)).toEqual(['2026112901_init']);
+      expect(await migrateToLatest(database.db)).toEqual(Object.keys(migrations));
       expect(await migrateToLatest(database.db)).toEqual([]);
       const tables = async () =>
         (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' AND name NOT LIKE 'sqlite%'`.execute(database.db)).rows.length;
-      expect(await tables()).toBe(15);
+      expect(await tables()).toBe(16);
       const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
-      const down = await migrator.migrateDown();
+      const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       expect(await tables()).toBe(0);
-      expect(await migrateToLatest(database.db)).toEqual(['2026112901_init']);
+      expect(await migrateToLatest(database.db)).toEqual(Object.keys(migrations));
     } finally {
       await database.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ATTEMPTS } from '../src/server/modules/notifications/notifications.service.js';
+import { MAX_ATTEMPTS } from '../src/server/modules/notifications/delivery.js';
 import { consoleProvider, type MessageProvider, type OutgoingMessage } from '../src/server/modules/notifications/provider.js';
 import type { Notification, Page } from './support/api.js';
 import { buildTestApp, testDatabase, type TestApp } from './support/app.js';

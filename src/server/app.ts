@@ -23,7 +23,9 @@ import { courierRoutes } from './modules/couriers/couriers.routes.js';
 import { devRoutes } from './modules/dev/dev.routes.js';
 import { notificationRoutes } from './modules/notifications/notifications.routes.js';
 import { OutboxWorker } from './modules/notifications/outbox.worker.js';
-import { consoleProvider, type MessageProvider } from './modules/notifications/provider.js';
+import { type Messaging } from './modules/notifications/messaging.js';
+import type { MessageProvider } from './modules/notifications/provider.js';
+import { messagingFor } from './modules/notifications/providers.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
@@ -47,7 +49,9 @@ export interface BuildOptions {
   database?: Database_;
   /** The clock; the real one when absent. */
   now?: () => Date;
-  /** The message provider; the console provider when absent. */
+  /** How messages are sent; from the configuration when absent. */
+  messaging?: Messaging;
+  /** One provider for both channels (tests): replaces the configured providers. */
   provider?: MessageProvider;
   /** Where the logger writes; standard output when absent (tests read the logs from here). */
   logStream?: NodeJS.WritableStream;
@@ -93,7 +97,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     now: opts.now ?? (() => new Date()),
     log: app.log,
     outboxKick: () => worker.kick(),
-    provider: opts.provider ?? consoleProvider(database.db),
+    messaging: opts.messaging ?? messagingFor(config, database.db, opts.provider),
   };
   worker.attach(ctx);
   app.decorate('ctx', ctx);

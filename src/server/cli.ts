@@ -4,7 +4,7 @@ import { loadConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
-import { consoleProvider } from './modules/notifications/provider.js';
+import { consoleMessaging } from './modules/notifications/messaging.js';
 import { createOrg } from './modules/orgs/orgs.service.js';
 import { CreateOrgBody } from './modules/orgs/orgs.schema.js';
 
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       now: () => new Date(),
       log: pino({ level: 'warn' }),
       outboxKick: () => {},
-      provider: consoleProvider(database.db),
+      messaging: consoleMessaging(database.db),
     };
     const r = await createOrg(ctx, input.data);
     process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { OTP_LIMITS } from '../shared/constants.js';
+import { OTP_LIMITS, SMS_CAPS } from '../shared/constants.js';
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   WEB_DIR: z.string().optional(),
+  SMS_CAP_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(SMS_CAPS.perHour),
+  SMS_CAP_PER_DAY: z.coerce.number().int().min(1).max(10000).default(SMS_CAPS.perDay),
 });
 
 /** The checkout's root: two levels above this file, whether it runs from src/server or dist/server. */
@@ -41,6 +43,8 @@ export type Config = {
   /** Run the outbox worker and housekeeping on timers (tests drive the outbox by hand). */
   backgroundJobs: boolean;
   otpLimits: { perPhonePerMinute: number; perPhonePerDay: number; perIpPerHour: number };
+  /** Notification SMS to one phone per hour and per day at most. */
+  smsCaps: { perHour: number; perDay: number };
   /** The built web apps (admin console …); served when the directory holds them. */
   webDir: string;
 };
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
+    smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
   };
 }

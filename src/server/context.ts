@@ -3,7 +3,7 @@ import type { Db, Dialect, Executor } from './db/index.js';
 import { isTransient } from './db/dialect.js';
 import type { Transaction } from 'kysely';
 import type { DB } from './db/types.js';
-import type { MessageProvider } from './modules/notifications/provider.js';
+import type { Messaging } from './modules/notifications/messaging.js';
 
 /** What every service function is given: the database, the clock, a logger and the outbox bell. */
 export interface Ctx {
@@ -15,7 +15,7 @@ export interface Ctx {
   /** Tells the outbox worker that new rows are waiting (after a commit). */
   outboxKick(): void;
   /** Delivers SMS and WeChat messages (the console provider by default). */
-  provider: MessageProvider;
+  messaging: Messaging;
 }
 
 /** The current time as the ISO text the database stores. */

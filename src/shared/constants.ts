@@ -12,6 +12,8 @@ export const OTP_LIMITS = {
 /** Failed staff sign-ins allowed per account and per address in 15 minutes. */
 export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccount: 10, perIp: 50 } as const;
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Notification SMS to one phone (SMS pumping): a resident's busiest day stays well under it. */
+export const SMS_CAPS = { perHour: 20, perDay: 50 } as const;
 /**
  * Recipient look-ups (a typed phone → a resident's name and address) per courier account: far
  * above a busy courier's pace, far below what walking through residents' phones would take.

@@ -45,6 +45,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     cookieSecure: 'auto',
     backgroundJobs: false,
     otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
+    // Tests send many notices to one resident; the caps have their own test.
+    smsCaps: { perHour: 1000, perDay: 10_000 },
     webDir: DEFAULT_WEB_DIR,
     ...overrides,
   };

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 
 /** Whether a Kysely instance talks to PostgreSQL (the migrations' one dialect switch). */
 export function isPostgres(db: Kysely<unknown>): boolean {
@@ -42,4 +42,12 @@ export function isTransient(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as DbError).code;
   return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
+ * Rows a worker claims: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so that several processes each
+ * take different rows without waiting on one another; SQLite has one writer at a time already.
+ */
+export function claimSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: 'sqlite' | 'postgres'): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }

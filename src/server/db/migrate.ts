@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DB } from './types.js';
 import * as init from './migrations/2026112901_init.js';
+import * as notifications from './migrations/2026112902_notifications.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026112901_init': init,
+  '2026112902_notifications': notifications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -24,6 +24,7 @@ export interface DB {
   otp_codes: OtpCodeTable;
   rate_counters: RateCounterTable;
   idempotency_keys: IdempotencyKeyTable;
+  wechat_bindings: WechatBindingTable;
 }
 
 export type Bool = 0 | 1;
@@ -70,6 +71,8 @@ export interface CommunityTable {
   collection_point_name: string;
   fee_rate_fen: number;
   created_at: string;
+  /** 催取: whether residents get the daily overdue reminder. */
+  reminders_enabled: Generated<Bool>;
 }
 
 export interface CourierTable {
@@ -150,7 +153,8 @@ export interface ParcelEventTable {
   detail: string | null;
 }
 
-export type OutboxStatus = 'queued' | 'sent' | 'failed';
+/** capped: not sent, the phone's SMS cap was reached (staff can send it again). */
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'capped';
 export type NotificationKind = 'parcel_received' | 'parcel_rejected' | 'pickup_reminder';
 export type Channel = 'sms' | 'wechat';
 
@@ -171,6 +175,15 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** Set on messages that are not tied to one event (reminders): unique, so never queued twice. */
+  dedupe_key: string | null;
+}
+
+/** A WeChat user (openid of the official account) bound to the phone they signed in with. */
+export interface WechatBindingTable {
+  phone: string;
+  openid: string;
+  bound_at: string;
 }
 
 export interface DevMessageTable {

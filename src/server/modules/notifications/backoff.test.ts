@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs } from './notifications.service.js';
+import { backoffMs } from './delivery.js';
 
 describe('outbox backoff', () => {
   it('doubles from 5 s with ±25 % jitter and stops growing at an hour', () => {

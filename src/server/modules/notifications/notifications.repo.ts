@@ -1,5 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../context.js';
+import { claimSkippingLocked } from '../../db/dialect.js';
+import type { Dialect } from '../../db/index.js';
 import { pageWindow } from '../../db/paging.js';
 import type { Channel, OutboxStatus, OutboxTable } from '../../db/types.js';
 
@@ -7,20 +9,36 @@ export function insertOutbox(db: Executor, rows: Insertable<OutboxTable>[]) {
   return db.insertInto('outbox').values(rows).execute();
 }
 
+/** Inserts rows whose dedupe_key is new; a key already queued (by this or another process) is skipped. */
+export async function insertOutboxOnce(db: Executor, rows: Insertable<OutboxTable>[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await db
+    .insertInto('outbox')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
+}
+
 /**
- * Leases up to `limit` due messages to this worker until `leaseUntil`. The conditions are repeated
- * on the outer UPDATE so that, on PostgreSQL, a row another worker leased meanwhile is skipped.
+ * Leases up to `limit` due messages to this worker until `leaseUntil`. On PostgreSQL the rows are
+ * claimed with SKIP LOCKED, so concurrent workers take different rows; the conditions are repeated
+ * on the outer UPDATE so that a row leased meanwhile is never taken twice. A worker that dies
+ * leaves its lease to run out, and the message is sent by the next round (at most once more).
  */
-export function leaseDue(db: Executor, now: string, leaseUntil: string, limit: number) {
+export function leaseDue(db: Executor, dialect: Dialect, now: string, leaseUntil: string, limit: number) {
   const due = (qb: Executor) =>
-    qb
-      .selectFrom('outbox')
-      .select('id')
-      .where('status', '=', 'queued')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-      .orderBy('next_attempt_at')
-      .limit(limit);
+    claimSkippingLocked(
+      qb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .orderBy('next_attempt_at')
+        .limit(limit),
+      dialect,
+    );
   return db
     .updateTable('outbox')
     .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
@@ -39,18 +57,52 @@ export function markRetry(db: Executor, id: number, nextAt: string, error: strin
   return db.updateTable('outbox').set({ next_attempt_at: nextAt, locked_until: null, last_error: error }).where('id', '=', id).execute();
 }
 
-export function markFailed(db: Executor, id: number, error: string) {
-  return db.updateTable('outbox').set({ status: 'failed', locked_until: null, last_error: error }).where('id', '=', id).execute();
+export function markFailed(db: Executor, id: number, error: string, status: 'failed' | 'capped' = 'failed') {
+  return db.updateTable('outbox').set({ status, locked_until: null, last_error: error }).where('id', '=', id).execute();
 }
 
-/** A failed message back in the queue, due now, with a fresh count of attempts. */
+/** SMS messages the outbox sent to a phone since a moment (the caps against SMS pumping). */
+export async function smsSentSince(db: Executor, phone: string, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('recipient', '=', phone)
+    .where('channel', '=', 'sms')
+    .where('sent_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The openid bound to a phone, if any. */
+export async function openidOf(db: Executor, phone: string): Promise<string | undefined> {
+  const r = await db.selectFrom('wechat_bindings').select('openid').where('phone', '=', phone).executeTakeFirst();
+  return r?.openid;
+}
+
+/** The phones among these that are bound to WeChat. */
+export async function boundPhones(db: Executor, phones: string[]): Promise<Set<string>> {
+  if (phones.length === 0) return new Set();
+  const rows = await db.selectFrom('wechat_bindings').select('phone').where('phone', 'in', phones).execute();
+  return new Set(rows.map((r) => r.phone));
+}
+
+/** Binds (or re-binds) a phone to a WeChat openid. */
+export function bindWechat(db: Executor, phone: string, openid: string, now: string) {
+  return db
+    .insertInto('wechat_bindings')
+    .values({ phone, openid, bound_at: now })
+    .onConflict((oc) => oc.column('phone').doUpdateSet({ openid, bound_at: now }))
+    .execute();
+}
+
+/** A failed (or capped) message back in the queue, due now, with a fresh count of attempts. */
 export async function requeueFailed(db: Executor, orgId: number, id: number, now: string): Promise<boolean> {
   const r = await db
     .updateTable('outbox')
     .set({ status: 'queued', attempts: 0, next_attempt_at: now, locked_until: null })
     .where('id', '=', id)
     .where('org_id', '=', orgId)
-    .where('status', '=', 'failed')
+    .where('status', 'in', ['failed', 'capped'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const NotificationStatus = z.enum(['queued', 'sent', 'failed']);
+export const NotificationStatus = z.enum(['queued', 'sent', 'failed', 'capped']);
 
 /** One outbox message as 通知记录 lists it. */
 export const NotificationView = z.object({

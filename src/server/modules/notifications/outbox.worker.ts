@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context.js';
-import { deliverDue } from './notifications.service.js';
+import { deliverDue } from './delivery.js';
 
 /**
  * Runs the outbox inside the server: on a timer, and at once when a transaction queued something.

@@ -23,6 +23,8 @@ export interface OutgoingMessage {
   channel: Channel;
   /** A mainland mobile number (11 digits) for SMS; the user's openid for WeChat. */
   to: string;
+  /** The recipient's phone, also for WeChat (the console provider files messages under it). */
+  phone?: string;
   kind: MessageKind;
   /** The template values, all text (see PARAM_ORDER). */
   params: Record<string, string>;
@@ -59,7 +61,7 @@ export function consoleProvider(db: Executor): MessageProvider {
   return {
     name: 'console',
     async send(msg, now) {
-      await insertDevMessage(db, { recipient: msg.to, channel: msg.channel, text: msg.text, created_at: now.toISOString() });
+      await insertDevMessage(db, { recipient: msg.phone ?? msg.to, channel: msg.channel, text: msg.text, created_at: now.toISOString() });
     },
   };
 }

@@ -24,6 +24,7 @@ const EN = {
   待发送: 'Queued',
   已发送: 'Sent',
   发送失败: 'Failed',
+  已达上限: 'Capped',
   重新发送: 'Resend',
   刷新: 'Refresh',
   '已尝试{n}次': 'Attempts: {n}',
@@ -39,6 +40,7 @@ const STATUS: Record<Status, { label: string; color: string }> = {
   queued: { label: '待发送', color: 'processing' },
   sent: { label: '已发送', color: 'success' },
   failed: { label: '发送失败', color: 'error' },
+  capped: { label: '已达上限', color: 'warning' },
 };
 const KIND: Record<Notification['kind'], string> = { parcel_received: '到件通知', parcel_rejected: '拒收提醒', pickup_reminder: '催取提醒' };
 const CHANNEL: Record<Notification['channel'], string> = { sms: '短信', wechat: '微信' };
@@ -97,7 +99,7 @@ export default function NotificationsPage(): ReactNode {
       key: 'actions',
       width: 100,
       render: (_, n) =>
-        n.status === 'failed' ? (
+        n.status === 'failed' || n.status === 'capped' ? (
           <Button type="link" size="small" style={{ padding: 0 }} loading={retrying === n.id} onClick={() => void retry(n)}>
             {t('重新发送')}
           </Button>
@@ -121,6 +123,7 @@ export default function NotificationsPage(): ReactNode {
             { label: t('待发送'), value: 'queued' },
             { label: t('已发送'), value: 'sent' },
             { label: t('发送失败'), value: 'failed' },
+            { label: t('已达上限'), value: 'capped' },
           ]}
         />
         <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('刷新')}</Button>
