@@ -26,6 +26,7 @@ import { OutboxWorker } from './modules/notifications/outbox.worker.js';
 import { type Messaging } from './modules/notifications/messaging.js';
 import type { MessageProvider } from './modules/notifications/provider.js';
 import { messagingFor } from './modules/notifications/providers.js';
+import { startReminders } from './modules/notifications/reminders.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
@@ -155,13 +156,16 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await webRoutes(app, config.webDir);
 
   let stopHousekeeping = () => {};
+  let stopReminders = () => {};
   app.addHook('onReady', async () => {
     if (!config.backgroundJobs) return;
     worker.start();
     stopHousekeeping = startHousekeeping(ctx);
+    stopReminders = startReminders(ctx, config.reminderHour);
   });
   app.addHook('onClose', async () => {
     stopHousekeeping();
+    stopReminders();
     await worker.stop();
     if (!opts.database) await database.close();
   });

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   WEB_DIR: z.string().optional(),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(20).default(10),
   SMS_CAP_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(SMS_CAPS.perHour),
   SMS_CAP_PER_DAY: z.coerce.number().int().min(1).max(10000).default(SMS_CAPS.perDay),
 });
@@ -43,6 +44,8 @@ export type Config = {
   /** Run the outbox worker and housekeeping on timers (tests drive the outbox by hand). */
   backgroundJobs: boolean;
   otpLimits: { perPhonePerMinute: number; perPhonePerDay: number; perIpPerHour: number };
+  /** 催取: the hour (Asia/Shanghai) from which the daily overdue reminders go out. */
+  reminderHour: number;
   /** Notification SMS to one phone per hour and per day at most. */
   smsCaps: { perHour: number; perDay: number };
   /** The built web apps (admin console …); served when the directory holds them. */
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
     smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
+    reminderHour: e.REMINDER_HOUR,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
   };
 }

@@ -10,6 +10,7 @@ import { openDatabase, type Database_ } from '../../src/server/db/index.js';
 import { migrateToLatest } from '../../src/server/db/migrate.js';
 import type { App } from '../../src/server/http.js';
 import type { MessageProvider } from '../../src/server/modules/notifications/provider.js';
+import type { Messaging } from '../../src/server/modules/notifications/messaging.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
@@ -47,6 +48,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
     // Tests send many notices to one resident; the caps have their own test.
     smsCaps: { perHour: 1000, perDay: 10_000 },
+    reminderHour: 10,
     webDir: DEFAULT_WEB_DIR,
     ...overrides,
   };
@@ -96,11 +98,11 @@ export interface TestApp {
 
 /** Builds the real app on the test database with an injected clock. */
 export async function buildTestApp(
-  opts: { config?: Partial<Config>; clock?: TestClock; provider?: MessageProvider; database?: Database_ } = {},
+  opts: { config?: Partial<Config>; clock?: TestClock; provider?: MessageProvider; messaging?: Messaging; database?: Database_ } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
   const database = opts.database ?? (await testDatabase());
-  const app = await buildApp({ config: testConfig(opts.config), database, now: clock.now, provider: opts.provider });
+  const app = await buildApp({ config: testConfig(opts.config), database, now: clock.now, provider: opts.provider, messaging: opts.messaging });
   await app.ready();
   return {
     app,

@@ -44,6 +44,6 @@ export function insertCommunity(
   return db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number }) {
+export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1 }) {
   return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -9,12 +9,15 @@ export const CommunityCreateBody = z.strictObject({
 export const CommunityUpdateBody = z.strictObject({
   collectionPointName: Text(50).optional(),
   feeRateFen: FeeRateFen.optional(),
+  /** 催取: the daily overdue reminder to residents of this community. */
+  remindersEnabled: z.boolean().optional(),
 });
 export const CommunityView = z.object({
   id: z.number(),
   name: z.string(),
   collectionPointName: z.string(),
   feeRateFen: z.number(),
+  remindersEnabled: z.boolean(),
 });
 export type CommunityCreateReq = z.infer<typeof CommunityCreateBody>;
 export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;

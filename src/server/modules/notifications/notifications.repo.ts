@@ -138,3 +138,28 @@ export function listDevMessages(db: Executor, to: string | undefined, limit: num
     .limit(limit)
     .execute();
 }
+
+/** Communities whose residents get overdue reminders (the switch on, the org's app open). */
+export function remindableCommunities(db: Executor) {
+  return db
+    .selectFrom('communities')
+    .innerJoin('orgs', 'orgs.id', 'communities.org_id')
+    .select(['communities.id', 'communities.org_id', 'communities.name', 'communities.collection_point_name'])
+    .where('communities.reminders_enabled', '=', 1)
+    .where('orgs.app_enabled', '=', 1)
+    .orderBy('communities.id')
+    .execute();
+}
+
+/** A community's parcels awaiting pickup since before `cutoff`. */
+export function overdueParcels(db: Executor, communityId: number, cutoff: string) {
+  return db
+    .selectFrom('parcels')
+    .select(['recipient_phone', 'pickup_code', 'fee_rate_fen'])
+    .where('community_id', '=', communityId)
+    .where('status', '=', 'awaiting_pickup')
+    .where('received_at', '<=', cutoff)
+    .orderBy('recipient_phone')
+    .orderBy('id')
+    .execute();
+}
