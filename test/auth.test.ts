@@ -313,8 +313,9 @@ describe('who is signed in', () => {
       kind: 'courier',
       courier: { phone: courierPhone, name: '钱七' },
       communities: [{ communityId: community.id, communityName: community.name, carrier: '京东快递' }],
+      wechat: { enabled: false, bound: false },
     });
-    expect(expectStatus(await resident.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone: residentPhone } });
+    expect(expectStatus(await resident.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone: residentPhone }, wechat: { enabled: false, bound: false } });
     const nobody = await new Client(t.app).get('/api/me');
     expect(nobody.status).toBe(401);
     expect(nobody.body).toEqual({ error: 'unauthorized', message: '请先登录' });
@@ -327,7 +328,7 @@ describe('who is signed in', () => {
     const r = await c.post('/api/auth/resident/login', { phone, code });
     expect(expectStatus(r, 200)).toEqual({ resident: { phone } });
     expect(sessionCookieHeader(r)).toMatch(/;\s*HttpOnly/i);
-    expect(expectStatus(await c.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone } });
+    expect(expectStatus(await c.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone }, wechat: { enabled: false, bound: false } });
     // A resident code is not a courier code.
     expect((await new Client(t.app).post('/api/auth/courier/login', { phone, code, name: 'x' })).status).toBe(400);
   });

@@ -27,6 +27,7 @@ import { type Messaging } from './modules/notifications/messaging.js';
 import type { MessageProvider } from './modules/notifications/provider.js';
 import { messagingFor } from './modules/notifications/providers.js';
 import { startReminders } from './modules/notifications/reminders.js';
+import { wechatBindingRoutes } from './modules/notifications/wechat-binding.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
@@ -148,11 +149,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   for (const routes of [
     orgRoutes, authRoutes, appRoutes, communityRoutes, staffRoutes, courierRoutes, residentRoutes,
-    parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes,
+    parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes, wechatBindingRoutes,
   ]) {
     await app.register(routes);
   }
-  if (config.smsProvider === 'console' && config.env !== 'production') await app.register(devRoutes);
+  if (config.sms.provider === 'console' && config.env !== 'production') await app.register(devRoutes);
   await webRoutes(app, config.webDir);
 
   let stopHousekeeping = () => {};

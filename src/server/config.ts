@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { OTP_LIMITS, SMS_CAPS } from '../shared/constants.js';
+import type { NotificationKind } from './db/types.js';
+import type { MessageKind } from './modules/notifications/provider.js';
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -14,7 +16,29 @@ const EnvSchema = z.object({
     .optional(),
   OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SMS_PROVIDER: z.enum(['console']).default('console'),
+  SMS_PROVIDER: z.enum(['console', 'tencent']).default('console'),
+  TENCENT_SMS_SECRET_ID: z.string().optional(),
+  TENCENT_SMS_SECRET_KEY: z.string().optional(),
+  TENCENT_SMS_SDK_APP_ID: z.string().regex(/^\d+$/, 'TENCENT_SMS_SDK_APP_ID is the SMS application\'s numeric SdkAppId').optional(),
+  TENCENT_SMS_SIGN_NAME: z.string().optional(),
+  TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
+  TENCENT_SMS_ENDPOINT: z.string().regex(/^sms\.[\w.-]+(:\d+)?$/, 'TENCENT_SMS_ENDPOINT is host[:port] starting with sms.').default('sms.tencentcloudapi.com'),
+  TENCENT_SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  TENCENT_SMS_TEMPLATE_OTP: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_RECEIVED: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_REJECTED: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_REMINDER: z.string().optional(),
+  WECHAT_PROVIDER: z.enum(['console', 'mp']).default('console'),
+  WECHAT_MP_APP_ID: z.string().optional(),
+  WECHAT_MP_APP_SECRET: z.string().optional(),
+  WECHAT_MP_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_MP_OAUTH_BASE: z.url().default('https://open.weixin.qq.com'),
+  WECHAT_MP_TEMPLATE_RECEIVED: z.string().optional(),
+  WECHAT_MP_TEMPLATE_REJECTED: z.string().optional(),
+  WECHAT_MP_TEMPLATE_REMINDER: z.string().optional(),
+  WECHAT_MP_KEYS_RECEIVED: z.string().optional(),
+  WECHAT_MP_KEYS_REJECTED: z.string().optional(),
+  WECHAT_MP_KEYS_REMINDER: z.string().optional(),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   TRUST_PROXY: z.string().optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -36,7 +60,30 @@ export type Config = {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   operatorToken: string | undefined;
   logLevel: string;
-  smsProvider: 'console';
+  sms:
+    | { provider: 'console' }
+    | {
+        provider: 'tencent';
+        secretId: string;
+        secretKey: string;
+        sdkAppId: string;
+        signName: string;
+        region: string;
+        endpoint: string;
+        protocol: 'https:' | 'http:';
+        templates: Record<MessageKind, string>;
+      };
+  wechat:
+    | { provider: 'console' }
+    | {
+        provider: 'mp';
+        appId: string;
+        appSecret: string;
+        apiBase: string;
+        oauthBase: string;
+        templates: Record<NotificationKind, string>;
+        keys: Partial<Record<NotificationKind, string[]>>;
+      };
   demoData: boolean;
   /** Fastify's trustProxy: false, true, or the proxies' addresses / CIDRs (comma-separated). */
   trustProxy: boolean | string;
@@ -62,6 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const missing = [
+    ...(e.SMS_PROVIDER === 'tencent' ? TENCENT_REQUIRED.filter((k) => !e[k]) : []),
+    ...(e.WECHAT_PROVIDER === 'mp' ? WECHAT_REQUIRED.filter((k) => !e[k]) : []),
+  ];
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required by ${k.startsWith('TENCENT') ? 'SMS_PROVIDER=tencent' : 'WECHAT_PROVIDER=mp'}`).join('\n')}`);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -71,7 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'kuaidi.sqlite') },
     operatorToken: e.OPERATOR_TOKEN,
     logLevel: e.LOG_LEVEL,
-    smsProvider: e.SMS_PROVIDER,
+    sms: smsConfig(e),
+    wechat: wechatConfig(e),
     demoData: e.DEMO_DATA === 'auto',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
@@ -80,6 +133,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
     reminderHour: e.REMINDER_HOUR,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
+  };
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+const TENCENT_REQUIRED = [
+  'TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME',
+  'TENCENT_SMS_TEMPLATE_OTP', 'TENCENT_SMS_TEMPLATE_RECEIVED', 'TENCENT_SMS_TEMPLATE_REJECTED', 'TENCENT_SMS_TEMPLATE_REMINDER',
+] as const;
+const WECHAT_REQUIRED = [
+  'WECHAT_MP_APP_ID', 'WECHAT_MP_APP_SECRET', 'WECHAT_MP_TEMPLATE_RECEIVED', 'WECHAT_MP_TEMPLATE_REJECTED', 'WECHAT_MP_TEMPLATE_REMINDER',
+] as const;
+
+/** Checked to be present by loadConfig before this runs. */
+const req = (v: string | undefined): string => v ?? '';
+
+function smsConfig(e: Env): Config['sms'] {
+  if (e.SMS_PROVIDER === 'console') return { provider: 'console' };
+  return {
+    provider: 'tencent',
+    secretId: req(e.TENCENT_SMS_SECRET_ID),
+    secretKey: req(e.TENCENT_SMS_SECRET_KEY),
+    sdkAppId: req(e.TENCENT_SMS_SDK_APP_ID),
+    signName: req(e.TENCENT_SMS_SIGN_NAME),
+    region: e.TENCENT_SMS_REGION,
+    endpoint: e.TENCENT_SMS_ENDPOINT,
+    protocol: e.TENCENT_SMS_PROTOCOL === 'http' ? 'http:' : 'https:',
+    templates: {
+      otp: req(e.TENCENT_SMS_TEMPLATE_OTP),
+      parcel_received: req(e.TENCENT_SMS_TEMPLATE_RECEIVED),
+      parcel_rejected: req(e.TENCENT_SMS_TEMPLATE_REJECTED),
+      pickup_reminder: req(e.TENCENT_SMS_TEMPLATE_REMINDER),
+    },
+  };
+}
+
+/** `thing1,character_string2` → the keys; unset → the provider's default (keyword1 …). */
+function keyList(v: string | undefined): string[] | undefined {
+  return v ? v.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+}
+
+function wechatConfig(e: Env): Config['wechat'] {
+  if (e.WECHAT_PROVIDER === 'console') return { provider: 'console' };
+  const keys: Partial<Record<NotificationKind, string[]>> = {};
+  const [received, rejected, reminder] = [keyList(e.WECHAT_MP_KEYS_RECEIVED), keyList(e.WECHAT_MP_KEYS_REJECTED), keyList(e.WECHAT_MP_KEYS_REMINDER)];
+  if (received) keys.parcel_received = received;
+  if (rejected) keys.parcel_rejected = rejected;
+  if (reminder) keys.pickup_reminder = reminder;
+  return {
+    provider: 'mp',
+    appId: req(e.WECHAT_MP_APP_ID),
+    appSecret: req(e.WECHAT_MP_APP_SECRET),
+    apiBase: e.WECHAT_MP_API_BASE,
+    oauthBase: e.WECHAT_MP_OAUTH_BASE,
+    templates: {
+      parcel_received: req(e.WECHAT_MP_TEMPLATE_RECEIVED),
+      parcel_rejected: req(e.WECHAT_MP_TEMPLATE_REJECTED),
+      pickup_reminder: req(e.WECHAT_MP_TEMPLATE_REMINDER),
+    },
+    keys,
   };
 }
 

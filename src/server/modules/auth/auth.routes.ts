@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { unauthorized } from '../../errors.js';
 import { errorResponses, type App } from '../../http.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
+import { isBoundToWechat } from '../notifications/wechat-binding.js';
 import { getOrg } from '../orgs/orgs.service.js';
 import * as auth from './auth.service.js';
 import {
@@ -65,14 +66,17 @@ export async function authRoutes(app: App): Promise<void> {
         const org = await getOrg(ctx, a.staff.orgId);
         return { kind: 'staff' as const, staff: a.staff, org, communityIds: a.scope.communityIds };
       }
+      const phone = a.kind === 'courier' ? a.account.phone : a.phone;
+      const wechat = { enabled: config.wechat.provider === 'mp', bound: await isBoundToWechat(ctx, phone) };
       if (a.kind === 'courier') {
         return {
           kind: 'courier' as const,
           courier: { phone: a.account.phone, name: a.account.name },
           communities: await courierCommunities(ctx, a.account.phone),
+          wechat,
         };
       }
-      return { kind: 'resident' as const, resident: { phone: a.phone } };
+      return { kind: 'resident' as const, resident: { phone: a.phone }, wechat };
     },
   });
 

@@ -25,6 +25,8 @@ export const CourierLoginReply = z.object({
 });
 export const ResidentLoginReply = z.object({ resident: z.object({ phone: z.string() }) });
 
+/** Whether WeChat messages are set up, and whether this phone is bound to a WeChat user. */
+export const WechatState = z.object({ enabled: z.boolean(), bound: z.boolean() });
 export const MeReply = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('staff'),
@@ -32,6 +34,11 @@ export const MeReply = z.discriminatedUnion('kind', [
     org: z.object({ id: z.number(), name: z.string(), appEnabled: z.boolean() }),
     communityIds: z.array(z.number()).nullable(),
   }),
-  z.object({ kind: z.literal('courier'), courier: z.object({ phone: z.string(), name: z.string() }), communities: z.array(CourierCommunity) }),
-  z.object({ kind: z.literal('resident'), resident: z.object({ phone: z.string() }) }),
+  z.object({
+    kind: z.literal('courier'),
+    courier: z.object({ phone: z.string(), name: z.string() }),
+    communities: z.array(CourierCommunity),
+    wechat: WechatState,
+  }),
+  z.object({ kind: z.literal('resident'), resident: z.object({ phone: z.string() }), wechat: WechatState }),
 ]);
