@@ -1,10 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Flex, Switch, Table, Typography, type TableColumnsType } from 'antd';
 import { useState, type ReactNode } from 'react';
+import { api } from '../../api.js';
 import type { Community } from '../../api-types.js';
 import { useT } from '../../i18n.js';
 import { formatRatePerDay } from '../../../shared/fee.js';
-import { COMMON_EN, useCommunities } from '../common.js';
+import { COMMON_EN, useCommunities, useFeedback } from '../common.js';
 import { useSession } from '../session.js';
 import { ADD_COMMUNITY_EN, AddCommunityModal } from './org/AddCommunityModal.js';
 import { FeeSettingsModal } from './org/FeeSettingsModal.js';
@@ -18,6 +19,10 @@ const EN = {
   '你负责的小区及其保管费。': 'The communities you serve and their custody fees.',
   '仅物业管理员可以修改代收设置': 'Only property admins can change these settings',
   暂无小区: 'No communities yet',
+  催取提醒: 'Pickup reminders',
+  '已开启催取提醒': 'Pickup reminders on',
+  '已关闭催取提醒': 'Pickup reminders off',
+  '每天提醒超过24小时未领取的住户': 'Daily, to residents whose parcels waited over 24 hours',
 } as const;
 
 /** 代收设置: every community with its collection point and fee; admins edit them and add communities. */
@@ -28,12 +33,42 @@ export default function SettingsPage(): ReactNode {
   // The modal stays mounted while it closes (its animation), so `open` and the community are apart.
   const [editing, setEditing] = useState<{ community: Community; open: boolean } | null>(null);
   const [adding, setAdding] = useState<{ open: boolean } | null>(null);
+  const [switching, setSwitching] = useState<number | null>(null);
+  const feedback = useFeedback();
+
+  async function setReminders(c: Community, on: boolean) {
+    setSwitching(c.id);
+    try {
+      await api.patch<Community>(`/api/communities/${c.id}`, { remindersEnabled: on });
+      feedback.ok(t(on ? '已开启催取提醒' : '已关闭催取提醒'));
+      reload();
+    } catch (err) {
+      feedback.fail(err);
+    } finally {
+      setSwitching(null);
+    }
+  }
 
   const columns: TableColumnsType<Community> = [
     { title: t('小区'), dataIndex: 'name', key: 'name' },
     { title: t('代收点'), dataIndex: 'collectionPointName', key: 'collectionPointName' },
     // 元/天 stays as the guide writes it; it reads as a unit in either language.
     { title: t('保管费'), dataIndex: 'feeRateFen', key: 'feeRateFen', render: (fen: number) => formatRatePerDay(fen) },
+    {
+      title: <span title={t('每天提醒超过24小时未领取的住户')}>{t('催取提醒')}</span>,
+      key: 'reminders',
+      width: 120,
+      render: (_: unknown, c: Community) => (
+        <Switch
+          size="small"
+          checked={c.remindersEnabled}
+          disabled={!isAdmin}
+          loading={switching === c.id}
+          aria-label={`${c.name} ${t('催取提醒')}`}
+          onChange={(on) => void setReminders(c, on)}
+        />
+      ),
+    },
     ...(isAdmin
       ? [
           {
