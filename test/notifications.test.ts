@@ -98,8 +98,9 @@ describe('SMS caps', () => {
     await t.app.outbox.runOnce();
     const statuses = await Promise.all(parcels.map(async (p) => (await rowsOf(p.id))[0]?.status));
     expect(statuses).toEqual(['sent', 'sent', 'sent', 'capped']);
-    const list = expectStatus(await w.admin.get<Page<Notification>>('/api/notifications?status=capped'), 200);
+    const list = expectStatus(await w.admin.get<Page<Notification> & { smsCaps: unknown }>('/api/notifications?status=capped'), 200);
     expect(list.items).toHaveLength(1);
+    expect(list.smsCaps).toEqual({ perHour: 3, perDay: 5 });
     expect(list.items[0]).toMatchObject({ status: 'capped', lastError: '已达短信上限：每小时3条' });
 
     t.clock.advance(HOUR + 60_000);

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { PARAM_ORDER, type MessageKind } from '../../src/server/modules/notifications/provider.js';
 
 // A stand-in for sms.tencentcloudapi.com's SendSms (API 2021-01-11) that refuses what Tencent
@@ -29,6 +29,11 @@ export interface FakeSentSms {
   sdkAppId: string;
   region: string;
   at: Date;
+  /**
+   * The label of the proxy tunnel the request came through (the user name of `proxyUrlFor(label)`),
+   * or null when it came straight to the fake: tells apart which process sent it.
+   */
+  via: string | null;
 }
 
 /** A request the fake turned away, with the reason in words (more than Tencent tells). */
@@ -60,13 +65,25 @@ export interface FakeTencentSmsOptions {
   now?: () => number;
 }
 
-/** A running fake: point the provider at `endpoint` through `agent`. */
+/**
+ * A running fake: point the provider at `endpoint` through `agent`, or, from a child process that
+ * cannot be handed an agent, through the fake as HTTP proxy (`http_proxy=<proxyUrl>`).
+ */
 export interface FakeTencentSms {
   /** `sms.fake-tencent.test:<port>`, for the provider's `endpoint` (with protocol 'http:'). */
   endpoint: string;
   port: number;
   /** Resolves FAKE_TENCENT_HOST to 127.0.0.1; give it to the provider as `agent`. */
   agent: http.Agent;
+  /**
+   * `http://127.0.0.1:<port>`: the fake is also an HTTP proxy that tunnels (CONNECT) to
+   * `endpoint` and nowhere else. The SDK honours `http_proxy`, so a server process can reach the fake.
+   */
+  proxyUrl: string;
+  /** proxyUrl with `label` (letters, digits, _ and -) as its user name; what comes through it is recorded with `via: label`. */
+  proxyUrlFor(label: string): string;
+  /** CONNECT targets the proxy refused (403), oldest first. */
+  refusedTunnels: string[];
   /** Every message accepted, oldest first. */
   sent: FakeSentSms[];
   /** Every request refused by a check (not injected failures), oldest first. */
@@ -176,6 +193,14 @@ const header = (req: http.IncomingMessage, name: string): string | undefined => 
   return Array.isArray(v) ? v.join(', ') : v;
 };
 
+/** The user name of a `Proxy-Authorization: Basic …` header (https-proxy-agent sends the proxy URL's userinfo), or null. */
+function proxyLabel(value: string | undefined): string | null {
+  const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(value ?? '');
+  if (!m) return null;
+  const user = Buffer.from(m[1]!, 'base64').toString('utf8').split(':')[0] ?? '';
+  return user || null;
+}
+
 /** Starts the fake on 127.0.0.1 at a free port. */
 export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<FakeTencentSms> {
   const now = opts.now ?? Date.now;
@@ -183,7 +208,13 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
   const queue: FakeFailure[] = [];
   const hanging = new Set<NodeJS.Timeout>();
 
-  const state: Omit<FakeTencentSms, 'endpoint' | 'port' | 'agent' | 'close'> = {
+  /** Tunnel label by the local port of the tunnel's connection back to the fake (its remote port here). */
+  const tunnelLabels = new Map<number, string>();
+  /** Open tunnel sockets, both ends: the HTTP server lets go of a socket once it is CONNECTed. */
+  const tunnelSockets = new Set<net.Socket>();
+
+  const state: Omit<FakeTencentSms, 'endpoint' | 'port' | 'agent' | 'proxyUrl' | 'proxyUrlFor' | 'close'> = {
+    refusedTunnels: [],
     sent: [],
     rejected: [],
     requests: 0,
@@ -261,7 +292,7 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
   }
 
   /** SendSms itself: the request's fields against the app, signature and templates the fake knows. */
-  function sendSms(payload: Record<string, unknown>, region: string, requestId: string): unknown {
+  function sendSms(payload: Record<string, unknown>, region: string, requestId: string, via: string | null): unknown {
     const str = (name: string, required: boolean): string | undefined => {
       const v = payload[name];
       if (v === undefined) {
@@ -310,7 +341,7 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
       if (!/^\+861[3-9]\d{9}$/.test(phone)) {
         return { SerialNo: '', PhoneNumber: phone, Fee: 0, SessionContext: '', Code: 'InvalidParameterValue.IncorrectPhoneNumber', Message: MESSAGES['InvalidParameterValue.IncorrectPhoneNumber'], IsoCode: 'DEF' };
       }
-      state.sent.push({ phone, templateId, params, signName: signName ?? '', sdkAppId, region, at: new Date(now()) });
+      state.sent.push({ phone, templateId, params, signName: signName ?? '', sdkAppId, region, at: new Date(now()), via });
       return { SerialNo: `2640:${randomUUID().replace(/-/g, '').slice(0, 24)}`, PhoneNumber: phone, Fee: 1, SessionContext: '', Code: 'Ok', Message: 'send success', IsoCode: 'CN' };
     });
     return { Response: { SendStatusSet, RequestId: requestId } };
@@ -349,7 +380,8 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
 
       try {
         const { region, payload } = verify(req, Buffer.concat(chunks));
-        answer(200, sendSms(payload, region, requestId));
+        const via = req.socket.remoteAddress === '127.0.0.1' ? (tunnelLabels.get(req.socket.remotePort ?? -1) ?? null) : null;
+        answer(200, sendSms(payload, region, requestId, via));
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         state.rejected.push({ code: err.code, reason: err.reason });
@@ -364,6 +396,42 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const endpoint = `${FAKE_TENCENT_HOST}:${port}`;
+
+  // The proxy side: CONNECT to the fake's own name and port only (an open proxy on a test machine
+  // would forward anything). The tunnel is a new TCP connection back to the fake, so the request
+  // inside it goes through every check above exactly as a direct one does.
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnelSockets.add(client);
+    client.once('close', () => tunnelSockets.delete(client));
+    client.on('error', () => client.destroy());
+    const target = req.url ?? '';
+    if (target !== endpoint) {
+      state.refusedTunnels.push(target);
+      client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const label = proxyLabel(header(req, 'proxy-authorization'));
+    const upstream = net.connect(port, '127.0.0.1');
+    tunnelSockets.add(upstream);
+    let localPort: number | undefined;
+    upstream.once('connect', () => {
+      localPort = upstream.localPort;
+      // Set before the client hears 200, so before any request can arrive through the tunnel.
+      if (label !== null && localPort !== undefined) tunnelLabels.set(localPort, label);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.once('close', () => {
+      tunnelSockets.delete(upstream);
+      if (localPort !== undefined) tunnelLabels.delete(localPort);
+      client.destroy();
+    });
+    upstream.on('error', () => upstream.destroy());
+    client.once('close', () => upstream.destroy());
+  });
 
   // Only the fake's name resolves, and only to the fake: a request meant for anything else fails.
   const agent = new http.Agent({
@@ -378,13 +446,21 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
   });
 
   return Object.assign(state, {
-    endpoint: `${FAKE_TENCENT_HOST}:${port}`,
+    endpoint,
     port,
     agent,
+    proxyUrl: `http://127.0.0.1:${port}`,
+    proxyUrlFor(label: string) {
+      // Plain labels only: the URL's user name must come back from the header unchanged.
+      if (!/^[\w-]+$/.test(label)) throw new Error(`proxy label ${label}: letters, digits, _ and - only`);
+      return `http://${label}@127.0.0.1:${port}`;
+    },
     async close() {
       for (const t of hanging) clearTimeout(t);
       hanging.clear();
       agent.destroy();
+      for (const s of tunnelSockets) s.destroy();
+      tunnelSockets.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -12,11 +12,20 @@ export async function notificationRoutes(app: App): Promise<void> {
       tags: ['notifications'],
       summary: '通知记录',
       querystring: z.strictObject({ status: NotificationStatus.optional(), ...Pagination }),
-      response: { 200: z.object({ items: z.array(NotificationView), total: z.number() }), ...errorResponses },
+      response: {
+        200: z.object({
+          items: z.array(NotificationView),
+          total: z.number(),
+          /** The SMS caps per phone in force, shown beside 已达上限. */
+          smsCaps: z.object({ perHour: z.number(), perDay: z.number() }),
+        }),
+        ...errorResponses,
+      },
     },
     handler: async (req) => {
       const { staff } = requireAdmin(req);
-      return listNotifications(ctx, staff.orgId, req.query.status, req.query.page, req.query.pageSize);
+      const page = await listNotifications(ctx, staff.orgId, req.query.status, req.query.page, req.query.pageSize);
+      return { ...page, smsCaps: ctx.messaging.smsCaps };
     },
   });
   app.post('/api/notifications/:id/retry', {

@@ -33,6 +33,7 @@ const EN = {
   '已重新加入发送队列': 'Queued to be sent again',
   '发给住户和快递员的短信与微信消息；发送失败的可以重新发送。': 'SMS and WeChat messages to residents and couriers; failed ones can be sent again.',
   暂无通知: 'No notifications',
+  '每个手机号每小时最多{h}条、每天最多{d}条短信（防短信轰炸），超出的为“已达上限”。': 'At most {h} SMS an hour and {d} a day to one phone (against SMS pumping); more are “Capped”.',
 } as const;
 
 type Status = Notification['status'];
@@ -51,7 +52,15 @@ export default function NotificationsPage(): ReactNode {
   const [status, setStatus] = useState<Status | ''>('');
   const [retrying, setRetrying] = useState<number | null>(null);
   const { ok, fail } = useFeedback();
-  const list = usePagedList<Notification>((page, pageSize) => api.get<Page<Notification>>('/api/notifications', { status, page, pageSize }), status);
+  const [caps, setCaps] = useState<{ perHour: number; perDay: number } | null>(null);
+  const list = usePagedList<Notification>(
+    (page, pageSize) =>
+      api.get<Page<Notification> & { smsCaps: { perHour: number; perDay: number } }>('/api/notifications', { status, page, pageSize }).then((r) => {
+        setCaps(r.smsCaps);
+        return r;
+      }),
+    status,
+  );
 
   const retry = async (n: Notification) => {
     setRetrying(n.id);
@@ -112,6 +121,12 @@ export default function NotificationsPage(): ReactNode {
       <div style={{ marginBottom: 16 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('通知记录')}</Typography.Title>
         <Typography.Text type="secondary">{t('发给住户和快递员的短信与微信消息；发送失败的可以重新发送。')}</Typography.Text>
+        {caps && (
+          <Typography.Text type="secondary" data-testid="sms-caps">
+            {' '}
+            {t('每个手机号每小时最多{h}条、每天最多{d}条短信（防短信轰炸），超出的为“已达上限”。', { h: caps.perHour, d: caps.perDay })}
+          </Typography.Text>
+        )}
       </div>
       <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
         <Radio.Group
