@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationKind } from '../src/server/db/types.js';
 import { PARAM_ORDER, ProviderError, type OutgoingMessage } from '../src/server/modules/notifications/provider.js';
 import { renderNotification } from '../src/server/modules/notifications/templates.js';
-import { WechatAccessToken, wechatMpProvider, wechatOAuth, type WechatMpConfig } from '../src/server/modules/notifications/wechat-mp.js';
+import { WechatAccessToken, fitValue, wechatMpProvider, wechatOAuth, type WechatMpConfig } from '../src/server/modules/notifications/wechat-mp.js';
 import { fakeOpenid, startFakeWechat, type FakeWechat } from './support/fake-wechat.js';
 
 // The WeChat official-account provider and web authorization against a fake api.weixin.qq.com:
@@ -289,5 +289,15 @@ describe('web authorization', () => {
     fake.failNext(1, 'busy');
     const e = await failure(wechatOAuth(cfg).openidForCode(fake.issueCode(fakeOpenid())));
     expect(e.retryable).toBe(true);
+  });
+});
+
+describe('template values', () => {
+  it('are cut to what each kind of template key takes, with an ellipsis', () => {
+    const rule = '24小时内免费保管，超时按2元/天收取保管费';
+    expect(fitValue('thing6', rule)).toBe(`${[...rule].slice(0, 19).join('')}…`);
+    expect([...fitValue('thing6', rule)]).toHaveLength(20);
+    expect(fitValue('character_string5', '123456')).toBe('123456');
+    expect(fitValue('keyword6', rule)).toBe(rule);
   });
 });

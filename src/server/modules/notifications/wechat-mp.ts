@@ -196,6 +196,29 @@ function templateKeys(cfg: WechatMpConfig, kind: NotificationKind): readonly str
 }
 
 /**
+ * The longest value each kind of key of WeChat's template library takes (`thing1` is text of at
+ * most 20 characters, `character_string2` 32, `phrase3` 5, `name4` 10); a longer value is
+ * refused (47003), so it is shortened with an ellipsis instead. Classic `keyword` keys take
+ * longer text.
+ */
+const VALUE_LIMITS: readonly [RegExp, number][] = [
+  [/^thing\d+$/, 20],
+  [/^character_string\d+$/, 32],
+  [/^phrase\d+$/, 5],
+  [/^name\d+$/, 10],
+  [/^car_number\d+$/, 8],
+  [/^phone_number\d+$/, 17],
+];
+
+/** A value cut to what its template key takes. */
+export function fitValue(key: string, value: string): string {
+  const limit = VALUE_LIMITS.find(([re]) => re.test(key))?.[1];
+  const chars = [...value];
+  if (limit === undefined || chars.length <= limit) return value;
+  return `${chars.slice(0, limit - 1).join('')}…`;
+}
+
+/**
  * Sends notifications as WeChat template messages (channel 'wechat'; `msg.to` is the openid).
  * Sign-in codes are not sent this way: a template message is not a verification channel.
  */
@@ -219,7 +242,8 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
       if (value === undefined) throw new ProviderError(`WeChat template message: ${kind} lacks the value ${name}`, false, 'missing_param');
       // WeChat refuses an empty value (47003 "data.x.value is empty"); an optional value such
       // as the rejection's recipient is then shown as a dash.
-      data[keys[i] as string] = { value: value.trim() === '' ? '-' : value };
+      const key = keys[i] as string;
+      data[key] = { value: fitValue(key, value.trim() === '' ? '-' : value) };
     });
     const url = cfg.pageUrl?.[kind];
     return JSON.stringify({ touser: msg.to, template_id: cfg.templates[kind], ...(url ? { url } : {}), data });
