@@ -5,7 +5,7 @@ import { TruckOutline, UnorderedListOutline } from 'antd-mobile-icons';
 import { useEffect, useMemo } from 'react';
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useT } from '../i18n.js';
-import { LangSwitch } from '../mobile/LangSwitch.js';
+import { NavActions } from '../mobile/controls.js';
 import { PhoneLogin } from '../mobile/PhoneLogin.js';
 import { useMobileSession } from '../mobile/session.js';
 import { DeliverPage } from './DeliverPage.js';
@@ -59,14 +59,7 @@ function CourierShell() {
   useRejectionNotice(me?.courier.phone ?? null, () => navigate('/records?status=rejected'));
 
   if (!me || !outbox) return null;
-  const actions = (
-    <span>
-      <LangSwitch />
-      <button type="button" className="kd-nav-action" onClick={signOut}>
-        {t('退出')}
-      </button>
-    </span>
-  );
+  const actions = <NavActions onSignOut={signOut} />;
   const tab = pathname.startsWith('/records') ? '/records' : '/';
   return (
     <>

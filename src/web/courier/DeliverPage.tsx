@@ -7,6 +7,7 @@ import { useT } from '../i18n.js';
 import { COURIER_EN } from './en.js';
 import { type Outbox, useOutbox } from './outbox.js';
 import { PendingList } from './PendingList.js';
+import { PhoneInput } from '../mobile/controls.js';
 
 const Scanner = lazy(() => import('./Scanner.js'));
 const loadScanner = () => void import('./Scanner.js');
@@ -180,18 +181,13 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             )
           }
         >
-          <Input
-            ref={phoneRef}
-            aria-label={t('收件人手机')}
-            type="tel"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={11}
+          <PhoneInput
+            inputRef={phoneRef}
+            label={t('收件人手机')}
             placeholder={t('请输入收件人手机号')}
             value={phone}
-            onChange={(v) => setPhone(v.replace(/\D/g, ''))}
+            onChange={setPhone}
             onEnterPress={() => nameRef.current?.focus()}
-            clearable
           />
         </Form.Item>
         <Form.Item label={t('收件人姓名')}>

@@ -1,5 +1,5 @@
 import { CapsuleTabs, NavBar, PullToRefresh, Tag } from 'antd-mobile';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Parcel, ParcelStatus } from '../api-types.js';
 import { useT } from '../i18n.js';
@@ -10,7 +10,7 @@ import { COURIER_EN } from './en.js';
 const FILTERS: ('all' | ParcelStatus)[] = ['all', 'pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected'];
 
 /** 派送记录: the courier's own parcels, newest first, with state, time and rejection reason. */
-export function RecordsPage({ actions }: { actions: React.ReactNode }) {
+export function RecordsPage({ actions }: { actions: ReactNode }) {
   const t = useT(COURIER_EN);
   const [params, setParams] = useSearchParams();
   const filter = FILTERS.find((f) => f === params.get('status')) ?? 'all';

@@ -1,10 +1,10 @@
 // Sign-in with phone + SMS code, shared by the courier and resident apps. A courier's first
 // sign-in also asks for the name the front desk entered (the API answers `name_required`).
 import { Button, Form, Input, Toast, type InputRef } from 'antd-mobile';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { ApiError, api, errorMessage } from '../api.js';
 import { useT } from '../i18n.js';
-import { LangSwitch } from './LangSwitch.js';
+import { LangSwitch, PhoneInput } from './controls.js';
 import { MOBILE_EN } from './format.js';
 
 const RESEND_SECONDS = 60;
@@ -77,19 +77,9 @@ export function PhoneLogin({ purpose, title, subtitle, onSignedIn }: Props) {
       </div>
       <h1>{title}</h1>
       <p className="kd-muted">{subtitle}</p>
-      <Form layout="horizontal" mode="card" onFinish={signIn} style={{ "--prefix-width": "4.5em" } as React.CSSProperties}>
+      <Form layout="horizontal" mode="card" onFinish={signIn} style={{ '--prefix-width': '4.5em' } as CSSProperties}>
         <Form.Item label={t('手机号')}>
-          <Input
-            aria-label={t('手机号')}
-            type="tel"
-            inputMode="numeric"
-            autoComplete="tel"
-            maxLength={11}
-            placeholder={t('请输入手机号')}
-            value={phone}
-            onChange={(v) => setPhone(v.replace(/\D/g, ''))}
-            clearable
-          />
+          <PhoneInput label={t('手机号')} placeholder={t('请输入手机号')} value={phone} onChange={setPhone} autoComplete="tel" />
         </Form.Item>
         <Form.Item
           label={t('验证码')}

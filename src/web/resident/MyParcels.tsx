@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import type { Page, Parcel, ParcelStatus } from '../api-types.js';
 import { useT } from '../i18n.js';
-import { LangSwitch } from '../mobile/LangSwitch.js';
+import { NavActions } from '../mobile/controls.js';
 import { MOBILE_EN } from '../mobile/format.js';
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
 import { useMobileSession } from '../mobile/session.js';
@@ -48,14 +48,7 @@ export function MyParcels() {
     <div className="kd-page">
       <NavBar
         back={null}
-        right={
-          <span>
-            <LangSwitch />
-            <button type="button" className="kd-nav-action" onClick={signOut}>
-              {t('退出')}
-            </button>
-          </span>
-        }
+        right={<NavActions onSignOut={signOut} />}
       >
         {t('我的快递')}
       </NavBar>

@@ -1,5 +1,6 @@
 import { QRCodeSVG } from '@rc-component/qrcode';
 import { Tag } from 'antd-mobile';
+import type { ReactNode } from 'react';
 import type { Parcel } from '../api-types.js';
 import { useT } from '../i18n.js';
 import { MOBILE_EN, STATUS_COLOR, formatFen, formatRatePerDay, formatShanghai, spacedCode } from '../mobile/format.js';
@@ -84,7 +85,7 @@ export function ResidentParcelCard({ parcel: p }: { parcel: Parcel }) {
   );
 }
 
-function Row({ label, value }: { label: string; value: React.ReactNode }) {
+function Row({ label, value }: { label: string; value: ReactNode }) {
   return (
     <div className="kd-card-row">
       <span>{label}</span>
