@@ -11,6 +11,8 @@ import { ProviderError } from './provider.js';
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
+/** More than one provider call can take (their timeouts are 5 s), so no send outlives its lease. */
+const LEASE_MARGIN_MS = 20_000;
 const HOUR_MS = 3_600_000;
 
 /** Delay before attempt n+1: exponential from 5 s, capped at an hour, with ±25 % jitter. */
@@ -100,6 +102,15 @@ export async function deliverDue(ctx: Ctx, batchSize = 20): Promise<number> {
     const now = ctx.now();
     const rows = await repo.leaseDue(ctx.db, ctx.dialect, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), batchSize);
     if (rows.length === 0) return sent;
-    for (const row of rows) if (await deliverOne(ctx, row)) sent++;
+    // Past this (wall-clock) moment the lease could run out while a slow provider answers and
+    // another worker take the same message: the rest of the batch is given back instead.
+    const stopAt = Date.now() + LEASE_MS - LEASE_MARGIN_MS;
+    for (const [i, row] of rows.entries()) {
+      if (Date.now() > stopAt) {
+        await repo.releaseLeases(ctx.db, rows.slice(i).map((r) => r.id));
+        break;
+      }
+      if (await deliverOne(ctx, row)) sent++;
+    }
   }
 }

@@ -1,9 +1,9 @@
-import type { Insertable } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { Executor } from '../../context.js';
 import { claimSkippingLocked } from '../../db/dialect.js';
-import type { Dialect } from '../../db/index.js';
+import type { Db, Dialect } from '../../db/index.js';
 import { pageWindow } from '../../db/paging.js';
-import type { Channel, OutboxStatus, OutboxTable } from '../../db/types.js';
+import type { Channel, DB, OutboxStatus, OutboxTable } from '../../db/types.js';
 
 export function insertOutbox(db: Executor, rows: Insertable<OutboxTable>[]) {
   return db.insertInto('outbox').values(rows).execute();
@@ -21,31 +21,39 @@ export async function insertOutboxOnce(db: Executor, rows: Insertable<OutboxTabl
 }
 
 /**
- * Leases up to `limit` due messages to this worker until `leaseUntil`. On PostgreSQL the rows are
- * claimed with SKIP LOCKED, so concurrent workers take different rows; the conditions are repeated
- * on the outer UPDATE so that a row leased meanwhile is never taken twice. A worker that dies
- * leaves its lease to run out, and the message is sent by the next round (at most once more).
+ * Leases up to `limit` due messages to this worker until `leaseUntil`. The ids are claimed first,
+ * in one transaction with the update: on PostgreSQL with SKIP LOCKED, so concurrent workers take
+ * different rows. (One `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` is not
+ * bounded: PostgreSQL may run the subquery again for each row and lease every due row at once.)
+ * A worker that dies leaves its lease to run out, and the message is sent by the next round.
  */
-export function leaseDue(db: Executor, dialect: Dialect, now: string, leaseUntil: string, limit: number) {
-  const due = (qb: Executor) =>
-    claimSkippingLocked(
-      qb
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', '=', 'queued')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-        .orderBy('next_attempt_at')
-        .limit(limit),
+export function leaseDue(db: Db, dialect: Dialect, now: string, leaseUntil: string, limit: number) {
+  const free = (eb: ExpressionBuilder<DB, 'outbox'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]);
+  return db.transaction().execute(async (trx) => {
+    const claimed = await claimSkippingLocked(
+      trx.selectFrom('outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).where(free).orderBy('next_attempt_at').limit(limit),
       dialect,
-    );
+    ).execute();
+    if (claimed.length === 0) return [];
+    return trx
+      .updateTable('outbox')
+      .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', claimed.map((r) => r.id))
+      .where('status', '=', 'queued')
+      .where(free)
+      .returningAll()
+      .execute();
+  });
+}
+
+/** Gives back leased messages this worker will not send now (due again at once, attempt not counted). */
+export function releaseLeases(db: Executor, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
   return db
     .updateTable('outbox')
-    .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', due(db))
+    .set((eb) => ({ locked_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids)
     .where('status', '=', 'queued')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .returningAll()
     .execute();
 }
 
