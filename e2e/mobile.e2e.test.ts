@@ -96,7 +96,8 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
     const pending = page.getByTestId('pending-entry');
     await expect.poll(() => pending.count(), WAIT).toBe(1);
     expect(await pending.innerText()).toContain(SCANNED);
-    expect(await page.getByRole('textbox', { name: '快递单号', exact: true }).inputValue()).toBe('');
+    // The form empties for the next parcel (just after the entry shows as 待发送).
+    await expect.poll(() => page.getByRole('textbox', { name: '快递单号', exact: true }).inputValue(), WAIT).toBe('');
     await h.screenshot(page, 'courier-pending');
 
     // Meanwhile the courier enters the next parcel, typed.

@@ -268,7 +268,7 @@ describe('SMS code sending limits', () => {
       const code = await lastCode(t.app, phone);
       const c = new Client(second.app);
       expectStatus(await c.post('/api/auth/resident/login', { phone, code }), 200);
-      expect(expectStatus(await c.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone } });
+      expect(expectStatus(await c.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone }, wechat: { enabled: false, bound: false } });
     } finally {
       await second.close();
     }

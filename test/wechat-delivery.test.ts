@@ -44,11 +44,12 @@ beforeAll(async () => {
   });
   const database = await testDatabase();
   const wechatConfig: Config['wechat'] = { provider: 'mp', ...WECHAT, apiBase: wechat.apiBase, oauthBase: 'https://open.weixin.qq.com', keys: {} };
-  const tencentSms = tencentSmsProvider({ ...TENCENT, endpoint: tencent.endpoint, protocol: 'http:', agent: tencent.agent, timeoutMs: 500 });
+  // Timeouts with room for a loaded machine: an attempt that times out by accident would be counted.
+  const tencentSms = tencentSmsProvider({ ...TENCENT, endpoint: tencent.endpoint, protocol: 'http:', agent: tencent.agent, timeoutMs: 1500 });
   // Sign-in codes stay with the console provider, where the test helpers read them.
   const console = consoleMessaging(database.db);
   const sms: MessageProvider = { name: 'tencent-or-console', send: (msg, now) => (msg.kind === 'otp' ? console.sms : tencentSms).send(msg, now) };
-  const messaging: Messaging = { ...console, sms, wechat: wechatMpProvider({ ...wechatConfig, timeoutMs: 500 }) };
+  const messaging: Messaging = { ...console, sms, wechat: wechatMpProvider({ ...wechatConfig, timeoutMs: 3000 }) };
   t = await buildTestApp({ database, messaging, config: { wechat: wechatConfig } });
 });
 afterAll(async () => {
@@ -111,7 +112,7 @@ describe('delivery through Tencent SMS and WeChat (fakes)', () => {
 
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     tencent.failNext(2, { kind: 'http', status: 500 });
-    tencent.failNext(1, { kind: 'hang', ms: 2000 });
+    tencent.failNext(1, { kind: 'hang', ms: 4000 });
     wechat.failNext(1, 'http500');
     const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/receive`, {}), 200);
     await drain(p.id);

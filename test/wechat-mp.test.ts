@@ -43,7 +43,8 @@ beforeEach(async () => {
     templates: { ...TEMPLATES },
     keys: { parcel_received: RECEIVED_KEYS },
     pageUrl: { parcel_received: 'https://kd.example.cn/r/parcels' },
-    timeoutMs: 300,
+    // Room for a loaded machine (the suite runs files side by side); the hang tests shorten it.
+    timeoutMs: 3000,
   };
   seen = [];
   secrets = [APP_SECRET];
@@ -199,6 +200,9 @@ describe('access token', () => {
   });
 });
 
+/** Long enough for a loaded machine to answer, short enough that a hang test stays quick. */
+const HANG_TIMEOUT_MS = 1000;
+
 describe('failures', () => {
   it.each([
     ['http500', 'http_500'],
@@ -206,7 +210,7 @@ describe('failures', () => {
     ['quota', '45009'],
     ['hang', 'timeout'],
   ] as const)('%s on the template send is retryable (%s), and the next send goes through', async (how, code) => {
-    const provider = wechatMpProvider(cfg, { now });
+    const provider = wechatMpProvider(how === 'hang' ? { ...cfg, timeoutMs: HANG_TIMEOUT_MS } : cfg, { now });
     const to = fakeOpenid();
     secrets.push(to);
     await provider.send(received(fakeOpenid()), clock);
@@ -219,7 +223,7 @@ describe('failures', () => {
   });
 
   it.each(['http500', 'busy', 'hang'] as const)('%s on the token fetch is retryable', async (how) => {
-    const provider = wechatMpProvider(cfg, { now });
+    const provider = wechatMpProvider(how === 'hang' ? { ...cfg, timeoutMs: HANG_TIMEOUT_MS } : cfg, { now });
     fake.failNext(1, how);
     const e = await failure(provider.send(received(fakeOpenid()), clock));
     expect(e.retryable).toBe(true);
