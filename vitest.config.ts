@@ -1,8 +1,22 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Test files that never reach a database's behaviour: pure functions, the providers against their
+ * fake servers, the parsers' memory under files that are all refused, and the size of the first
+ * screen's JavaScript. The PostgreSQL pass leaves them out; they run once, on the SQLite pass.
+ */
+const DATABASE_INDEPENDENT = [
+  'src/**/*.test.ts',
+  'test/tencent-sms.test.ts',
+  'test/wechat-mp.test.ts',
+  'test/spreadsheets-memory-parsers.test.ts',
+  'e2e/first-screen.e2e.test.ts',
+];
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
+    exclude: process.env.TEST_DB === 'postgres' ? [...configDefaults.exclude, ...DATABASE_INDEPENDENT] : configDefaults.exclude,
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // Two files at once on two cores (vitest's default, cores - 1, runs one at a time); three
