@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import type { ReceivedParams } from '../src/server/modules/notifications/templates.js';
-import { startFakeTencentSms, type FakeSentSms, type FakeTencentSms } from './support/fake-tencent-sms.js';
+import { FAKE_TENCENT_ACCOUNT, startFakeTencentSms, type FakeSentSms, type FakeTencentSms } from './support/fake-tencent-sms.js';
 import { scratchPgDatabase, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
 // Two real server processes on one PostgreSQL database share the outbox: each runs the worker, and
@@ -14,13 +14,7 @@ import { scratchPgDatabase, startServer, stopServer, type ServerProcess } from '
 
 const pgAdminUrl = inject('pgAdminUrl');
 
-const ACCOUNT = {
-  secretId: 'AKIDfakeOutboxProcesses0001',
-  secretKey: 'fakeSecretKeyForTheOutboxProcessesTest',
-  sdkAppId: '1400007777',
-  signName: '快递代收',
-  templates: { otp: '2000001', parcel_received: '2000002', parcel_rejected: '2000003', pickup_reminder: '2000004' },
-};
+const ACCOUNT = FAKE_TENCENT_ACCOUNT;
 const MESSAGES = 1000;
 /** Messages queued at once in the first scenario. */
 const WAVE = 100;

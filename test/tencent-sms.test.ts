@@ -1,18 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProviderError, type MessageKind, type OutgoingMessage } from '../src/server/modules/notifications/provider.js';
 import { tencentSmsProvider, type TencentSmsConfig } from '../src/server/modules/notifications/tencent-sms.js';
-import { startFakeTencentSms, tc3Sign, type FakeTencentSms } from './support/fake-tencent-sms.js';
+import { FAKE_TENCENT_ACCOUNT, startFakeTencentSms, tc3Sign, type FakeTencentSms } from './support/fake-tencent-sms.js';
 
 // The Tencent SMS provider, through the real SDK, against a local server that checks requests as
 // Tencent does (signature v3, timestamp window, action/version/region, app, signature, templates).
 
-const ACCOUNT = {
-  secretId: 'AKIDfakeTencentSmsTest0001',
-  secretKey: 'fakeSecretKeyForTheTencentSmsTest',
-  sdkAppId: '1400006666',
-  signName: '快递代收',
-  templates: { otp: '1000001', parcel_received: '1000002', parcel_rejected: '1000003', pickup_reminder: '1000004' },
-} satisfies Pick<TencentSmsConfig, 'secretId' | 'secretKey' | 'sdkAppId' | 'signName' | 'templates'>;
+const ACCOUNT = FAKE_TENCENT_ACCOUNT;
 
 const PHONE = '13812345678';
 const now = new Date();

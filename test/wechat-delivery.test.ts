@@ -12,16 +12,10 @@ import { wechatMpProvider } from '../src/server/modules/notifications/wechat-mp.
 import type { CourierMe, Parcel } from './support/api.js';
 import { buildTestApp, testDatabase, type TestApp } from './support/app.js';
 import { Client, createWorld, enterParcel, expectStatus, residentLogin } from './support/factories.js';
-import { startFakeTencentSms, type FakeTencentSms } from './support/fake-tencent-sms.js';
+import { FAKE_TENCENT_ACCOUNT, startFakeTencentSms, type FakeTencentSms } from './support/fake-tencent-sms.js';
 import { fakeOpenid, startFakeWechat, type FakeWechat } from './support/fake-wechat.js';
 
-const TENCENT = {
-  secretId: 'AKIDfake0123456789abcdef',
-  secretKey: 'fake-secret-key-0123456789',
-  sdkAppId: '1400000001',
-  signName: '快递代收',
-  templates: { otp: '100001', parcel_received: '100002', parcel_rejected: '100003', pickup_reminder: '100004' },
-};
+const TENCENT = FAKE_TENCENT_ACCOUNT;
 const WECHAT = {
   appId: 'wx0123456789abcdef',
   appSecret: '0123456789abcdef0123456789abcdef',

@@ -53,6 +53,15 @@ export type FakeFailure =
   /** After all checks pass: the whole request fails with Response.Error of this code. */
   | { kind: 'error'; code: string; message?: string };
 
+/** A made-up Tencent Cloud account (key pair, SMS app, signature, templates) for the fake and its clients. */
+export const FAKE_TENCENT_ACCOUNT = {
+  secretId: 'AKIDfakeTencentSmsTest0001',
+  secretKey: 'fakeSecretKeyForTheTencentSmsTest',
+  sdkAppId: '1400006666',
+  signName: '快递代收',
+  templates: { otp: '1000001', parcel_received: '1000002', parcel_rejected: '1000003', pickup_reminder: '1000004' },
+} as const;
+
 /** What the fake knows: the account's key pair, its app, its approved signature and templates. */
 export interface FakeTencentSmsOptions {
   secretId: string;
