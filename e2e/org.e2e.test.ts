@@ -41,7 +41,7 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await row(page, community.name).waitFor();
     expect(await row(page, community.name).innerText()).toContain('2元/天');
     expect(await row(page, other.name).innerText()).toContain('0元/天');
-    for (const header of ['小区', '代收点', '保管费', '操作']) expect(await page.getByRole('columnheader', { name: header, exact: true }).count()).toBe(1);
+    for (const header of ['小区', '代收点', '保管费', '催取提醒', '操作']) expect(await page.getByRole('columnheader', { name: header, exact: true }).count()).toBe(1);
 
     await row(page, community.name).getByRole('button', { name: '修改' }).click();
     const dialog = page.getByRole('dialog', { name: '代收信息设置' });
@@ -94,6 +94,15 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await expect.poll(() => row(page, other.name).innerText()).toContain('0.5元/天');
     expect(expectStatus(await admin.get<Community>(`/api/communities/${other.id}`), 200).feeRateFen).toBe(50);
     expect(patches).toHaveLength(2);
+
+    // 催取提醒: on by default; the switch turns one community's reminders off.
+    const reminders = page.getByRole('switch', { name: `${other.name} 催取提醒` });
+    expect(await reminders.getAttribute('aria-checked')).toBe('true');
+    await reminders.click();
+    await toast(page, '已关闭催取提醒');
+    await expect.poll(() => reminders.getAttribute('aria-checked')).toBe('false');
+    expect(expectStatus(await admin.get<Community>(`/api/communities/${other.id}`), 200).remindersEnabled).toBe(false);
+    expect(expectStatus(await admin.get<Community>(`/api/communities/${community.id}`), 200).remindersEnabled).toBe(true);
 
     // + 添加小区, and the API's own message when it refuses (a name already used).
     await page.getByRole('button', { name: '添加小区' }).click();
