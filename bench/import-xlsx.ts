@@ -1,72 +1,26 @@
 // Imports a 10,000-row courier xlsx (then the same again, then its csv export) into the real
 // server process, built as `npm start` builds it, and prints each import's time and the server's
 // peak memory (VmHWM). Run: npm run bench:import [-- --rows 10000 --db postgres://…]
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
 import { CARRIERS } from '../src/shared/carriers.js';
+import { processMemory, scratchPgDatabase, signInStaff, startAppServer } from './support.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' }, db: { type: 'string' } } });
 const rows = Number(values.rows);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-bench-'));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // On PostgreSQL the run gets a database of its own, made through --db and dropped at the end.
-let dbUrl = '';
-const scratchDb = `kd_bench_${Date.now()}`;
-if (values.db) {
-  const admin = new pg.Client({ connectionString: values.db });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${scratchDb}`);
-  await admin.end();
-  const u = new URL(values.db);
-  u.pathname = `/${scratchDb}`;
-  dbUrl = u.toString();
-}
-
-execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-const port = await freePort();
-const server = spawn(process.execPath, ['dist/server/main.js'], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    if (i > 300) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The server's memory from /proc: resident now and its high-water mark, in MiB. */
-function serverMemory(): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
+const scratch = values.db ? await scratchPgDatabase(values.db) : null;
+const app = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '' });
+const { base } = app;
+const serverMemory = () => processMemory(app.proc.pid ?? 0);
 
 // The demo data (created on the empty database) gives the admin and three communities.
-const login = await fetch(`${base}/api/auth/staff/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ username: 'admin', password: 'admin123456' }),
-});
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+const cookie = await signInStaff(base, 'admin', 'admin123456');
 const communities = ((await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json()) as { items: { name: string }[] }).items.map((c) => c.name);
 
 async function makeXlsx(): Promise<Buffer> {
@@ -82,7 +36,7 @@ async function makeXlsx(): Promise<Buffer> {
 
 async function measure(label: string, file: Buffer, name: string): Promise<void> {
   const form = new FormData();
-  form.append('file', new Blob([file]), name);
+  form.append('file', new Blob([new Uint8Array(file)]), name);
   const before = serverMemory();
   const started = performance.now();
   const r = await fetch(`${base}/api/couriers/import`, { method: 'POST', headers: { cookie }, body: form });
@@ -105,13 +59,7 @@ try {
   const csv = Buffer.from(await (await fetch(`${base}/api/couriers/export?format=csv&q=${encodeURIComponent('快递员')}`, { headers: { cookie } })).arrayBuffer());
   await measure('its csv export, round trip', csv, 'couriers.csv');
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await app.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  if (values.db) {
-    const admin = new pg.Client({ connectionString: values.db });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${scratchDb} WITH (FORCE)`);
-    await admin.end();
-  }
+  await scratch?.drop();
 }
