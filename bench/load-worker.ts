@@ -182,7 +182,11 @@ export async function runScenario(scenario: Scenario): Promise<LoadResult> {
     initialContext: {},
     ...(scenario.amount !== undefined ? { amount: scenario.amount } : { duration: scenario.durationSeconds ?? 10 }),
   };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const r = await autocannon(opts);
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedMs = performance.now() - t0;
   const statusCodes: Record<string, number> = {};
   for (const [code, s] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = s.count ?? 0;
   return {
@@ -196,6 +200,7 @@ export async function runScenario(scenario: Scenario): Promise<LoadResult> {
     resets: r.resets,
     statusCodes,
     durationSeconds: r.duration,
+    loadCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100),
   };
 }
 

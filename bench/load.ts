@@ -76,13 +76,22 @@ export interface LoadResult {
   /** Responses per status code, e.g. { "201": 51234 }. */
   statusCodes: Record<string, number>;
   durationSeconds: number;
+  /** CPU the load generator itself used, in % of one core: near 100 means it, not the server, was the limit. */
+  loadCpuPercent: number;
+  /** CPU the server used over the run (worker start to exit), in % of one core; when runLoad was given its pid. */
+  serverCpuPercent?: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workerFile = path.join(here, 'load-worker.ts');
 
-/** Runs a scenario in a child process (node --import tsx bench/load-worker.ts) and returns its figures. */
-export async function runLoad(scenario: Scenario): Promise<LoadResult> {
+/**
+ * Runs a scenario in a child process (node --import tsx bench/load-worker.ts) and returns its figures.
+ * With `serverPid`, also the server's CPU use over the run (it includes the worker's ~0.3 s start-up).
+ */
+export async function runLoad(scenario: Scenario, opts: { serverPid?: number } = {}): Promise<LoadResult> {
+  const cpu0 = opts.serverPid === undefined ? 0 : cpuSeconds(opts.serverPid);
+  const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', workerFile], {
     // cwd at the checkout, so that --import tsx resolves from its node_modules.
     cwd: path.dirname(here),
@@ -105,7 +114,12 @@ export async function runLoad(scenario: Scenario): Promise<LoadResult> {
   clearTimeout(timer);
   const line = out.trim().split('\n').pop() ?? '';
   if (code !== 0 || line === '') throw new Error(`load worker for "${scenario.name}" exited with ${String(code)}: ${out.trim()}`);
-  return JSON.parse(line) as LoadResult;
+  const result = JSON.parse(line) as LoadResult;
+  if (opts.serverPid !== undefined) {
+    const used = cpuSeconds(opts.serverPid) - cpu0;
+    result.serverCpuPercent = Math.round((used / ((performance.now() - t0) / 1000)) * 100);
+  }
+  return result;
 }
 
 /**
@@ -144,6 +158,19 @@ export function peakRssMb(pid: number): number {
   visit(pid);
   if (peakKb === 0) throw new Error(`no VmHWM for process ${pid}`);
   return Math.round(peakKb / 102.4) / 10;
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux only).
+ * Read it before and after a run to see how busy the server was: on 2 cores, a server near
+ * 100% of one core is saturated (Node serves on one thread).
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may hold spaces): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // USER_HZ is 100 on every Linux this runs on (getconf CLK_TCK).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** A server child process started by startServer. */
@@ -206,14 +233,15 @@ function pad(s: string, n: number, right = false): string {
 }
 
 /**
- * A plain-text table: scenario, req/s, p50, p99, non-2xx, errors, and — for results named in
+ * A plain-text table: scenario, req/s, p50, p99, max, non-2xx, errors, CPU of the load generator
+ * and of the server (% of one core), and — for results named in
  * `baselines` (result name → the baseline result it is compared with) — the req/s ratio.
  */
 export function formatTable(
   results: readonly LoadResult[],
   baselines?: Readonly<Record<string, LoadResult>>,
 ): string {
-  const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'vs baseline']];
+  const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'load cpu', 'srv cpu', 'vs baseline']];
   for (const r of results) {
     const base = baselines?.[r.name];
     const ratio =
@@ -226,6 +254,8 @@ export function formatTable(
       String(r.latency.max),
       String(r.non2xx),
       String(r.errors),
+      `${r.loadCpuPercent}%`,
+      r.serverCpuPercent === undefined ? '' : `${r.serverCpuPercent}%`,
       ratio,
     ]);
   }
