@@ -37,6 +37,12 @@ export interface FillOptions {
   now?: Date;
   /** One parcel_events row per parcel (its last move), made in one INSERT … SELECT: true by default. */
   events?: boolean;
+  /**
+   * Drop the secondary indexes of residents and parcels for the bulk insert and build them again
+   * from their own stored definitions afterwards (a sorted build beats row-by-row upkeep of nine
+   * indexes on random keys): true by default. Constraint indexes (primary keys, UNIQUE constraints) stay.
+   */
+  deferIndexes?: boolean;
   /** Progress lines (on stderr by the CLI). */
   onProgress?: (message: string) => void;
 }
@@ -221,7 +227,7 @@ function sqliteBulk(raw: Database.Database, table: string, columns: readonly (re
   };
 }
 
-type PgQuery = (text: string, params: readonly unknown[]) => Promise<unknown>;
+type PgQuery = (text: string, params: readonly unknown[]) => Promise<{ rows: unknown[] }>;
 
 function pgBulk(query: PgQuery, table: string, columns: readonly (readonly [string, PgType])[], batch = 10_000): Bulk {
   const text = `INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')}) SELECT * FROM unnest(${columns
@@ -361,8 +367,8 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
     raw = new Database(file);
     raw.pragma('busy_timeout = 5000');
     raw.pragma('synchronous = OFF');
-    // A bigger page cache keeps the parcels' nine indexes in memory while they grow.
-    raw.pragma('cache_size = -262144');
+    // A bigger page cache (128 MiB) for the index builds, and for the indexes' upkeep when they are not deferred.
+    raw.pragma('cache_size = -131072');
   }
 
   try {
@@ -447,7 +453,7 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
         const done = new Promise<void>((res) => (release = res));
         db.connection()
           .execute(async (c) => {
-            resolve({ run: (text, params) => c.executeQuery(CompiledQuery.raw(text, [...params])), release });
+            resolve({ run: async (text, params) => ({ rows: [...(await c.executeQuery(CompiledQuery.raw(text, [...params]))).rows] }), release });
             await done;
           })
           .catch(reject);
@@ -455,12 +461,42 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       pgQuery = conn.run;
       pgConnRelease = conn.release;
       await pgQuery('SET synchronous_commit = off', []);
+      // For the index builds at the end.
+      await pgQuery("SET maintenance_work_mem = '256MB'", []);
     }
     const bulkFor = (table: string, columns: readonly (readonly [string, PgType])[]): Bulk => {
       if (raw) return sqliteBulk(raw, table, columns);
       if (pgQuery) return pgBulk(pgQuery, table, columns);
       throw new Error('no bulk writer');
     };
+
+    // Index definitions as the database stores them (so they come back exactly as the migrations
+    // made them, partial unique ones included), dropped now and built again after the parcels.
+    let dropped: { name: string; ddl: string }[] = [];
+    const rebuildIndexes = async () => {
+      for (const ix of dropped) {
+        if (raw) raw.exec(ix.ddl);
+        else await pgQuery?.(ix.ddl, []);
+      }
+      dropped = [];
+    };
+    if (opts.deferIndexes ?? true) {
+      if (raw) {
+        dropped = raw
+          .prepare("SELECT name, sql AS ddl FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('parcels', 'residents') AND sql IS NOT NULL")
+          .all() as { name: string; ddl: string }[];
+        for (const ix of dropped) raw.exec(`DROP INDEX "${ix.name}"`);
+      } else if (pgQuery) {
+        const res = await pgQuery(
+          `SELECT i.indexname AS name, i.indexdef AS ddl FROM pg_indexes i
+           WHERE i.schemaname = current_schema() AND i.tablename IN ('parcels', 'residents')
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+          [],
+        );
+        dropped = res.rows as { name: string; ddl: string }[];
+        for (const ix of dropped) await pgQuery(`DROP INDEX "${ix.name}"`, []);
+      }
+    }
 
     try {
       const resBulk = bulkFor('residents', RESIDENT_COLUMNS);
@@ -655,6 +691,10 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       }
       await parcelBulk.end();
       phase('parcels');
+      if (dropped.length > 0) {
+        await rebuildIndexes();
+        phase('indexes');
+      }
 
       // ----- One event per parcel, its last move, as the services would have written it; one
       // set-based INSERT … SELECT, so nothing is generated or sent from here.
@@ -700,7 +740,12 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
         phases,
       };
     } finally {
-      if (pgQuery) await pgQuery('RESET synchronous_commit', []).catch(() => {});
+      // Failed half-way: the indexes come back all the same, the schema is not left without them.
+      if (dropped.length > 0) await rebuildIndexes();
+      if (pgQuery) {
+        await pgQuery('RESET synchronous_commit', []).catch(() => {});
+        await pgQuery('RESET maintenance_work_mem', []).catch(() => {});
+      }
       pgConnRelease?.();
     }
   } finally {
@@ -714,7 +759,7 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CLI: tsx bench/fill.ts --parcels N [--communities 100] [--seed 1] [--events false]
+// CLI: tsx bench/fill.ts --parcels N [--communities 100] [--seed 1] [--events false] [--defer-indexes false]
 //      [--db postgres://…/kd_fill_x (made when missing)] [--file /tmp/x.sqlite]
 
 async function cli(): Promise<void> {
@@ -724,6 +769,7 @@ async function cli(): Promise<void> {
       communities: { type: 'string', default: '100' },
       seed: { type: 'string', default: '1' },
       events: { type: 'string', default: 'true' },
+      'defer-indexes': { type: 'string', default: 'true' },
       db: { type: 'string' },
       file: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -760,6 +806,7 @@ async function cli(): Promise<void> {
       communities: Number(values.communities),
       seed: Number(values.seed),
       events: values.events !== 'false',
+      deferIndexes: values['defer-indexes'] !== 'false',
       onProgress: (m) => process.stderr.write(`${m}\n`),
     });
     const bytes = await size();
