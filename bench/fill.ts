@@ -463,6 +463,10 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       await pgQuery('SET synchronous_commit = off', []);
       // For the index builds at the end.
       await pgQuery("SET maintenance_work_mem = '256MB'", []);
+      // Foreign-key checks are per-row triggers, most of the insert time; every id written here
+      // was just read back from the database, so this session skips them (replica role: needs a
+      // superuser, as the bench's trust-auth postgres is; without it the checks simply stay on).
+      await pgQuery("SET session_replication_role = 'replica'", []).catch(() => {});
     }
     const bulkFor = (table: string, columns: readonly (readonly [string, PgType])[]): Bulk => {
       if (raw) return sqliteBulk(raw, table, columns);
@@ -700,7 +704,8 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       // set-based INSERT … SELECT, so nothing is generated or sent from here.
       let events = 0;
       if (opts.events ?? true) {
-        const res = await sql`
+        // On PostgreSQL through the pinned session, so that it too skips the per-row FK check.
+        const query = sql`
           INSERT INTO parcel_events (parcel_id, org_id, at, actor_kind, actor_id, actor_name, from_status, to_status, detail)
           SELECT id, org_id,
             CASE status WHEN 'pending_receipt' THEN entered_at WHEN 'awaiting_pickup' THEN received_at
@@ -715,8 +720,12 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
               WHEN 'picked_up' THEN '{"feeFen":' || fee_charged_fen || '}'
               WHEN 'rejected' THEN CASE WHEN reject_reason IS NULL THEN NULL ELSE '{"reason":"' || reject_reason || '"}' END
             END
-          FROM parcels WHERE org_id = ${org.id} ORDER BY id`.execute(db);
-        events = Number(res.numAffectedRows ?? 0n);
+          FROM parcels WHERE org_id = ${org.id} ORDER BY id`.compile(db);
+        if (raw) events = raw.prepare(query.sql).run(...(query.parameters as Value[])).changes;
+        else if (pgQuery) {
+          await pgQuery(query.sql, query.parameters);
+          events = Number((await db.selectFrom('parcel_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+        }
         phase('events');
       }
 
@@ -745,6 +754,7 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       if (pgQuery) {
         await pgQuery('RESET synchronous_commit', []).catch(() => {});
         await pgQuery('RESET maintenance_work_mem', []).catch(() => {});
+        await pgQuery('RESET session_replication_role', []).catch(() => {});
       }
       pgConnRelease?.();
     }
