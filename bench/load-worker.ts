@@ -4,6 +4,8 @@
  * the placeholder language is described there.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import type { Json, LoadResult, RequestSpec, Scenario } from './load.js';
 
@@ -211,11 +213,14 @@ async function readStdin(): Promise<string> {
   return s;
 }
 
-try {
-  const scenario = JSON.parse(await readStdin()) as Scenario;
-  const result = await runScenario(scenario);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-} catch (err) {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
+// Read stdin only when run as the worker, so that runScenario can be imported (in-process, for tests).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    const scenario = JSON.parse(await readStdin()) as Scenario;
+    const result = await runScenario(scenario);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
