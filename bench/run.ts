@@ -1,0 +1,199 @@
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10]
+// Fills a database of its own with N parcels over 100 communities, starts the real server on it
+// (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
+// and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
+// better-sqlite3 (or pg) server doing one insert or one indexed select on the same machine; then
+// the server's peak RSS and the database's size. Never part of the tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/server/db/index.js';
+import { migrateToLatest } from '../src/server/db/migrate.js';
+import { fillDatabase } from './fill.js';
+import { formatTable, peakRssMb, runLoad, startServer, type LoadResult, type Scenario } from './load.js';
+import { freePort, scratchPgDatabase, signInCourier, signInStaff, startAppServer } from './support.js';
+
+const { values } = parseArgs({
+  options: {
+    parcels: { type: 'string', default: '1000000' },
+    db: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+const parcels = Number(values.parcels);
+const durationSeconds = Number(values.duration);
+const connections = Number(values.connections);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-bench-'));
+const scratch = values.db ? await scratchPgDatabase(values.db) : null;
+const dbLabel = scratch ? 'PostgreSQL' : 'SQLite';
+
+/** The database's size on disk, in MiB. */
+async function databaseSizeMb(): Promise<number> {
+  if (!scratch) {
+    return fs.readdirSync(dir).filter((f) => f.startsWith('kuaidi.sqlite')).reduce((a, f) => a + fs.statSync(path.join(dir, f)).size, 0) / 2 ** 20;
+  }
+  const database = openDatabase({ kind: 'postgres', url: scratch.url });
+  try {
+    const { rows } = await (await import('kysely')).sql<{ size: string }>`SELECT pg_database_size(current_database())::text AS size`.execute(database.db);
+    return Number(rows[0]?.size ?? 0) / 2 ** 20;
+  } finally {
+    await database.close();
+  }
+}
+
+const results: LoadResult[] = [];
+let baselinePeak = 0;
+const out = (s: string) => process.stdout.write(`${s}\n`);
+try {
+  out(`快递代收 benchmark: ${parcels.toLocaleString('en')} parcels on ${dbLabel}; node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+
+  // 1. The data, written straight into a migrated database (the app's own schema and services).
+  const config = scratch ? ({ kind: 'postgres', url: scratch.url } as const) : ({ kind: 'sqlite', file: path.join(dir, 'kuaidi.sqlite') } as const);
+  const database = openDatabase(config);
+  await migrateToLatest(database.db);
+  const world = await fillDatabase({ database, parcels });
+  await database.close();
+  out(`filled ${world.counts.parcels.toLocaleString('en')} parcels, ${world.counts.residents.toLocaleString('en')} residents in ${world.seconds.toFixed(0)} s; database ${(await databaseSizeMb()).toFixed(0)} MiB`);
+
+  // 2. The baseline: the least this machine does for one durable insert and one indexed select,
+  // over a table as large, with the same durability settings.
+  const baselineArgs = ['--port', String(await freePort()), '--rows', String(parcels), ...(scratch ? ['--db', scratch.url] : ['--file', path.join(dir, 'baseline.sqlite')])];
+  const baseline = await startServer('bench/baseline-server.ts', baselineArgs);
+  const baselineResults: LoadResult[] = [];
+  try {
+    const phones = world.sample.residentPhones;
+    const load = (s: Omit<Scenario, 'url' | 'connections' | 'durationSeconds'>) => runLoad({ url: baseline.url, connections, durationSeconds, ...s }, { serverPid: baseline.pid });
+    baselineResults.push(
+      await load({ name: 'baseline: insert', requests: [{ method: 'POST', path: '/insert', body: { key: '{{uuid}}', phone: '{{pick:phones}}', body: 'x' } }], lists: { phones } }),
+      await load({ name: 'baseline: select', requests: [{ method: 'GET', path: '/select?phone={{pick:phones}}' }], lists: { phones } }),
+    );
+    baselinePeak = peakRssMb(baseline.pid);
+  } finally {
+    await baseline.stop();
+  }
+  const [baseInsert, baseSelect] = baselineResults as [LoadResult, LoadResult];
+
+  // 3. The real server on the filled database.
+  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000' });
+  try {
+    const admin = await signInStaff(server.base, world.admin.username, world.admin.password);
+    const busy = world.communities.find((c) => c.busy) ?? world.communities[0];
+    if (!busy) throw new Error('no community');
+    const courier = world.couriers.find((c) => c.communityId === busy.id) ?? world.couriers[0];
+    if (!courier) throw new Error('no courier');
+    const courierCookie = await signInCourier(server.base, courier.phone);
+    const pid = server.proc.pid ?? 0;
+    const run = async (s: Omit<Scenario, 'url' | 'connections'>) => {
+      const r = await runLoad({ url: server.base, connections, durationSeconds, ...s }, { serverPid: pid });
+      results.push(r);
+      return r;
+    };
+    const runId = Date.now().toString(36).toUpperCase();
+
+    // (a) courier intake, each request with its own Idempotency-Key and tracking number.
+    await run({
+      name: '(a) intake POST /api/courier/parcels',
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/courier/parcels',
+          headers: { cookie: courierCookie, 'idempotency-key': '{{uuid}}' },
+          body: { communityId: busy.id, trackingNo: `BN${runId}{{seq}}`, recipientPhone: '{{pick:phones}}', recipientName: '{{pick:names}}' },
+        },
+      ],
+      lists: { phones: world.sample.residentPhones, names: world.sample.names },
+    });
+
+    // (b) front-desk receive of what was just entered, each parcel once.
+    const pending = await listIds(server.base, admin, `status=pending_receipt&communityId=${busy.id}`, 20_000);
+    await run({
+      name: '(b) receive POST /api/parcels/:id/receive',
+      amount: pending.length,
+      durationSeconds: undefined,
+      requests: [{ method: 'POST', path: '/api/parcels/{{pick:ids}}/receive', headers: { cookie: admin }, body: {} }],
+      lists: { ids: pending.map(String) },
+    });
+
+    // (c) pickup by code: the clerk searches the code, then confirms the fee the answer showed.
+    const codes = await listCodes(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`, 20_000);
+    await run({
+      name: '(c) pickup: search code + pickup',
+      amount: codes.length * 2,
+      durationSeconds: undefined,
+      requests: [
+        {
+          method: 'GET',
+          path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&q={{pick:codes}}`,
+          headers: { cookie: admin },
+          capture: { id: 'items.0.id', feeFen: 'items.0.feeFen' },
+        },
+        { method: 'POST', path: '/api/parcels/{{ctx:id}}/pickup', headers: { cookie: admin }, body: { feeFen: '{{ctx:feeFen}}' } },
+      ],
+      lists: { codes },
+    });
+
+    // (d) searches over all parcels: phone, a tracking-number substring, a recipient name.
+    await run({ name: '(d) search by phone', requests: [{ method: 'GET', path: '/api/parcels?q={{pick:phones}}', headers: { cookie: admin } }], lists: { phones: world.sample.residentPhones } });
+    const middles = world.sample.trackingNos.map((t) => t.slice(3, 11));
+    await run({ name: '(d) search tracking substring', requests: [{ method: 'GET', path: '/api/parcels?q={{pick:middles}}', headers: { cookie: admin } }], lists: { middles } });
+    await run({
+      name: '(d) search by name',
+      requests: [{ method: 'GET', path: '/api/parcels?q={{pick:names}}', headers: { cookie: admin } }],
+      lists: { names: world.sample.names },
+    });
+
+    // (e) 待领取 of the busiest community: page 1, and a page deep in it.
+    const total = await countOf(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`);
+    const deep = Math.max(1, Math.floor(total / 20 / 2));
+    await run({ name: '(e) 待领取 page 1', requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=1`, headers: { cookie: admin } }] });
+    await run({ name: `(e) 待领取 page ${deep}`, requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }] });
+
+    const peak = peakRssMb(pid);
+    // Writes compare with the baseline's insert, reads with its indexed select.
+    const versus = Object.fromEntries(results.map((r) => [r.name, /^\((a|b|c)\)/.test(r.name) ? baseInsert : baseSelect]));
+    out('');
+    out(formatTable([...baselineResults, ...results], versus));
+    out('');
+    const size = await databaseSizeMb();
+    out(`server peak RSS ${peak.toFixed(0)} MiB (baseline ${baselinePeak.toFixed(0)} MiB); database ${size.toFixed(0)} MiB (${dbLabel})`);
+    fs.mkdirSync('artifacts/bench', { recursive: true });
+    fs.writeFileSync(
+      `artifacts/bench/${dbLabel.toLowerCase()}-${parcels}.json`,
+      JSON.stringify({ parcels, db: dbLabel, baseline: baselineResults, results, peakRssMb: peak, baselinePeakRssMb: baselinePeak, databaseMb: size }, null, 2),
+    );
+  } finally {
+    await server.stop();
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+  await scratch?.drop();
+}
+
+/** Ids of a list's items, page by page, at most `max`. */
+async function listIds(base: string, cookie: string, query: string, max: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let page = 1; ids.length < max; page++) {
+    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { id: number }[] };
+    ids.push(...r.items.map((p) => p.id));
+    if (r.items.length < 200) break;
+  }
+  return ids;
+}
+
+/** Pickup codes of a list's items, at most `max`. */
+async function listCodes(base: string, cookie: string, query: string, max: number): Promise<string[]> {
+  const codes: string[] = [];
+  for (let page = 1; codes.length < max; page++) {
+    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { pickupCode: string | null }[] };
+    codes.push(...r.items.flatMap((p) => (p.pickupCode ? [p.pickupCode] : [])));
+    if (r.items.length < 200) break;
+  }
+  return codes;
+}
+
+async function countOf(base: string, cookie: string, query: string): Promise<number> {
+  const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=1`, { headers: { cookie } })).json()) as { total: number };
+  return r.total;
+}
