@@ -106,6 +106,12 @@ try {
       lists: { phones: world.sample.residentPhones, names: world.sample.names },
     });
 
+    // (e) 待领取 of the busiest community: page 1, and a page deep in it (before (c) collects them).
+    const total = await countOf(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`);
+    const deep = Math.max(1, Math.floor(total / 20 / 2));
+    await run({ name: '(e) 待领取 page 1', requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=1`, headers: { cookie: admin } }] });
+    await run({ name: `(e) 待领取 page ${deep}`, requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }] });
+
     // (b) front-desk receive of what was just entered, each parcel once.
     const pending = await listIds(server.base, admin, `status=pending_receipt&communityId=${busy.id}`, 20_000);
     await run({
@@ -143,12 +149,6 @@ try {
       requests: [{ method: 'GET', path: '/api/parcels?q={{pick:names}}', headers: { cookie: admin } }],
       lists: { names: world.sample.names },
     });
-
-    // (e) 待领取 of the busiest community: page 1, and a page deep in it.
-    const total = await countOf(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`);
-    const deep = Math.max(1, Math.floor(total / 20 / 2));
-    await run({ name: '(e) 待领取 page 1', requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=1`, headers: { cookie: admin } }] });
-    await run({ name: `(e) 待领取 page ${deep}`, requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }] });
 
     const peak = peakRssMb(pid);
     // Writes compare with the baseline's insert, reads with its indexed select.
