@@ -20,6 +20,8 @@ if (browserAvailable) writeBarcodeVideo(VIDEO, { text: SCANNED });
 
 const DAY = 24 * 3_600_000;
 const WAIT = { timeout: 15_000, interval: 100 };
+/** A whole flow: many screens, and a wait for the queue's retry, on a machine running other tests. */
+const TEST_MS = 120_000;
 /** The 待发送 queue retries every 10 s; on a loaded machine give it two rounds and some. */
 const RETRY_WAIT = { timeout: 40_000, interval: 250 };
 
@@ -41,7 +43,7 @@ async function setUp(app: Parameters<typeof createOrg>[0]) {
 describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', () => {
   const h = useConsole({ chromiumArgs: fakeCameraArgs(VIDEO), clock: new TestClock(new Date()) });
 
-  it('a courier registers, scans and submits through a lost network without a duplicate; the resident sees code and fee', async () => {
+  it('a courier registers, scans and submits through a lost network without a duplicate; the resident sees code and fee', { timeout: TEST_MS }, async () => {
     const world = await setUp(h.t.app);
     const page = await h.newPage({ mobile: true, permissions: ['camera'] });
 
@@ -174,7 +176,7 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
       .toBe(1);
   });
 
-  it('without camera permission the courier types the number; the layout fits 375 px with 44 px touch targets', async () => {
+  it('without camera permission the courier types the number; the layout fits 375 px with 44 px touch targets', { timeout: TEST_MS }, async () => {
     const world = await setUp(h.t.app);
     const page = await h.newPage({ mobile: true });
     // The phone refuses the camera, as when the courier taps 拒绝.
