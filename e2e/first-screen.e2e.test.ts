@@ -42,7 +42,7 @@ async function scriptsLoaded(page: Page, baseUrl: string, load: () => Promise<vo
   );
 }
 
-describe.skipIf(!browserAvailable)('the console’s first screen', () => {
+describe.skipIf(!browserAvailable)('the first screens', { timeout: 60_000 }, () => {
   const h = useConsole();
 
   it(`loads at most ${BUDGET / 1024} kB of gzipped JavaScript, signed out and signed in`, async () => {
