@@ -113,7 +113,7 @@ try {
     await run({ name: `(e) 待领取 page ${deep}`, requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }] });
 
     // (b) front-desk receive of what was just entered, each parcel once.
-    const pending = await listIds(server.base, admin, `status=pending_receipt&communityId=${busy.id}`, 20_000);
+    const pending = (await listParcels(server.base, admin, `status=pending_receipt&communityId=${busy.id}`, 20_000)).map((p) => p.id);
     await run({
       name: '(b) receive POST /api/parcels/:id/receive',
       amount: pending.length,
@@ -123,7 +123,7 @@ try {
     });
 
     // (c) pickup by code: the clerk searches the code, then confirms the fee the answer showed.
-    const codes = await listCodes(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`, 20_000);
+    const codes = (await listParcels(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`, 20_000)).flatMap((p) => (p.pickupCode ? [p.pickupCode] : []));
     await run({
       name: '(c) pickup: search code + pickup',
       amount: codes.length * 2,
@@ -171,26 +171,15 @@ try {
   await scratch?.drop();
 }
 
-/** Ids of a list's items, page by page, at most `max`. */
-async function listIds(base: string, cookie: string, query: string, max: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let page = 1; ids.length < max; page++) {
-    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { id: number }[] };
-    ids.push(...r.items.map((p) => p.id));
+/** A list's parcels, page by page, at most `max`. */
+async function listParcels(base: string, cookie: string, query: string, max: number): Promise<{ id: number; pickupCode: string | null }[]> {
+  const items: { id: number; pickupCode: string | null }[] = [];
+  for (let page = 1; items.length < max; page++) {
+    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { id: number; pickupCode: string | null }[] };
+    items.push(...r.items);
     if (r.items.length < 200) break;
   }
-  return ids;
-}
-
-/** Pickup codes of a list's items, at most `max`. */
-async function listCodes(base: string, cookie: string, query: string, max: number): Promise<string[]> {
-  const codes: string[] = [];
-  for (let page = 1; codes.length < max; page++) {
-    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { pickupCode: string | null }[] };
-    codes.push(...r.items.flatMap((p) => (p.pickupCode ? [p.pickupCode] : [])));
-    if (r.items.length < 200) break;
-  }
-  return codes;
+  return items;
 }
 
 async function countOf(base: string, cookie: string, query: string): Promise<number> {

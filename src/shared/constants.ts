@@ -28,3 +28,7 @@ export const SESSION_TTL_MS = {
   courier: 30 * DAY_MS,
   resident: 30 * DAY_MS,
 } as const;
+/** A tracking number as stored: 3 to 40 capital letters, digits or dashes. */
+export const TRACKING_NO_PATTERN = /^[A-Z0-9-]{3,40}$/;
+/** The shape of a mainland mobile number, for a form's quick check (the API checks it fully). */
+export const MOBILE_SHAPE = /^1[3-9]\d{9}$/;

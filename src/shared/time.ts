@@ -8,3 +8,9 @@ export function formatShanghai(iso: string | null, short = false): string {
   const text = `${t.slice(0, 10)} ${t.slice(11, 16)}`;
   return short ? text.slice(5) : text;
 }
+
+/** The day (`2026-01-08`) and the hour (0–23) in Asia/Shanghai of an instant. */
+export function shanghaiDayHour(at: Date): { day: string; hour: number } {
+  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
+}

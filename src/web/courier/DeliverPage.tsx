@@ -2,6 +2,7 @@ import { Button, ErrorBlock, Form, Input, List, NavBar, Picker, Toast, type Inpu
 import { ScanCodeOutline } from 'antd-mobile-icons';
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { guessCarrier } from '../../shared/carrier-guess.js';
+import { MOBILE_SHAPE, TRACKING_NO_PATTERN } from '../../shared/constants.js';
 import { api } from '../api.js';
 import { useT } from '../i18n.js';
 import { COURIER_EN } from './en.js';
@@ -12,8 +13,6 @@ import { PhoneInput } from '../mobile/controls.js';
 const Scanner = lazy(() => import('./Scanner.js'));
 const loadScanner = () => void import('./Scanner.js');
 
-const PHONE_RE = /^1[3-9]\d{9}$/;
-const TRACKING_RE = /^[A-Z0-9-]{3,40}$/;
 const COMMUNITY_KEY = 'kd.courier.community';
 
 export interface CourierCommunity {
@@ -54,7 +53,7 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   // A phone of a resident of this community: show who and where, for the courier to confirm.
   useEffect(() => {
     setRecipient(null);
-    if (!community || !PHONE_RE.test(phone)) return;
+    if (!community || !MOBILE_SHAPE.test(phone)) return;
     let live = true;
     api.get<{ recipient: Recipient }>('/api/courier/recipient', { communityId: community.communityId, phone }).then(
       (r) => live && setRecipient(r.recipient),
@@ -87,8 +86,8 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   async function submit() {
     if (!community || busy) return;
     if (!tracking) return setError(t('请输入快递单号'));
-    if (!TRACKING_RE.test(tracking)) return setError(t('快递单号为3到40位字母、数字或 -'));
-    if (!PHONE_RE.test(phone)) return setError(t('请输入收件人手机号'));
+    if (!TRACKING_NO_PATTERN.test(tracking)) return setError(t('快递单号为3到40位字母、数字或 -'));
+    if (!MOBILE_SHAPE.test(phone)) return setError(t('请输入收件人手机号'));
     if (!name.trim()) return setError(t('请输入收件人姓名'));
     setError('');
     setBusy(true);

@@ -3,7 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Parcel, ParcelStatus } from '../api-types.js';
 import { useT } from '../i18n.js';
-import { COURIER_STATUS, STATUS_COLOR, formatShanghai } from '../mobile/format.js';
+import { PARCEL_STATUS_LABELS, STATUS_COLOR, formatShanghai } from '../mobile/format.js';
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
 import { COURIER_EN } from './en.js';
 
@@ -22,7 +22,7 @@ export function RecordsPage({ actions }: { actions: ReactNode }) {
       </NavBar>
       <CapsuleTabs activeKey={filter} onChange={(key) => setParams(key === 'all' ? {} : { status: key }, { replace: true })}>
         {FILTERS.map((f) => (
-          <CapsuleTabs.Tab key={f} title={t(f === 'all' ? '全部' : COURIER_STATUS[f])} />
+          <CapsuleTabs.Tab key={f} title={t(f === 'all' ? '全部' : PARCEL_STATUS_LABELS[f])} />
         ))}
       </CapsuleTabs>
       <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
@@ -44,7 +44,7 @@ function DeliveryCard({ parcel: p }: { parcel: Parcel }) {
       <div className="kd-card-head">
         <span className="kd-card-title">{p.trackingNo}</span>
         <Tag color={STATUS_COLOR[p.status]} fill="outline">
-          {t(COURIER_STATUS[p.status])}
+          {t(PARCEL_STATUS_LABELS[p.status])}
         </Tag>
       </div>
       <div className="kd-card-row">

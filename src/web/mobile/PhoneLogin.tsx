@@ -2,13 +2,13 @@
 // sign-in also asks for the name the front desk entered (the API answers `name_required`).
 import { Button, Form, Input, Toast, type InputRef } from 'antd-mobile';
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { MOBILE_SHAPE } from '../../shared/constants.js';
 import { ApiError, api, errorMessage } from '../api.js';
 import { useT } from '../i18n.js';
 import { LangSwitch, PhoneInput } from './controls.js';
 import { MOBILE_EN } from './format.js';
 
 const RESEND_SECONDS = 60;
-const PHONE_RE = /^1[3-9]\d{9}$/;
 
 interface Props {
   purpose: 'courier' | 'resident';
@@ -39,7 +39,7 @@ export function PhoneLogin({ purpose, title, subtitle, onSignedIn }: Props) {
     if (needName) nameRef.current?.focus();
   }, [needName]);
 
-  const phoneOk = PHONE_RE.test(phone);
+  const phoneOk = MOBILE_SHAPE.test(phone);
 
   async function sendCode() {
     if (!phoneOk) return setError(t('请输入11位手机号'));

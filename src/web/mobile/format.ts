@@ -5,14 +5,7 @@ import type { ParcelStatus } from '../api-types.js';
 import type { EnglishOf } from '../i18n.js';
 
 export { formatFen, formatRatePerDay, formatShanghai };
-
-/** The state's label in the apps (the resident app calls an awaiting parcel 已接收: the desk has it). */
-export const COURIER_STATUS: Record<ParcelStatus, string> = {
-  pending_receipt: '待接收',
-  awaiting_pickup: '待领取',
-  picked_up: '已领取',
-  rejected: '已拒收',
-};
+export { PARCEL_STATUS_LABELS } from '../../shared/parcel-status.js';
 
 export const STATUS_COLOR: Record<ParcelStatus, string> = {
   pending_receipt: 'warning',

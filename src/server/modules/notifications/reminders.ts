@@ -6,20 +6,14 @@ import type { Insertable } from 'kysely';
 import type { Ctx } from '../../context.js';
 import type { OutboxTable } from '../../db/types.js';
 import { DAY_MS } from '../../../shared/constants.js';
+import { shanghaiDayHour } from '../../../shared/time.js';
 import * as repo from './notifications.repo.js';
 import { channelsFor } from './notifications.service.js';
 import type { ReminderParams } from './templates.js';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /** No reminder SMS at night, even when the server was down at the hour and starts late. */
 const LAST_HOUR = 21;
 const INSERT_CHUNK = 200;
-
-/** The day (`2026-01-08`) and hour in Asia/Shanghai of an instant. */
-export function shanghaiDayHour(at: Date): { day: string; hour: number } {
-  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
-}
 
 /**
  * Queues today's reminders when it is time (from `hour` until 21:00 Shanghai time); returns how

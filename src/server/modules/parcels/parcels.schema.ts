@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BATCH } from '../../../shared/constants.js';
+import { MAX_BATCH, TRACKING_NO_PATTERN } from '../../../shared/constants.js';
 import { PARCEL_STATUSES } from '../../../shared/parcel-status.js';
 import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text } from '../../../shared/schemas.js';
 
@@ -71,7 +71,7 @@ export const TrackingNo = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9-]{3,40}$/, '快递单号为3到40位字母、数字或 -'));
+  .pipe(z.string().regex(TRACKING_NO_PATTERN, '快递单号为3到40位字母、数字或 -'));
 
 export const CourierEntryBody = z.strictObject({
   communityId: Id,
