@@ -25,8 +25,9 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 async function smsCapReached(ctx: Ctx, phone: string): Promise<string | null> {
   const { perHour, perDay } = ctx.messaging.smsCaps;
   const now = ctx.now().getTime();
-  if ((await repo.smsSentSince(ctx.db, phone, new Date(now - HOUR_MS).toISOString())) >= perHour) return `已达短信上限：每小时${perHour}条`;
-  if ((await repo.smsSentSince(ctx.db, phone, new Date(now - DAY_MS).toISOString())) >= perDay) return `已达短信上限：每天${perDay}条`;
+  const sent = await repo.smsSentCounts(ctx.db, phone, new Date(now - HOUR_MS).toISOString(), new Date(now - DAY_MS).toISOString());
+  if (sent.hour >= perHour) return `已达短信上限：每小时${perHour}条`;
+  if (sent.day >= perDay) return `已达短信上限：每天${perDay}条`;
   return null;
 }
 

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Executor } from '../../context.js';
 import { claimSkippingLocked } from '../../db/dialect.js';
 import type { Db, Dialect } from '../../db/index.js';
@@ -69,16 +69,19 @@ export function markFailed(db: Executor, id: number, error: string, status: 'fai
   return db.updateTable('outbox').set({ status, locked_until: null, last_error: error }).where('id', '=', id).execute();
 }
 
-/** SMS messages the outbox sent to a phone since a moment (the caps against SMS pumping). */
-export async function smsSentSince(db: Executor, phone: string, since: string): Promise<number> {
+/** SMS the outbox sent to a phone in the last hour and the last day, in one query (the caps against SMS pumping). */
+export async function smsSentCounts(db: Executor, phone: string, hourAgo: string, dayAgo: string): Promise<{ hour: number; day: number }> {
   const r = await db
     .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select([
+      sql<number>`count(*)`.as('day'),
+      sql<number>`coalesce(sum(case when sent_at >= ${hourAgo} then 1 else 0 end), 0)`.as('hour'),
+    ])
     .where('recipient', '=', phone)
     .where('channel', '=', 'sms')
-    .where('sent_at', '>=', since)
+    .where('sent_at', '>=', dayAgo)
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return { hour: Number(r.hour), day: Number(r.day) };
 }
 
 /** The openid bound to a phone, if any. */
