@@ -52,12 +52,14 @@ export function useLang(): Lang {
 
 export type T = (zh: string, vars?: Record<string, string | number>) => string;
 
+/** A Chinese label in a language: itself, or its English from the dictionaries (outside components too). */
+export function translate(l: Lang, zh: string, dictionaries: readonly EnglishOf[], vars?: Record<string, string | number>): string {
+  if (l === 'en') for (const d of dictionaries) if (zh in d) return fill(d[zh] as string, vars);
+  return fill(zh, vars);
+}
+
 /** `t('快递记录')`: the Chinese label, or its English from the given dictionaries. */
 export function useT(...dictionaries: EnglishOf[]): T {
   const l = useLang();
-  return (zh, vars) => {
-    if (l === 'zh') return fill(zh, vars);
-    for (const d of dictionaries) if (zh in d) return fill(d[zh] as string, vars);
-    return fill(zh, vars);
-  };
+  return (zh, vars) => translate(l, zh, dictionaries, vars);
 }

@@ -1,18 +1,16 @@
 // 拒收提醒: parcels the front desk rejected since the courier last looked, shown once on opening.
 import { Dialog } from 'antd-mobile';
-import { createElement } from 'react';
-import { useEffect } from 'react';
+import { createElement, useEffect } from 'react';
 import { api } from '../api.js';
 import type { Page, Parcel } from '../api-types.js';
-import { currentLang, fill } from '../i18n.js';
+import { currentLang, translate } from '../i18n.js';
 import { COURIER_EN } from './en.js';
 
 /** On a device that never looked, rejections of the last week count as new. */
 const FIRST_LOOK_MS = 7 * 24 * 3_600_000;
 
-function tr(zh: string, vars?: Record<string, string>): string {
-  return fill(currentLang() === 'en' ? (COURIER_EN[zh] ?? zh) : zh, vars);
-}
+/** The notice is made outside React's render (Dialog.show), so it reads the language directly. */
+const tr = (zh: string) => translate(currentLang(), zh, [COURIER_EN]);
 
 /** Shows the new rejections once per courier and device; remembers the newest one seen. */
 export function useRejectionNotice(courierPhone: string | null, onOpenRecords: () => void) {
