@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Dialect, Executor } from './db/index.js';
 import { isTransient } from './db/dialect.js';
+import { groupCommitterOf, type RetryOptions } from './db/group-commit.js';
 import type { Transaction } from 'kysely';
 import type { DB } from './db/types.js';
 import type { Messaging } from './modules/notifications/messaging.js';
@@ -26,12 +27,16 @@ export function nowIso(ctx: Pick<Ctx, 'now'>): string {
 /**
  * Runs `fn` in one transaction, again (up to `attempts` times) when the database reports a
  * transient failure (PostgreSQL serialization failure or deadlock, SQLite busy) or `retryIf` says so.
+ * On the embedded SQLite database, `fn` shares its commit with the others queued meanwhile
+ * (group commit, in its own savepoint), so it must not wait on another `inTransaction`.
  */
 export async function inTransaction<T>(
   ctx: Pick<Ctx, 'db'>,
   fn: (trx: Transaction<DB>) => Promise<T>,
-  opts: { attempts?: number; retryIf?: (err: unknown) => boolean } = {},
+  opts: RetryOptions = {},
 ): Promise<T> {
+  const group = groupCommitterOf(ctx.db);
+  if (group) return group.run(fn, opts);
   const attempts = opts.attempts ?? 5;
   for (let i = 1; ; i++) {
     try {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { useGroupCommit } from './group-commit.js';
 import type { DB } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,5 +36,7 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // One writer at a time, each commit a flush: transactions that arrive together commit together.
+  useGroupCommit(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
