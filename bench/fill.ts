@@ -7,12 +7,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { Ctx } from '../src/server/context.js';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
+import { indexParcelsForSearch } from '../src/server/db/migrations/2026112903_search.js';
 import type { ParcelStatus } from '../src/server/db/types.js';
 import { registerCourierAccount } from '../src/server/modules/auth/auth.service.js';
 import { createCommunity } from '../src/server/modules/communities/communities.service.js';
@@ -443,6 +444,8 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
     rStart.push(residentTotal);
     const before = await db.selectFrom('residents').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
     const maxBefore = Number(before?.max ?? 0);
+    const parcelsBefore = await db.selectFrom('parcels').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const maxParcelBefore = Number(parcelsBefore?.max ?? 0);
 
     let pgConnRelease: (() => void) | null = null;
     let pgQuery: PgQuery | null = null;
@@ -476,8 +479,11 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
 
     // Index definitions as the database stores them (so they come back exactly as the migrations
     // made them, partial unique ones included), dropped now and built again after the parcels.
-    let dropped: { name: string; ddl: string }[] = [];
+    // On SQLite the search table's triggers go too: the new parcels are indexed for search in one
+    // statement, before the triggers come back.
+    let dropped: { type: string; name: string; ddl: string }[] = [];
     const rebuildIndexes = async () => {
+      if (raw && dropped.some((x) => x.type === 'trigger')) await indexParcelsForSearch(db as Kysely<unknown>, maxParcelBefore);
       for (const ix of dropped) {
         if (raw) raw.exec(ix.ddl);
         else await pgQuery?.(ix.ddl, []);
@@ -487,9 +493,9 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
     if (opts.deferIndexes ?? true) {
       if (raw) {
         dropped = raw
-          .prepare("SELECT name, sql AS ddl FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('parcels', 'residents') AND sql IS NOT NULL")
-          .all() as { name: string; ddl: string }[];
-        for (const ix of dropped) raw.exec(`DROP INDEX "${ix.name}"`);
+          .prepare("SELECT type, name, sql AS ddl FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('parcels', 'residents') AND sql IS NOT NULL")
+          .all() as { type: string; name: string; ddl: string }[];
+        for (const ix of dropped) raw.exec(`DROP ${ix.type === 'trigger' ? 'TRIGGER' : 'INDEX'} "${ix.name}"`);
       } else if (pgQuery) {
         const res = await pgQuery(
           `SELECT i.indexname AS name, i.indexdef AS ddl FROM pg_indexes i
@@ -497,7 +503,7 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
           [],
         );
-        dropped = res.rows as { name: string; ddl: string }[];
+        dropped = (res.rows as { name: string; ddl: string }[]).map((r) => ({ type: 'index', ...r }));
         for (const ix of dropped) await pgQuery(`DROP INDEX "${ix.name}"`, []);
       }
     }

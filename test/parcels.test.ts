@@ -194,6 +194,37 @@ describe('the front-desk list', () => {
     expect(await ids(`q=${encodeURIComponent(uniq('none'))}`)).toEqual([]);
   });
 
+  it('searches through the substring index: a name by one or two characters at its start or end, wildcards and quotes literally, a code only while awaiting', async () => {
+    const w = await createWorld(t.app);
+    const enter = async (trackingNo: string, recipientName: string, recipientPhone = randomMobile()) =>
+      expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo, recipientPhone, recipientName }), 201).id;
+    const tag = uniq('').replace(/\D/g, '').slice(-6).padStart(6, '7');
+    const ouyang = await enter(`OY${tag}01`, '欧阳明华');
+    const wang = await enter(`WX${tag}02`, '王小明');
+    const quoted = await enter(`QT${tag}03`, `甲"乙%丙_丁${tag}`);
+    const search = async (q: string) =>
+      expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200).items.map((p: { id: number }) => p.id).sort((x, y) => x - y);
+    // Three characters or more: anywhere in phone, tracking number or name, any case.
+    expect(await search(`oy${tag}`)).toEqual([ouyang]);
+    expect(await search('阳明华')).toEqual([ouyang]);
+    expect(await search(`乙%丙_丁${tag}`)).toEqual([quoted]);
+    expect(await search(`"乙%`)).toEqual([quoted]);
+    expect(await search('乙_丙')).toEqual([]);
+    // One or two: the start or the end of a name (a surname, a given name).
+    expect(await search('欧阳')).toEqual([ouyang]);
+    expect(await search('明华')).toEqual([ouyang]);
+    expect(await search('小明')).toEqual([wang]);
+    expect(await search('王')).toEqual([wang]);
+    expect(await search('华')).toEqual([ouyang]);
+    expect(await search('甲')).toEqual([quoted]);
+    expect(await search('%')).toEqual([]);
+    // A pickup code while the parcel awaits pickup, and no longer once it is picked up.
+    const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${wang}/receive`, {}), 200);
+    expect(await search(received.pickupCode ?? '')).toContain(wang);
+    expectStatus(await w.admin.post(`/api/parcels/${wang}/pickup`, { feeFen: 0 }), 200);
+    expect(await search(received.pickupCode ?? '')).not.toContain(wang);
+  });
+
   it('finds every parcel of a resident with several by their phone', async () => {
     const w = await createWorld(t.app);
     for (let i = 0; i < 3; i++) {

@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { DB } from './types.js';
 import * as init from './migrations/2026112901_init.js';
 import * as notifications from './migrations/2026112902_notifications.js';
+import * as search from './migrations/2026112903_search.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026112901_init': init,
   '2026112902_notifications': notifications,
+  '2026112903_search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

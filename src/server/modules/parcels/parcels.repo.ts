@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
-import { containsText } from '../../db/dialect.js';
+import { parcelSearch } from '../../db/search.js';
 import { pageWindow } from '../../db/paging.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
@@ -86,16 +86,7 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
     .$if(f.to !== undefined, (qb) => qb.where('parcels.entered_at', '<', f.to ?? ''))
     .$if(f.damaged !== undefined, (qb) => qb.where('parcels.damaged', '=', f.damaged ? 1 : 0))
     .$if(f.beforeId !== undefined, (qb) => qb.where('parcels.id', '<', f.beforeId ?? 0))
-    .$if(!!q, (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          ...(/^\d{6}$/.test(q ?? '') ? [eb('parcels.pickup_code', '=', q ?? '').and('parcels.status', '=', 'awaiting_pickup')] : []),
-          containsText(pg, eb.ref('parcels.recipient_phone'), q ?? ''),
-          containsText(pg, eb.ref('parcels.tracking_no'), q ?? ''),
-          containsText(pg, eb.ref('parcels.recipient_name'), q ?? ''),
-        ]),
-      ),
-    );
+    .$if(!!q, (qb) => qb.where(parcelSearch(pg, q ?? '')));
 }
 
 /** 快递记录: one page of the filtered list, newest first. */

@@ -1,0 +1,31 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { PICKUP_CODE_LENGTH } from '../../shared/constants.js';
+import { escapeLike, likePattern } from './dialect.js';
+
+/** A trigram: the shortest text the substring indexes can look up. */
+const GRAM = 3;
+
+/**
+ * The parcels that match the search box: `q` inside the recipient phone, the tracking number or
+ * the recipient name (case-insensitive), or, for six digits, the pickup code of a parcel awaiting
+ * pickup. Both databases answer from an index (migration 2026112903_search): FTS5 trigram on
+ * SQLite, pg_trgm on PostgreSQL. Text shorter than a trigram (one or two characters) can only be
+ * the beginning or the end of a name: names are indexed with two spaces either side for that.
+ */
+export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
+  const code = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`).test(q) ? q : null;
+  const pad = ' '.repeat(Math.max(0, GRAM - [...q].length));
+  if (pg) {
+    // The expression of the GIN index, word for word; '|' keeps the fields' padding apart.
+    const doc = sql`(parcels.recipient_phone || '|' || parcels.tracking_no || '|  ' || parcels.recipient_name || '  ')`;
+    const text = pad
+      ? sql`(${doc} ILIKE ${`%${pad}${escapeLike(q)}%`} ESCAPE '\\' OR ${doc} ILIKE ${`%${escapeLike(q)}${pad}%`} ESCAPE '\\')`
+      : sql`${doc} ILIKE ${likePattern(q)} ESCAPE '\\'`;
+    return code ? sql<SqlBool>`(${text} OR (parcels.pickup_code = ${code} AND parcels.status = 'awaiting_pickup'))` : sql<SqlBool>`${text}`;
+  }
+  const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const match = pad ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}` : phrase(q);
+  const coded = code ? sql` UNION ALL SELECT coded.id FROM parcels AS coded WHERE coded.pickup_code = ${code} AND coded.status = 'awaiting_pickup'` : sql``;
+  return sql<SqlBool>`parcels.id IN (SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}${coded})`;
+}
+
