@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { useGroupCommit } from './group-commit.js';
@@ -35,8 +35,35 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // 64 MiB of page cache (the default is 2 MiB): the indexes' upper levels and the tables' ends
+  // that every write touches stay in memory.
+  sqlite.pragma('cache_size = -65536');
+  // Savepoints (one per unit of a group commit) keep the pages they change in a sub-journal:
+  // in memory rather than in a temporary file, which made the second write of a unit cost 5×.
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   // One writer at a time, each commit a flush: transactions that arrive together commit together.
   useGroupCommit(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement each time it runs; compiling the SQL again cost
+ * a tenth of a busy server's time. The queries are few and fixed in shape, so their prepared
+ * statements are kept (the 500 most recent). Safe with Kysely's one connection: a statement is
+ * never run twice at once.
+ */
+function withStatementCache(sqlite: Database.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) cache.delete(sql);
+      else stmt = sqlite.prepare(sql);
+      cache.set(sql, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      return stmt;
+    },
+  };
 }
