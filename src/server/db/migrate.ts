@@ -3,12 +3,14 @@ import type { DB } from './types.js';
 import * as init from './migrations/2026112901_init.js';
 import * as notifications from './migrations/2026112902_notifications.js';
 import * as search from './migrations/2026112903_search.js';
+import * as listIndexes from './migrations/2026112904_list_indexes.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026112901_init': init,
   '2026112902_notifications': notifications,
   '2026112903_search': search,
+  '2026112904_list_indexes': listIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -24,8 +24,26 @@ export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
     return code ? sql<SqlBool>`(${text} OR (parcels.pickup_code = ${code} AND parcels.status = 'awaiting_pickup'))` : sql<SqlBool>`${text}`;
   }
   const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const match = pad ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}` : phrase(q);
+  const chars = [...q];
+  // Longer text: the trigrams that cover it, each once (not every overlapping one: far fewer
+  // postings to read), then the columns themselves confirm the match.
+  const match = pad
+    ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}`
+    : coveringTrigrams(chars).map(phrase).join(' AND ');
+  const hits =
+    chars.length > GRAM
+      ? sql`SELECT found.id FROM parcel_search JOIN parcels AS found ON found.id = parcel_search.rowid
+          WHERE parcel_search MATCH ${match}
+            AND (found.recipient_phone LIKE ${likePattern(q)} ESCAPE '\\' OR found.tracking_no LIKE ${likePattern(q)} ESCAPE '\\' OR found.recipient_name LIKE ${likePattern(q)} ESCAPE '\\')`
+      : sql`SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}`;
   const coded = code ? sql` UNION ALL SELECT coded.id FROM parcels AS coded WHERE coded.pickup_code = ${code} AND coded.status = 'awaiting_pickup'` : sql``;
-  return sql<SqlBool>`parcels.id IN (SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}${coded})`;
+  return sql<SqlBool>`parcels.id IN (${hits}${coded})`;
 }
 
+/** Trigrams from the start every three characters, and the last three: together they cover the text. */
+function coveringTrigrams(chars: string[]): string[] {
+  const grams: string[] = [];
+  for (let i = 0; i + GRAM <= chars.length; i += GRAM) grams.push(chars.slice(i, i + GRAM).join(''));
+  if (chars.length % GRAM !== 0) grams.push(chars.slice(-GRAM).join(''));
+  return grams;
+}

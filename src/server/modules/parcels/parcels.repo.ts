@@ -72,10 +72,12 @@ export interface ParcelFilter {
   beforeId?: number;
 }
 
+/** The ids of the filtered list: conditions on `parcels` alone, so that an index can answer them. */
 function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
   const ids = scopeIds(scope);
   const q = f.q;
-  return parcels(db)
+  return db
+    .selectFrom('parcels')
     .where('parcels.org_id', '=', scope.orgId)
     .$if(ids !== null, (qb) => qb.where('parcels.community_id', 'in', ids ?? []))
     .$if(f.status !== undefined, (qb) => qb.where('parcels.status', '=', f.status ?? 'pending_receipt'))
@@ -89,19 +91,33 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
     .$if(!!q, (qb) => qb.where(parcelSearch(pg, q ?? '')));
 }
 
-/** 快递记录: one page of the filtered list, newest first. */
+/** The parcels of these ids, with their community, newest first. */
+function parcelsByIds(db: Executor, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return parcels(db).select(parcelColumns).where('parcels.id', 'in', ids).orderBy('parcels.id', 'desc').execute();
+}
+
+/**
+ * 快递记录: one page of the filtered list, newest first. The page's ids come first, from the
+ * indexes alone (a deep page skips index entries, not rows), then their rows. A search counts its
+ * matches in the same pass that pages them, since finding them is the costly part.
+ */
 export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, page: number, pageSize: number) {
   const { offset, limit } = pageWindow(page, pageSize);
-  const [items, total] = await Promise.all([
-    filtered(db, pg, scope, f).select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
-    countParcels(db, pg, scope, f),
-  ]);
-  return { items, total };
+  const pageIds = filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).offset(offset);
+  if (f.q) {
+    const hits = await pageIds.select(sql<number>`count(*) over ()`.as('total')).execute();
+    const total = hits[0] ? Number(hits[0].total) : offset > 0 ? await countParcels(db, pg, scope, f) : 0;
+    return { items: await parcelsByIds(db, hits.map((h) => h.id)), total };
+  }
+  const [hits, total] = await Promise.all([pageIds.execute(), countParcels(db, pg, scope, f)]);
+  return { items: await parcelsByIds(db, hits.map((h) => h.id)), total };
 }
 
 /** The next `limit` parcels of the filtered list (newest first), without counting: export pages. */
-export function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, limit: number) {
-  return filtered(db, pg, scope, f).select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).execute();
+export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, limit: number) {
+  const hits = await filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).execute();
+  return parcelsByIds(db, hits.map((h) => h.id));
 }
 
 /** How many parcels the filtered list holds. */
