@@ -225,6 +225,30 @@ describe('the front-desk list', () => {
     expect(await search(received.pickupCode ?? '')).not.toContain(wang);
   });
 
+  it('counts a broad search up to 1000 and says there are more; a narrow one exactly', async () => {
+    const w = await createWorld(t.app);
+    const tag = uniq('').replace(/\D/g, '').slice(-5).padStart(5, '3');
+    const first = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: `BR${tag}0000`, recipientPhone: w.residentPhone }), 201);
+    // 1,004 more like it, written straight into the table (the search index follows on both databases).
+    const row = await t.database.db.selectFrom('parcels').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = row;
+    for (let i = 1; i <= 1004; i += 251) {
+      const rows = Array.from({ length: Math.min(251, 1005 - i) }, (_, k) => ({ ...copy, tracking_no: `BR${tag}${String(i + k).padStart(4, '0')}`, status: 'picked_up' as const }));
+      await t.database.db.insertInto('parcels').values(rows).execute();
+    }
+    const broad = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=BR${tag}`), 200);
+    expect(broad).toMatchObject({ total: 1000, totalCapped: true });
+    expect(broad.items).toHaveLength(20);
+    expect(broad.items[0]?.trackingNo).toBe(`BR${tag}1004`);
+    const deep = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=BR${tag}&page=50`), 200);
+    expect(deep.items.at(-1)?.trackingNo).toBe(`BR${tag}0005`);
+    const narrow = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=BR${tag}09`), 200);
+    expect(narrow.total).toBe(100);
+    expect(narrow).not.toHaveProperty('totalCapped');
+    // Lists without a search count everything.
+    expect(expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?communityId=${w.community.id}`), 200).total).toBe(1005);
+  });
+
   it('finds every parcel of a resident with several by their phone', async () => {
     const w = await createWorld(t.app);
     for (let i = 0; i < 3; i++) {

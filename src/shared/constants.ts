@@ -1,5 +1,7 @@
 /** Limits and sizes shared by the server and the web apps. */
 export const PICKUP_CODE_LENGTH = 6;
+/** A search counts its matches up to this many; beyond, the list says 1000+ (narrow the search). */
+export const SEARCH_COUNT_CAP = 1000;
 export const OTP_LENGTH = 6;
 export const OTP_TTL_MS = 10 * 60 * 1000;
 export const OTP_MAX_WRONG_TRIES = 5;

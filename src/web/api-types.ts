@@ -25,6 +25,8 @@ export type ParcelStatus = Parcel['status'];
 export interface Page<T> {
   items: T[];
   total: number;
+  /** A search with more matches than the API counts: `total` is that cap. */
+  totalCapped?: true;
 }
 export interface ImportResult {
   created: number;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { PICKUP_CODE_LENGTH } from '../../shared/constants.js';
+import { MOBILE_SHAPE, PICKUP_CODE_LENGTH } from '../../shared/constants.js';
 import { escapeLike, likePattern } from './dialect.js';
 
 /** A trigram: the shortest text the substring indexes can look up. */
@@ -11,8 +11,12 @@ const GRAM = 3;
  * pickup. Both databases answer from an index (migration 2026112903_search): FTS5 trigram on
  * SQLite, pg_trgm on PostgreSQL. Text shorter than a trigram (one or two characters) can only be
  * the beginning or the end of a name: names are indexed with two spaces either side for that.
+ * A whole mobile number is a phone: it is matched exactly, from the phone's own index (every
+ * phone holds 11 digits, so that is the same as a substring of the phone, and the digit trigrams
+ * it would read are the most common of all).
  */
 export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
+  if (MOBILE_SHAPE.test(q)) return sql<SqlBool>`parcels.recipient_phone = ${q}`;
   const code = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`).test(q) ? q : null;
   const pad = ' '.repeat(Math.max(0, GRAM - [...q].length));
   if (pg) {
@@ -25,17 +29,20 @@ export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
   }
   const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const chars = [...q];
-  // Longer text: the trigrams that cover it, each once (not every overlapping one: far fewer
-  // postings to read), then the columns themselves confirm the match.
+  // Up to six characters, the phrase of its overlapping trigrams (at most four lists to read,
+  // and exact). Longer text: only the trigrams that cover it, each character once (three or
+  // more lists that seldom hold the same parcel by chance), and the columns confirm the match.
+  const long = chars.length > 2 * GRAM;
   const match = pad
     ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}`
-    : coveringTrigrams(chars).map(phrase).join(' AND ');
-  const hits =
-    chars.length > GRAM
-      ? sql`SELECT found.id FROM parcel_search JOIN parcels AS found ON found.id = parcel_search.rowid
-          WHERE parcel_search MATCH ${match}
-            AND (found.recipient_phone LIKE ${likePattern(q)} ESCAPE '\\' OR found.tracking_no LIKE ${likePattern(q)} ESCAPE '\\' OR found.recipient_name LIKE ${likePattern(q)} ESCAPE '\\')`
-      : sql`SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}`;
+    : long
+      ? coveringTrigrams(chars).map(phrase).join(' AND ')
+      : phrase(q);
+  const hits = long
+    ? sql`SELECT found.id FROM parcel_search JOIN parcels AS found ON found.id = parcel_search.rowid
+        WHERE parcel_search MATCH ${match}
+          AND (found.recipient_phone LIKE ${likePattern(q)} ESCAPE '\\' OR found.tracking_no LIKE ${likePattern(q)} ESCAPE '\\' OR found.recipient_name LIKE ${likePattern(q)} ESCAPE '\\')`
+    : sql`SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}`;
   const coded = code ? sql` UNION ALL SELECT coded.id FROM parcels AS coded WHERE coded.pickup_code = ${code} AND coded.status = 'awaiting_pickup'` : sql``;
   return sql<SqlBool>`parcels.id IN (${hits}${coded})`;
 }

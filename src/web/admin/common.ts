@@ -34,6 +34,7 @@ export const COMMON_EN = {
   否: 'No',
   关闭: 'Close',
   '共 {total} 条': '{total} in all',
+  '共 {total}+ 条，请缩小搜索范围': 'More than {total}: narrow the search',
 } as const;
 
 /** Success and error toasts; an API error shows the API's own message. Stable across renders. */
@@ -84,6 +85,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
 export interface PagedList<T> {
   items: T[];
   total: number;
+  /** The total is the API's search cap: there are more. */
+  totalCapped: boolean;
   page: number;
   pageSize: number;
   loading: boolean;
@@ -102,6 +105,7 @@ export function usePagedList<T>(fetchPage: (page: number, pageSize: number) => P
   return {
     items: data?.items ?? [],
     total: data?.total ?? 0,
+    totalCapped: data?.totalCapped === true,
     page,
     pageSize: paging.pageSize,
     loading,

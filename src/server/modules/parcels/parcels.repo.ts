@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 import { parcelSearch } from '../../db/search.js';
 import { pageWindow } from '../../db/paging.js';
+import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
 import type { Scope } from '../../actors.js';
@@ -99,19 +100,18 @@ function parcelsByIds(db: Executor, ids: number[]) {
 
 /**
  * 快递记录: one page of the filtered list, newest first. The page's ids come first, from the
- * indexes alone (a deep page skips index entries, not rows), then their rows. A search counts its
- * matches in the same pass that pages them, since finding them is the costly part.
+ * indexes alone (a deep page skips index entries, not rows), then their rows. A search counts
+ * its matches up to SEARCH_COUNT_CAP only (`capped` beyond): a broad one ("1234") can match tens
+ * of thousands, whose exact number costs more than the page and serves no one.
  */
 export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, page: number, pageSize: number) {
   const { offset, limit } = pageWindow(page, pageSize);
-  const pageIds = filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).offset(offset);
-  if (f.q) {
-    const hits = await pageIds.select(sql<number>`count(*) over ()`.as('total')).execute();
-    const total = hits[0] ? Number(hits[0].total) : offset > 0 ? await countParcels(db, pg, scope, f) : 0;
-    return { items: await parcelsByIds(db, hits.map((h) => h.id)), total };
-  }
-  const [hits, total] = await Promise.all([pageIds.execute(), countParcels(db, pg, scope, f)]);
-  return { items: await parcelsByIds(db, hits.map((h) => h.id)), total };
+  const [hits, counted] = await Promise.all([
+    filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
+    f.q ? countParcels(db, pg, scope, f, SEARCH_COUNT_CAP + 1) : countParcels(db, pg, scope, f),
+  ]);
+  const capped = !!f.q && counted > SEARCH_COUNT_CAP;
+  return { items: await parcelsByIds(db, hits.map((h) => h.id)), total: capped ? SEARCH_COUNT_CAP : counted, capped };
 }
 
 /** The next `limit` parcels of the filtered list (newest first), without counting: export pages. */
@@ -120,9 +120,15 @@ export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: Pa
   return parcelsByIds(db, hits.map((h) => h.id));
 }
 
-/** How many parcels the filtered list holds. */
-export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter): Promise<number> {
-  const r = await filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+/** How many parcels the filtered list holds (at most `upTo`, when given). */
+export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, upTo?: number): Promise<number> {
+  const r =
+    upTo === undefined
+      ? await filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      : await db
+          .selectFrom(filtered(db, pg, scope, f).select('parcels.id').limit(upTo).as('hits'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -89,4 +89,9 @@ export const RecipientQuery = z.strictObject({ communityId: Id, phone: MobilePho
 export const RecipientReply = z.object({ recipient: z.object({ name: z.string(), address: z.string() }).nullable() });
 
 export const OwnParcelsQuery = z.strictObject({ status: ParcelStatus.optional(), ...Pagination });
-export const ParcelPage = z.object({ items: z.array(ParcelView), total: z.number() });
+export const ParcelPage = z.object({
+  items: z.array(ParcelView),
+  total: z.number(),
+  /** A search with more matches than SEARCH_COUNT_CAP: `total` is the cap, the list goes on. */
+  totalCapped: z.literal(true).optional(),
+});

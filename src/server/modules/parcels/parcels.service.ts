@@ -38,7 +38,7 @@ export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) 
   const { page, pageSize, ...filter } = query;
   const r = await repo.listParcels(ctx.db, ctx.dialect === 'postgres', scope, parcelFilter(filter), page, pageSize);
   const now = ctx.now();
-  return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total };
+  return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
 }
 
 /** Counts for the tabs 待接收, 待领取 and 全部. */

@@ -193,7 +193,7 @@ export default function ParcelsPage(): ReactNode {
           onOpen={(p) => setDrawer({ id: p.id, open: true })}
           isStuck={sticky.isStuck}
         />
-        <Pager page={list.page} pageSize={list.pageSize} total={list.total} onChange={(page, pageSize) => change({ page, pageSize })} />
+        <Pager page={list.page} pageSize={list.pageSize} total={list.total} capped={list.totalCapped} onChange={(page, pageSize) => change({ page, pageSize })} />
       </div>
       {drawer && (
         <Suspense fallback={null}>

@@ -18,14 +18,29 @@ function pageWindow(page: number, last: number): (number | null)[] {
   return out;
 }
 
-/** 共 N 条, the pages and the page size, as antd's Pagination shows them (without its Select). */
-export function Pager({ page, pageSize, total, onChange }: { page: number; pageSize: number; total: number; onChange: (page: number, pageSize: number) => void }): ReactNode {
+/**
+ * 共 N 条, the pages and the page size, as antd's Pagination shows them (without its Select).
+ * A search with more matches than the API counts (`capped`) pages through the first `total`.
+ */
+export function Pager({
+  page,
+  pageSize,
+  total,
+  capped = false,
+  onChange,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  capped?: boolean;
+  onChange: (page: number, pageSize: number) => void;
+}): ReactNode {
   const t = useT(EN, COMMON_EN);
   const last = Math.max(1, Math.ceil(total / pageSize));
   if (total === 0) return null;
   return (
     <nav className="kd-pager" aria-label={t('分页')}>
-      <span>{t('共 {total} 条', { total })}</span>
+      <span>{capped ? t('共 {total}+ 条，请缩小搜索范围', { total }) : t('共 {total} 条', { total })}</span>
       <Button size="small" icon={<LeftOutlined />} aria-label={t('上一页')} disabled={page <= 1} onClick={() => onChange(page - 1, pageSize)} />
       {pageWindow(page, last).map((p, i) =>
         p === null ? (
