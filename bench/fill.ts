@@ -14,6 +14,7 @@ import type { Ctx } from '../src/server/context.js';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { indexParcelsForSearch } from '../src/server/db/migrations/2026112903_search.js';
+import { recountParcels } from '../src/server/db/migrations/2026112905_parcel_counts.js';
 import type { ParcelStatus } from '../src/server/db/types.js';
 import { registerCourierAccount } from '../src/server/modules/auth/auth.service.js';
 import { createCommunity } from '../src/server/modules/communities/communities.service.js';
@@ -705,6 +706,9 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
         await rebuildIndexes();
         phase('indexes');
       }
+      // The bulk insert went around the counters' triggers (dropped on SQLite, a replica session on PostgreSQL).
+      await recountParcels(db as Kysely<unknown>);
+      phase('counts');
 
       // ----- One event per parcel, its last move, as the services would have written it; one
       // set-based INSERT … SELECT, so nothing is generated or sent from here.

@@ -58,4 +58,16 @@ describe('concurrency', () => {
       expect(events).toHaveLength(2); // entry + the one move that won
     }
   });
+
+  it('after all these races the kept counts per community and state equal a real count', async () => {
+    const kept = await t.database.db.selectFrom('parcel_counts').select(['community_id', 'status', 'n']).where('n', '<>', 0).execute();
+    const real = await t.database.db
+      .selectFrom('parcels')
+      .select((eb) => ['community_id', 'status', eb.fn.countAll<number>().as('n')])
+      .groupBy(['community_id', 'status'])
+      .execute();
+    const key = (r: { community_id: number; status: string; n: number | string | bigint }) => `${r.community_id}:${r.status}:${Number(r.n)}`;
+    expect(kept.map(key).sort()).toEqual(real.map(key).sort());
+    expect(real.length).toBeGreaterThan(2);
+  });
 });

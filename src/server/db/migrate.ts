@@ -4,6 +4,7 @@ import * as init from './migrations/2026112901_init.js';
 import * as notifications from './migrations/2026112902_notifications.js';
 import * as search from './migrations/2026112903_search.js';
 import * as listIndexes from './migrations/2026112904_list_indexes.js';
+import * as parcelCounts from './migrations/2026112905_parcel_counts.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '2026112902_notifications': notifications,
   '2026112903_search': search,
   '2026112904_list_indexes': listIndexes,
+  '2026112905_parcel_counts': parcelCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

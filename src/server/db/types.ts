@@ -19,6 +19,7 @@ export interface DB {
   residents: ResidentTable;
   parcels: ParcelTable;
   parcel_events: ParcelEventTable;
+  parcel_counts: ParcelCountTable;
   outbox: OutboxTable;
   dev_messages: DevMessageTable;
   otp_codes: OtpCodeTable;
@@ -137,6 +138,14 @@ export interface ParcelTable {
   fee_waived_at: string | null;
   fee_waived_by: number | null;
   fee_charged_fen: number | null;
+}
+
+/** Parcels per community and state, kept by triggers (migration 2026112905_parcel_counts). */
+export interface ParcelCountTable {
+  community_id: number;
+  org_id: number;
+  status: ParcelStatus;
+  n: number;
 }
 
 export interface ParcelEventTable {

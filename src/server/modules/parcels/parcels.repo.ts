@@ -122,6 +122,15 @@ export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: Pa
 
 /** How many parcels the filtered list holds (at most `upTo`, when given). */
 export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, upTo?: number): Promise<number> {
+  const { status, communityId, ...rest } = f;
+  if (Object.values(rest).every((v) => v === undefined || v === '')) {
+    // A tab of a community or of all: the kept counters know.
+    const r = await counters(db, scope, communityId)
+      .$if(status !== undefined, (qb) => qb.where('status', '=', status ?? 'pending_receipt'))
+      .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
   const r =
     upTo === undefined
       ? await filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
@@ -195,17 +204,18 @@ export function eventsOf(db: Executor, parcelId: number) {
   return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('id').execute();
 }
 
-/** Counts by state for the tabs (待接收, 待领取, 全部). */
+/** Counts by state for the tabs (待接收, 待领取, 全部), from the kept counters. */
 export function countByStatus(db: Executor, scope: Scope, communityId?: number) {
+  return counters(db, scope, communityId).select(['status', sql<number>`sum(n)`.as('n')]).groupBy('status').execute();
+}
+
+function counters(db: Executor, scope: Scope, communityId?: number) {
   const ids = scopeIds(scope);
   return db
-    .selectFrom('parcels')
-    .select(['status', sql<number>`count(*)`.as('n')])
+    .selectFrom('parcel_counts')
     .where('org_id', '=', scope.orgId)
     .$if(ids !== null, (qb) => qb.where('community_id', 'in', ids ?? []))
-    .$if(communityId !== undefined, (qb) => qb.where('community_id', '=', communityId ?? 0))
-    .groupBy('status')
-    .execute();
+    .$if(communityId !== undefined, (qb) => qb.where('community_id', '=', communityId ?? 0));
 }
 
 // Idempotency of courier entry
