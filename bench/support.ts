@@ -58,12 +58,16 @@ export async function startAppServer(env: Record<string, string>, opts: { build?
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  // Up to ten minutes: a migration over ten million parcels (an index, a recount) runs first.
+  for (const started = Date.now(); ; ) {
     if (proc.exitCode !== null) throw new Error('the server exited while starting');
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {
-      if (i > 600) throw new Error('the server did not start');
+      if (Date.now() - started > 600_000) {
+        proc.kill('SIGKILL');
+        throw new Error('the server did not start');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -311,10 +311,10 @@ describe('text is kept literally', () => {
     expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?q=${encodeURIComponent('%')}`), 200).items).toEqual([courier]);
     const parcel = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件_人%' }), 201);
     await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件人' });
-    for (const q of ['%', '_', '件_人']) {
-      const r = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200);
-      expect(r.items.map((i: { id: number }) => i.id)).toEqual([parcel.id]);
-    }
+    const parcels = async (q: string) => expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200).items.map((i: { id: number }) => i.id);
+    for (const q of ['%', '件_人', '_人%']) expect(await parcels(q)).toEqual([parcel.id]);
+    // Parcels go through the trigram index: one or two characters are a name's start or end only.
+    expect(await parcels('_')).toEqual([]);
   });
 
   it('a NUL character in a search or a sign-in is refused as bad input, not a server error', async () => {
