@@ -145,6 +145,8 @@ export interface ParcelCountTable {
   community_id: number;
   org_id: number;
   status: ParcelStatus;
+  /** PostgreSQL: the writing connection's shard (backend pid % 16); SQLite: 0. */
+  shard: number;
   n: number;
 }
 

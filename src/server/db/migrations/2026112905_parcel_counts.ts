@@ -5,8 +5,10 @@ import { isPostgres } from '../dialect.js';
  * How many parcels each community holds in each state, kept by triggers in the transaction that
  * changes a parcel: the tabs' counts and the unfiltered lists' totals read a few rows instead of
  * counting millions of index entries (an org's counts took 70 ms at one million parcels).
- * A parcel's state moves one way (待接收 → 待领取 → 已领取, 待接收 → 已拒收), so transactions that
- * touch two counters always take them in the same order and cannot deadlock on them.
+ * On PostgreSQL each connection adds to its own shard of a counter (its backend pid modulo 16),
+ * so that concurrent transactions in one community do not queue on one row lock; readers sum the
+ * shards. A parcel's state moves one way (待接收 → 待领取 → 已领取, 待接收 → 已拒收), so a
+ * transaction that touches two counters takes them in one order and cannot deadlock on them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = isPostgres(db);
@@ -15,13 +17,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('community_id', pg ? 'bigint' : 'integer', (c) => c.notNull())
     .addColumn('org_id', pg ? 'bigint' : 'integer', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('shard', 'integer', (c) => c.notNull())
     .addColumn('n', pg ? 'bigint' : 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('parcel_counts_pk', ['community_id', 'status'])
+    .addPrimaryKeyConstraint('parcel_counts_pk', ['community_id', 'status', 'shard'])
     .execute();
   await db.schema.createIndex('parcel_counts_org_idx').on('parcel_counts').columns(['org_id', 'community_id']).execute();
-  const add = (row: 'new' | 'NEW') => sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, 1)
-      ON CONFLICT (community_id, status) DO UPDATE SET n = parcel_counts.n + 1`);
-  const remove = (row: 'old' | 'OLD') => sql.raw(`UPDATE parcel_counts SET n = n - 1 WHERE community_id = ${row}.community_id AND status = ${row}.status`);
+  const shard = pg ? 'pg_backend_pid() % 16' : '0';
+  const add = (row: 'new' | 'NEW') => sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, 1)
+      ON CONFLICT (community_id, status, shard) DO UPDATE SET n = parcel_counts.n + 1`);
+  const remove = (row: 'old' | 'OLD') => sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, -1)
+      ON CONFLICT (community_id, status, shard) DO UPDATE SET n = parcel_counts.n - 1`);
   if (pg) {
     await sql`CREATE FUNCTION parcel_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -45,8 +50,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Counts every community's parcels again (after a bulk load that went around the triggers). */
 export async function recountParcels(db: Kysely<unknown>): Promise<void> {
   await sql`DELETE FROM parcel_counts`.execute(db);
-  await sql`INSERT INTO parcel_counts (community_id, org_id, status, n)
-    SELECT community_id, org_id, status, count(*) FROM parcels GROUP BY community_id, org_id, status`.execute(db);
+  await sql`INSERT INTO parcel_counts (community_id, org_id, status, shard, n)
+    SELECT community_id, org_id, status, 0, count(*) FROM parcels GROUP BY community_id, org_id, status`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
