@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { MOBILE_SHAPE, PICKUP_CODE_LENGTH } from '../../shared/constants.js';
-import { escapeLike, likePattern } from './dialect.js';
+import { containsText, escapeLike, likePattern } from './dialect.js';
 
 /** A trigram: the shortest text the substring indexes can look up. */
 const GRAM = 3;
@@ -41,7 +41,10 @@ export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
   const hits = long
     ? sql`SELECT found.id FROM parcel_search JOIN parcels AS found ON found.id = parcel_search.rowid
         WHERE parcel_search MATCH ${match}
-          AND (found.recipient_phone LIKE ${likePattern(q)} ESCAPE '\\' OR found.tracking_no LIKE ${likePattern(q)} ESCAPE '\\' OR found.recipient_name LIKE ${likePattern(q)} ESCAPE '\\')`
+          AND (${sql.join(
+            ['recipient_phone', 'tracking_no', 'recipient_name'].map((c) => containsText(false, sql.ref(`found.${c}`), q)),
+            sql` OR `,
+          )})`
     : sql`SELECT rowid FROM parcel_search WHERE parcel_search MATCH ${match}`;
   const coded = code ? sql` UNION ALL SELECT coded.id FROM parcels AS coded WHERE coded.pickup_code = ${code} AND coded.status = 'awaiting_pickup'` : sql``;
   return sql<SqlBool>`parcels.id IN (${hits}${coded})`;
