@@ -108,20 +108,18 @@ export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: Pa
   const { offset, limit } = pageWindow(page, pageSize);
   const pageIds = (order: 'parcels.id' | RawBuilder<number>) =>
     filtered(db, pg, scope, f).select('parcels.id').orderBy(order, 'desc').limit(limit).offset(offset).execute();
+  let hits: { id: number }[];
+  let counted: number;
   if (f.q && pg) {
     // PostgreSQL guesses a trigram match's size poorly and may walk the primary key backwards
     // through every parcel to find 20 rare matches. The capped count tells: up to the cap, the
     // matches come from the trigram index and are sorted (`id + 0` hides the key's order);
     // beyond it they are dense, and walking the key finds a page at once.
-    const counted = await countParcels(db, pg, scope, f, SEARCH_COUNT_CAP + 1);
-    const capped = counted > SEARCH_COUNT_CAP;
-    const hits = counted === 0 ? [] : await pageIds(capped ? 'parcels.id' : sql<number>`parcels.id + 0`);
-    return { items: await parcelsByIds(db, hits.map((h) => h.id)), total: capped ? SEARCH_COUNT_CAP : counted, capped };
+    counted = await countParcels(db, pg, scope, f, SEARCH_COUNT_CAP + 1);
+    hits = counted === 0 ? [] : await pageIds(counted > SEARCH_COUNT_CAP ? 'parcels.id' : sql<number>`parcels.id + 0`);
+  } else {
+    [hits, counted] = await Promise.all([pageIds('parcels.id'), countParcels(db, pg, scope, f, f.q ? SEARCH_COUNT_CAP + 1 : undefined)]);
   }
-  const [hits, counted] = await Promise.all([
-    pageIds('parcels.id'),
-    f.q ? countParcels(db, pg, scope, f, SEARCH_COUNT_CAP + 1) : countParcels(db, pg, scope, f),
-  ]);
   const capped = !!f.q && counted > SEARCH_COUNT_CAP;
   return { items: await parcelsByIds(db, hits.map((h) => h.id)), total: capped ? SEARCH_COUNT_CAP : counted, capped };
 }
