@@ -4,6 +4,7 @@ import { containsText, escapeLike, likePattern } from './dialect.js';
 
 /** A trigram: the shortest text the substring indexes can look up. */
 const GRAM = 3;
+const PICKUP_CODE = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`);
 
 /**
  * The parcels that match the search box: `q` inside the recipient phone, the tracking number or
@@ -17,7 +18,7 @@ const GRAM = 3;
  */
 export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
   if (MOBILE_SHAPE.test(q)) return sql<SqlBool>`parcels.recipient_phone = ${q}`;
-  const code = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`).test(q) ? q : null;
+  const code = PICKUP_CODE.test(q) ? q : null;
   const pad = ' '.repeat(Math.max(0, GRAM - [...q].length));
   if (pg) {
     // The expression of the GIN index, word for word; '|' keeps the fields' padding apart.

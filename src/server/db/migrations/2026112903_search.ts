@@ -6,7 +6,7 @@ import { isPostgres } from '../dialect.js';
  * parcel: a trigram index, FTS5's `trigram` tokenizer on SQLite (a contentless table kept by
  * triggers) and pg_trgm's GIN index on PostgreSQL. Names are indexed with two spaces either side,
  * so that one or two characters, too short for a trigram, still find the names they begin or end
- * with (a surname, a given name). See `textMatch` in db/search.ts for the queries.
+ * with (a surname, a given name). See `parcelSearch` in db/search.ts for the queries.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (isPostgres(db)) {
