@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The test command: type-check, build the web apps when out of date (the browser tests load
-// them), then the whole suite on SQLite, then again on PostgreSQL when a PostgreSQL URL is given
-// (TEST_PG_URL, or DATABASE_URL). REQUIRE_PG=1 fails the run without it; REQUIRE_BROWSER=1 fails
+// The test command: type-check, build the server and the web apps when out of date, then the
+// whole suite on SQLite, then again on PostgreSQL when a PostgreSQL URL is given (TEST_PG_URL, or
+// DATABASE_URL). LONG_TESTS=1 runs the fault tests at full size (CI sets it). REQUIRE_PG=1 fails the run without it; REQUIRE_BROWSER=1 fails
 // it when Chromium is missing instead of skipping the browser tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,8 +38,9 @@ if (run('npx', ['tsc', '-p', '.']) !== 0 || run('npx', ['tsc', '-p', 'src/web'])
   process.stdout.write('type check failed\n');
   process.exit(1);
 }
-if (run('node', ['scripts/build.mjs', '--web']) !== 0) {
-  process.stdout.write('web build failed\n');
+// The browser tests load the built web apps; the fault tests run the built server.
+if (run('node', ['scripts/build.mjs']) !== 0) {
+  process.stdout.write('build failed\n');
   process.exit(1);
 }
 vitest('sqlite');

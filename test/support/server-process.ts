@@ -21,11 +21,11 @@ export interface ServerProcess {
 }
 
 /**
- * Starts a real server process (`args` after node, e.g. a built main.js, or tsx and main.ts) on a
- * free port with the given environment, and waits until /healthz answers.
+ * Starts a real server process (`args` after node, e.g. a built main.js, or tsx and main.ts) on
+ * `port` (a free one when absent) with the given environment, and waits until /healthz answers.
  */
-export async function startServer(args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServer(args: string[], env: Record<string, string>, port?: number): Promise<ServerProcess> {
+  port ??= await freePort();
   let out = '';
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), ...env },

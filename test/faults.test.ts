@@ -1,0 +1,206 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { OPERATOR_TOKEN } from './support/app.js';
+import { randomMobile, uniq } from './support/factories.js';
+import { intakeJobs, runIntakeClients, type ClientTally } from './support/intake-clients.js';
+import { freePort, scratchPgDatabase, startServer, stopServer, type ServerProcess } from './support/server-process.js';
+
+/**
+ * Faults a real server process meets: SIGKILL in the middle of writes, and more load than it can
+ * take. The server is the built one (dist/server/main.js, as `npm start` runs it), on a database
+ * of its own: a SQLite file on the SQLite pass, a scratch PostgreSQL database on the other.
+ * LONG_TESTS=1 (CI sets it) runs the issue's full sizes; without it, a short version.
+ */
+const LONG = process.env.LONG_TESTS === '1';
+const CRASH = LONG ? { jobs: 1000, cycles: 12, clients: 8 } : { jobs: 150, cycles: 3, clients: 4 };
+const pgAdminUrl = inject('pgAdminUrl');
+const root = path.resolve(import.meta.dirname, '..');
+const main = path.join(root, 'dist/server/main.js');
+
+/** Figures for SECURITY.md, printed at the end of the file. */
+const figures: string[] = [];
+
+beforeAll(() => {
+  // The test command builds the server first; this makes the file runnable on its own.
+  const r = spawnSync(process.execPath, ['scripts/build.mjs', '--server'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the server failed');
+}, 120_000);
+
+afterAll(() => {
+  for (const f of figures) console.log(f);
+});
+
+/** A database for one server: a SQLite file, or a scratch PostgreSQL database. */
+async function serverDatabase(label: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kd-${label}-`));
+  const scratch = pgAdminUrl ? await scratchPgDatabase(pgAdminUrl, `kd_${label}`) : undefined;
+  return {
+    env: { DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '' },
+    file: path.join(dir, 'kuaidi.sqlite'),
+    pgUrl: scratch?.url,
+    async drop() {
+      await scratch?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SQL with `?` placeholders against the server's database, after the server has stopped. */
+async function query<T>(db: { file: string; pgUrl?: string }, text: string, params: unknown[] = []): Promise<T[]> {
+  if (db.pgUrl) {
+    const c = new pg.Client({ connectionString: db.pgUrl });
+    await c.connect();
+    try {
+      let n = 0;
+      return (await c.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+  const s = new Database(db.file, { readonly: true });
+  try {
+    return s.prepare(text).all(...params) as T[];
+  } finally {
+    s.close();
+  }
+}
+
+async function json<T>(r: Response): Promise<T> {
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${r.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** An org, a community and a signed-in courier who delivers there, made over HTTP. */
+async function courierOf(base: string) {
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const cookieOf = (r: Response) => (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const adminUsername = uniq('admin');
+  await json(await post('/api/operator/orgs', { name: uniq('物业'), adminUsername, adminPassword: 'admin-pass-123' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }));
+  const login = await post('/api/auth/staff/login', { username: adminUsername, password: 'admin-pass-123' });
+  await json(login);
+  const admin = cookieOf(login);
+  const community = await json<{ id: number }>(await post('/api/communities', { name: uniq('小区'), feeRateFen: 200 }, { cookie: admin }));
+  const phone = randomMobile();
+  await json(await post('/api/couriers', { communityId: community.id, name: '张师傅', phone, carrier: '百世' }, { cookie: admin }));
+  expect((await post('/api/auth/otp', { phone, purpose: 'courier' })).status).toBe(204);
+  const inbox = await json<{ items: { text: string }[] }>(await fetch(`${base}/api/dev/messages?to=${phone}`));
+  const code = /验证码是(\d{6})/.exec(inbox.items[0]?.text ?? '')?.[1];
+  const courier = await post('/api/auth/courier/login', { phone, code, name: '张师傅' });
+  await json(courier);
+  return { admin, courier: cookieOf(courier), communityId: community.id };
+}
+
+const serverEnv = (db: { env: Record<string, string> }, extra: Record<string, string> = {}) => ({
+  ...db.env,
+  DEMO_DATA: 'off',
+  LOG_LEVEL: 'warn',
+  OPERATOR_TOKEN,
+  ...extra,
+});
+
+describe('crash: SIGKILL in the middle of courier intakes', () => {
+  let db: Awaited<ReturnType<typeof serverDatabase>>;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    if (server) await stopServer(server.proc);
+    await db?.drop();
+  });
+
+  it(
+    `every acknowledged intake is there exactly once after ${CRASH.cycles} kills, with its event, key and count`,
+    async () => {
+      db = await serverDatabase('crash');
+      const env = serverEnv(db, { RATE_LIMIT_PER_MINUTE: '0' });
+      const port = await freePort();
+      const start = () => startServer([main], env, port);
+      server = await start();
+      const base = server.base;
+      const who = await courierOf(base);
+      const jobs = intakeJobs(who.communityId, CRASH.jobs, `CRASH${Date.now() % 100000}`);
+      const tally: ClientTally = { acked: 0, unexpected: [], retried: {} };
+      let released = 0;
+      let finished = false;
+      const clients = runIntakeClients({
+        base: () => base,
+        cookie: who.courier,
+        jobs,
+        released: () => released,
+        clients: CRASH.clients,
+        done: () => finished,
+        tally,
+      });
+
+      // Each cycle releases a wave of jobs and kills the server once a random share of the wave
+      // is acknowledged (so the kill lands among requests in flight and commits under way), then
+      // starts it again on the same port; the clients retry whatever went unanswered.
+      const wave = Math.ceil(CRASH.jobs / CRASH.cycles);
+      let kills = 0;
+      for (let c = 0; c < CRASH.cycles; c++) {
+        const target = Math.min(CRASH.jobs, c * wave + Math.floor(wave * (0.2 + Math.random() * 0.6)));
+        released = Math.min(CRASH.jobs, (c + 1) * wave);
+        while (tally.acked < target && tally.unexpected.length === 0) await new Promise((r) => setTimeout(r, 2));
+        await new Promise((r) => setTimeout(r, Math.random() * 15));
+        const exited = new Promise((r) => server?.proc.once('exit', r));
+        server.proc.kill('SIGKILL');
+        await exited;
+        kills++;
+        server = await start();
+      }
+      while (tally.acked + tally.unexpected.length < CRASH.jobs) await new Promise((r) => setTimeout(r, 10));
+      finished = true;
+      await clients;
+      expect(await stopServer(server.proc)).toBe(0);
+      server = undefined;
+
+      expect(tally.unexpected).toEqual([]);
+      expect(kills).toBeGreaterThanOrEqual(CRASH.cycles);
+
+      const parcels = await query<{ id: number; tracking_no: string; status: string }>(
+        db,
+        'SELECT id, tracking_no, status FROM parcels WHERE community_id = ?',
+        [who.communityId],
+      );
+      const byTracking = new Map<string, number[]>();
+      for (const p of parcels) byTracking.set(p.tracking_no, [...(byTracking.get(p.tracking_no) ?? []), Number(p.id)]);
+      const duplicates = [...byTracking.values()].filter((ids) => ids.length > 1).length;
+      const lost = jobs.filter((j) => !(byTracking.get(j.body.trackingNo) ?? []).includes(j.ackedId ?? -1)).length;
+      expect({ parcels: parcels.length, duplicates, lost }).toEqual({ parcels: CRASH.jobs, duplicates: 0, lost: 0 });
+      expect(new Set(parcels.map((p) => p.status))).toEqual(new Set(['pending_receipt']));
+
+      // States and events agree: one event per parcel, its entry, ending in the parcel's state.
+      const events = await query<{ parcel_id: number; n: number; to_status: string }>(
+        db,
+        `SELECT e.parcel_id, COUNT(*) AS n, MAX(e.to_status) AS to_status FROM parcel_events e
+           JOIN parcels p ON p.id = e.parcel_id WHERE p.community_id = ? GROUP BY e.parcel_id`,
+        [who.communityId],
+      );
+      expect(events.length).toBe(CRASH.jobs);
+      expect(events.filter((e) => Number(e.n) !== 1 || e.to_status !== 'pending_receipt')).toEqual([]);
+
+      // Every key holds the answer of its parcel; the kept counts agree with a real count.
+      const keys = await query<{ key: string; response: string }>(db, 'SELECT key, response FROM idempotency_keys');
+      const idOfKey = new Map(keys.map((k) => [k.key, (JSON.parse(k.response) as { id: number }).id]));
+      expect(jobs.filter((j) => idOfKey.get(j.key) !== j.ackedId)).toEqual([]);
+      const counts = await query<{ n: number }>(db, "SELECT SUM(n) AS n FROM parcel_counts WHERE community_id = ? AND status = 'pending_receipt'", [who.communityId]);
+      expect(Number(counts[0]?.n)).toBe(CRASH.jobs);
+
+      if (!db.pgUrl) {
+        const integrity = await query<{ integrity_check: string }>(db, 'PRAGMA integrity_check');
+        expect(integrity).toEqual([{ integrity_check: 'ok' }]);
+      }
+      const retries = Object.entries(tally.retried).map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`).join(', ');
+      figures.push(
+        `[crash ${db.pgUrl ? 'postgres' : 'sqlite'}] ${kills} SIGKILLs survived; ${CRASH.jobs} intakes acknowledged, ` +
+          `${lost} lost, ${duplicates} duplicated; retries (${retries || 'none'}); integrity ${db.pgUrl ? 'n/a' : 'ok'}`,
+      );
+    },
+    LONG ? 600_000 : 180_000,
+  );
+});
