@@ -13,6 +13,7 @@ import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeRequest } from './logging.js';
+import { capInFlight, limitLoad } from './overload.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
 import { loadAuth } from './modules/auth/auth.service.js';
@@ -120,10 +121,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  capInFlight(app, config.overload.maxInFlight);
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
   });
+  await limitLoad(app, config.overload);
   // PostgreSQL text cannot hold U+0000 (the query fails) and SQLite's LIKE stops at it (a search
   // for it matches everything); no field of the API has a use for it, so it is bad input anywhere.
   app.addHook('preValidation', async (req) => {

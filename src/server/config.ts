@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { OTP_LIMITS, SMS_CAPS } from '../shared/constants.js';
+import { OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS } from '../shared/constants.js';
 import type { NotificationKind } from './db/types.js';
 import type { MessageKind } from './modules/notifications/provider.js';
 
@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   REMINDER_HOUR: z.coerce.number().int().min(0).max(20).default(10),
   SMS_CAP_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(SMS_CAPS.perHour),
   SMS_CAP_PER_DAY: z.coerce.number().int().min(1).max(10000).default(SMS_CAPS.perDay),
+  MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(OVERLOAD_LIMITS.maxInFlight),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(OVERLOAD_LIMITS.perMinute),
 });
 
 /** The checkout's root: two levels above this file, whether it runs from src/server or dist/server. */
@@ -95,6 +97,8 @@ export type Config = {
   reminderHour: number;
   /** Notification SMS to one phone per hour and per day at most. */
   smsCaps: { perHour: number; perDay: number };
+  /** Requests in flight at most, and API requests a minute per session or address (0: off). */
+  overload: { maxInFlight: number; perMinute: number };
   /** The built web apps (admin console …); served when the directory holds them. */
   webDir: string;
 };
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
     smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
+    overload: { maxInFlight: e.MAX_IN_FLIGHT, perMinute: e.RATE_LIMIT_PER_MINUTE },
     reminderHour: e.REMINDER_HOUR,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
   };

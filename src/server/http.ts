@@ -49,7 +49,7 @@ export const ErrorBody = z.looseObject({
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
   feeFen: z.number().optional().describe('fee_changed: the fee as of now'),
-  retryAfterSeconds: z.number().optional().describe('too_many_requests: when to try again'),
+  retryAfterSeconds: z.number().optional().describe('too_many_requests, overloaded: when to try again'),
 });
 /** The error answers a route may give, for the OpenAPI document. */
 export const errorResponses = {
@@ -60,4 +60,5 @@ export const errorResponses = {
   409: ErrorBody,
   422: ErrorBody,
   429: ErrorBody,
+  503: ErrorBody,
 } as const;

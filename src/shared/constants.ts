@@ -21,6 +21,12 @@ export const SMS_CAPS = { perHour: 20, perDay: 50 } as const;
  * above a busy courier's pace, far below what walking through residents' phones would take.
  */
 export const RECIPIENT_LOOKUP_LIMITS = { perHour: 600, perDay: 3000 } as const;
+/**
+ * Load shedding: requests being answered at once (past it, 503), and API requests a minute per
+ * session or, without one, per client address (past it, 429): a clerk at a busy desk makes a few a
+ * second at most.
+ */
+export const OVERLOAD_LIMITS = { maxInFlight: 256, perMinute: 600 } as const;
 export const MAX_FEE_RATE_FEN = 100_00;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;

@@ -33,6 +33,7 @@ export const ERROR_MESSAGES = {
   empty_file: { zh: '文件中没有数据', en: 'The file holds no data' },
   file_required: { zh: '请选择要导入的文件', en: 'Choose a file to import' },
   internal_error: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
+  overloaded: { zh: '服务器繁忙，请稍后再试', en: 'The server is busy; try again shortly' },
   unavailable: { zh: '服务暂不可用', en: 'Service unavailable' },
   wechat_unavailable: { zh: '未开通微信公众号消息', en: 'WeChat messages are not set up' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },

@@ -49,6 +49,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     otpLimits: { perPhonePerMinute: 1, perPhonePerDay: 10, perIpPerHour: 100_000 },
     // Tests send many notices to one resident; the caps have their own test.
     smsCaps: { perHour: 1000, perDay: 10_000 },
+    // Tests fire many requests from one session; the limits have their own test.
+    overload: { maxInFlight: 256, perMinute: 0 },
     reminderHour: 10,
     webDir: DEFAULT_WEB_DIR,
     ...overrides,
