@@ -9,6 +9,23 @@ vi.mock('../src/server/modules/parcels/pickup-code.js', () => ({
   randomPickupCode: () => String(100_000 + Math.floor(Math.random() * 100)),
 }));
 
+// Transient failures on demand: the next `failNext.n` event inserts fail as PostgreSQL's
+// serialization failure (40001) or deadlock (40P01) would, inside the transaction.
+const failNext = vi.hoisted(() => ({ n: 0, code: '40001' }));
+vi.mock('../src/server/modules/parcels/parcels.repo.js', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../src/server/modules/parcels/parcels.repo.js')>();
+  return {
+    ...orig,
+    insertEvent: (...args: Parameters<typeof orig.insertEvent>) => {
+      if (failNext.n > 0) {
+        failNext.n--;
+        return Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: failNext.code }));
+      }
+      return orig.insertEvent(...args);
+    },
+  };
+});
+
 const t = useTestApp();
 
 describe('concurrency', () => {
@@ -57,6 +74,61 @@ describe('concurrency', () => {
       const events = await t.database.db.selectFrom('parcel_events').select('id').where('parcel_id', '=', p.id).execute();
       expect(events).toHaveLength(2); // entry + the one move that won
     }
+  });
+
+  it('pickups at the shown fee and at none, fee waivers and rejections of one parcel at once: one consistent outcome, one event per success', async () => {
+    const w = await createWorld(t.app);
+    for (let round = 0; round < 8; round++) {
+      const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+      expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
+      t.clock.advance(3 * 86_400_000); // past the free day: a fee is due
+      // Two clerks' sessions (staff sessions last 12 hours: signed in again after the clock moved).
+      const [a, b] = [await staffLogin(t.app, w.adminUsername, 'admin-pass-123'), await staffLogin(t.app, w.adminUsername, 'admin-pass-123')];
+      w.admin = a;
+      const fee = expectStatus(await a.get<Parcel>(`/api/parcels/${p.id}`), 200).feeFen;
+      expect(fee).toBeGreaterThan(0);
+      const calls = [
+        { kind: 'pickup', run: () => a.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen: fee }) },
+        { kind: 'waive', run: () => b.post<Parcel>(`/api/parcels/${p.id}/waive-fee`, {}) },
+        { kind: 'pickup', run: () => a.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }) },
+        { kind: 'reject', run: () => b.post<Parcel>(`/api/parcels/${p.id}/reject`, {}) },
+        { kind: 'waive', run: () => a.post<Parcel>(`/api/parcels/${p.id}/waive-fee`, {}) },
+        { kind: 'pickup', run: () => b.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen: fee }) },
+      ];
+      if (round % 2) calls.reverse();
+      const results = await Promise.all(calls.map((c) => c.run()));
+      expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
+      const won = (kind: string) => results.filter((r, i) => r.status === 200 && calls[i]?.kind === kind).length;
+      const row = await t.database.db.selectFrom('parcels').select(['status', 'fee_charged_fen', 'fee_waived']).where('id', '=', p.id).executeTakeFirstOrThrow();
+      const events = await t.database.db.selectFrom('parcel_events').select('to_status').where('parcel_id', '=', p.id).orderBy('id').execute();
+      // At most one pickup and one waiver, at least one of them; never a rejection once received.
+      // A waiver that lands first turns the pickups at the shown fee into fee_changed, so the one
+      // that may win is the one at no fee (or none, when every pickup read the fee before it).
+      const [pickups, waivers] = [won('pickup'), won('waive')];
+      expect({ pickups: pickups <= 1, waivers: waivers <= 1, some: pickups + waivers > 0, rejects: won('reject') }).toEqual({ pickups: true, waivers: true, some: true, rejects: 0 });
+      expect(row).toEqual({
+        status: pickups ? 'picked_up' : 'awaiting_pickup',
+        fee_waived: waivers,
+        fee_charged_fen: pickups ? (waivers ? 0 : fee) : null,
+      });
+      // One event per call that succeeded, after the entry and the receipt.
+      expect(events.map((e) => e.to_status)).toEqual(['pending_receipt', 'awaiting_pickup', ...(waivers ? ['awaiting_pickup'] : []), ...(pickups ? ['picked_up'] : [])]);
+    }
+  });
+
+  it('a serialization failure or deadlock inside a move is retried, never answered with 500', async () => {
+    const w = await createWorld(t.app);
+    const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+    failNext.code = '40001';
+    failNext.n = 2;
+    expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
+    failNext.code = '40P01';
+    failNext.n = 1;
+    const picked = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }), 200);
+    expect(picked.status).toBe('picked_up');
+    expect(failNext.n).toBe(0);
+    const events = await t.database.db.selectFrom('parcel_events').select('to_status').where('parcel_id', '=', p.id).orderBy('id').execute();
+    expect(events.map((e) => e.to_status)).toEqual(['pending_receipt', 'awaiting_pickup', 'picked_up']);
   });
 
   it('after all these races the kept counts per community and state equal a real count', async () => {
