@@ -10,6 +10,7 @@ const DATABASE_INDEPENDENT = [
   'test/tencent-sms.test.ts',
   'test/wechat-mp.test.ts',
   'test/spreadsheets-memory-parsers.test.ts',
+  'test/log-scan.test.ts',
   'e2e/first-screen.e2e.test.ts',
 ];
 

@@ -88,6 +88,29 @@ describe('staff sign-in and sessions', () => {
     expect(rows.some((s) => s.id === token || s.id.includes(token))).toBe(false);
   });
 
+  it('marks the session cookie Secure behind HTTPS: through a trusted proxy that says https, or with COOKIE_SECURE=true', async () => {
+    const { adminUsername } = await createOrg(t.app);
+    const cookieFrom = async (config: Parameters<typeof testConfig>[0], remoteAddress: string, headers: Record<string, string> = {}) => {
+      const app = await buildApp({ config: testConfig(config), database: t.database, now: t.clock.now });
+      try {
+        const r = await app.inject({ method: 'POST', url: '/api/auth/staff/login', remoteAddress, headers, payload: { username: adminUsername, password: ADMIN_PASSWORD } });
+        expect(r.statusCode).toBe(200);
+        return String(r.headers['set-cookie']);
+      } finally {
+        await app.close();
+      }
+    };
+    const https = { 'x-forwarded-proto': 'https' };
+    expect(await cookieFrom({ trustProxy: '10.0.0.1' }, '10.0.0.1', https)).toMatch(/;\s*Secure/i);
+    expect(await cookieFrom({ cookieSecure: true }, '127.0.0.1')).toMatch(/;\s*Secure/i);
+    // Plain http, or the header from a socket that is not the trusted proxy: not Secure (the
+    // browser would then drop it on http), and still HttpOnly and SameSite.
+    for (const cookie of [await cookieFrom({}, '127.0.0.1'), await cookieFrom({ trustProxy: '10.0.0.1' }, '192.0.2.9', https)]) {
+      expect(cookie).not.toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*HttpOnly.*;\s*SameSite=Lax|;\s*SameSite=Lax.*;\s*HttpOnly/i);
+    }
+  });
+
   it('gives a new token on every sign-in and ends the session the browser had', async () => {
     const { adminId, adminUsername } = await createOrg(t.app);
     const c = await staffLogin(t.app, adminUsername, ADMIN_PASSWORD);

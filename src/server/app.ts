@@ -12,7 +12,7 @@ import { openDatabase, type Database_ } from './db/index.js';
 import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
-import { REDACT_PATHS, serializeRequest } from './logging.js';
+import { REDACT_PATHS, serializeError, serializeRequest } from './logging.js';
 import { capInFlight, limitLoad } from './overload.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
@@ -82,7 +82,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         : {
             level: config.logLevel,
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-            serializers: { req: serializeRequest },
+            serializers: { req: serializeRequest, err: serializeError },
             ...(opts.logStream ? { stream: opts.logStream } : {}),
           },
     trustProxy: config.trustProxy,

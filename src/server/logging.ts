@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { stdSerializers } from 'pino';
 
 /**
  * Masks runs of 6 or more digits (phones, pickup codes, OTPs in query strings) to their last 4,
@@ -8,11 +9,14 @@ export function maskDigits(text: string): string {
   return text.replace(/\d{6,}/g, (run) => (run.length >= 11 ? '*'.repeat(run.length - 4) + run.slice(-4) : '*'.repeat(run.length)));
 }
 
+/** Query parameters that carry a credential (WeChat's OAuth code and state) are logged as `[redacted]`. */
+const SECRET_PARAMS = /([?&](?:code|state|token)=)[^&#]*/g;
+
 /** The request as logged: method, masked URL, route; never headers (cookies, bearer tokens) or bodies. */
 export function serializeRequest(req: FastifyRequest): Record<string, unknown> {
   return {
     method: req.method,
-    url: maskDigits(decodeURIComponentSafe(req.url)),
+    url: maskDigits(decodeURIComponentSafe(req.url).replace(SECRET_PARAMS, '$1[redacted]')),
     route: req.routeOptions?.url,
     remoteAddress: req.ip,
   };
@@ -32,3 +36,14 @@ export const REDACT_PATHS = [
   'token', '*.token', 'pickupCode', '*.pickupCode', 'recipientPhone', '*.recipientPhone',
   'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
 ];
+
+/**
+ * An error as logged: pino's own serializer, then every text of it masked. A database error's
+ * message or detail may quote the values of the row (`Key (recipient_phone)=(…)`).
+ */
+export function serializeError(err: Error): { type: string; message: string; stack: string; [key: string]: unknown } {
+  const plain = stdSerializers.err(err);
+  const masked: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(plain)) masked[k] = typeof v === 'string' && k !== 'type' ? maskDigits(v) : v;
+  return { ...masked, type: plain.type, message: maskDigits(plain.message), stack: maskDigits(plain.stack) };
+}

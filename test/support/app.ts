@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../src/server/db/migrate.js';
 import type { App } from '../../src/server/http.js';
 import type { MessageProvider } from '../../src/server/modules/notifications/provider.js';
 import type { Messaging } from '../../src/server/modules/notifications/messaging.js';
+import { suiteLogStream } from './suite-log.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
@@ -105,7 +106,9 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
   const database = opts.database ?? (await testDatabase());
-  const app = await buildApp({ config: testConfig(opts.config), database, now: clock.now, provider: opts.provider, messaging: opts.messaging });
+  const logStream = suiteLogStream('app');
+  const config = testConfig({ ...(logStream && !process.env.TEST_LOG_LEVEL ? { logLevel: 'info' } : {}), ...opts.config });
+  const app = await buildApp({ config, database, now: clock.now, provider: opts.provider, messaging: opts.messaging, logStream });
   await app.ready();
   return {
     app,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
+import { suiteLogStream } from './suite-log.js';
 
 /** A port nothing listens on now. */
 export async function freePort(): Promise<number> {
@@ -31,8 +32,10 @@ export async function startServer(args: string[], env: Record<string, string>, p
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const log = suiteLogStream('server');
+  proc.stdout?.on('data', (d: Buffer) => ((out += d.toString()), log?.write(d)));
+  proc.stderr?.on('data', (d: Buffer) => ((out += d.toString()), log?.write(d)));
+  proc.once('exit', () => log?.end());
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
