@@ -215,7 +215,7 @@ describe('overload: a flood against the real server', () => {
 
   it('past its capacity it answers 503 or 429 at once, loses no acknowledged write, never fails, and serves again after', async () => {
     db = await serverDatabase('flood');
-    server = await startServer([main], serverEnv(db, { MAX_IN_FLIGHT: '16', RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'info' }));
+    server = await startServer([main], serverEnv(db, { MAX_IN_FLIGHT: '8', RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'info' }));
     const base = server.base;
     const who = await courierOf(base);
     const connections = 200;
@@ -281,7 +281,7 @@ describe('overload: a flood against the real server', () => {
     }
     const p99 = (xs: number[] = []) => (xs.length ? (xs.sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? 0).toFixed(1) : '-');
     figures.push(
-      `[overload ${db.pgUrl ? 'postgres' : 'sqlite'}] ${connections} connections for ${seconds} s against MAX_IN_FLIGHT=16: ` +
+      `[overload ${db.pgUrl ? 'postgres' : 'sqlite'}] ${connections} connections for ${seconds} s against MAX_IN_FLIGHT=8: ` +
         `${statuses[201] ?? 0} × 201 (server p99 ${p99(serverTimes[201])} ms, client p99 ${p99(latency[201])} ms), ` +
         `${statuses[503] ?? 0} × 503 (server p99 ${p99(serverTimes[503])} ms, client p99 ${p99(latency[503])} ms), ` +
         `${statuses[429] ?? 0} × 429, 0 errors; ${acked.size} acknowledged, all stored once; 20 of 20 served after`,

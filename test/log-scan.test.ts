@@ -20,6 +20,7 @@ describe('the log scan', () => {
 
   it('passes what the server does log: masked URLs, pino timestamps and durations, ids, ISO times', () => {
     expect(scanLine(line({ responseTime: 13.607254999999896, req: { url: '/api/parcels?q=*******5678', route: '/api/parcels' }, msg: 'request completed' }))).toEqual([]);
+    expect(scanLine(line({ req: { url: '/assets/useBreakpoint-BxTtU9Cp.js' } }))).toEqual([]);
     expect(scanLine(line({ reqId: 'req-1f', at: '2026-01-08T07:30:00.000Z', outboxId: 42, reason: 'E12345 timeout' }))).toEqual([]);
   });
 
