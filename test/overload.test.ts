@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/app.js';
+import { buildTestApp, dbKind, type TestApp } from './support/app.js';
 import { Client, createWorld, enterParcel } from './support/factories.js';
 
 // The load limits in one process (the flood against a real server is in faults.test.ts).
@@ -87,5 +88,27 @@ describe('the cap on requests in flight', () => {
       expect((await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }, `flood-${i}`)).status).toBe(201);
     }
     expect((await w.admin.get('/api/parcels?communityId=' + w.community.id)).status).toBe(200);
+  });
+});
+
+describe.skipIf(dbKind !== 'postgres')('a graceful stop', () => {
+  it('waits for the requests still at work, also those whose client has gone, before it lets the database close', async () => {
+    const t = await buildTestApp();
+    const w = await createWorld(t.app);
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    // Another connection holds the communities table, so that a list of them waits on it.
+    await t.database.db.connection().execute(async (lock) => {
+      await sql`BEGIN`.execute(lock);
+      await sql`LOCK TABLE communities IN ACCESS EXCLUSIVE MODE`.execute(lock);
+      const gone = fetch(`${base}/api/communities`, { headers: { cookie: `sid=${w.admin.cookie}` }, signal: AbortSignal.timeout(300) });
+      await expect(gone).rejects.toThrow();
+      let closed = false;
+      const closing = t.app.close().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(closed).toBe(false);
+      await sql`COMMIT`.execute(lock);
+      await closing;
+    });
+    await t.database.close();
   });
 });

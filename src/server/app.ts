@@ -13,7 +13,7 @@ import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeError, serializeRequest } from './logging.js';
-import { capInFlight, limitLoad } from './overload.js';
+import { capInFlight, limitLoad, trackHandlers } from './overload.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
 import { loadAuth } from './modules/auth/auth.service.js';
@@ -122,6 +122,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   capInFlight(app, config.overload.maxInFlight);
+  const handlersDone = trackHandlers(app);
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
@@ -168,6 +169,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     stopReminders = startReminders(ctx, config.reminderHour);
   });
   app.addHook('onClose', async () => {
+    // Requests whose clients gave up are still at work: they finish before the database closes.
+    await handlersDone(10_000);
     stopHousekeeping();
     stopReminders();
     await worker.stop();

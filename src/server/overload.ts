@@ -51,3 +51,32 @@ export function capInFlight(app: App, maxInFlight: number): void {
     reply.raw.once('close', () => inFlight--);
   });
 }
+
+/**
+ * Counts the API handlers running, also those whose client has gone (Fastify's close waits for
+ * open connections only), and answers a wait for them to end: the database must stay open until
+ * then. Add it before the routes.
+ */
+export function trackHandlers(app: App): (timeoutMs: number) => Promise<void> {
+  let running = 0;
+  let idle: (() => void) | undefined;
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown;
+    route.handler = async function (this: unknown, ...args: unknown[]) {
+      running++;
+      try {
+        return await handler.apply(this, args);
+      } finally {
+        if (--running === 0) idle?.();
+      }
+    } as typeof route.handler;
+  });
+  return (timeoutMs) =>
+    running === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          idle = resolve;
+          setTimeout(resolve, timeoutMs).unref();
+        });
+}
