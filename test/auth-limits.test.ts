@@ -157,6 +157,28 @@ describe('SMS code lifetime', () => {
     expect(locked.body.error).toBe('invalid_code');
   });
 
+  it('counts wrong codes per client address across phones: past 50 in 15 minutes even a right code waits (429), other addresses go on', async () => {
+    startOfNextWindow(15 * MINUTE, 0);
+    const guesser = new Client(t.app, uniqueIp());
+    const phones = Array.from({ length: 10 }, () => randomMobile());
+    const codes = await Promise.all(phones.map((p) => sendCode(p, 'resident')));
+    // Five wrong guesses at each of ten phones' codes: 50, each answered invalid_code.
+    for (const [i, phone] of phones.entries()) {
+      for (let k = 1; k <= 5; k++) {
+        expect((await guesser.post<ApiError>('/api/auth/resident/login', { phone, code: otherCode(codes[i] ?? '', k) })).body.error).toBe('invalid_code');
+      }
+    }
+    const phone = randomMobile();
+    const code = await sendCode(phone, 'resident');
+    const waitSeconds = expectTooMany(await guesser.post('/api/auth/resident/login', { phone, code }));
+    expect(waitSeconds).toBeLessThanOrEqual(15 * 60);
+    // The same code from another address works; the guesser's address is free again after the window.
+    expectStatus(await new Client(t.app, uniqueIp()).post('/api/auth/resident/login', { phone, code }), 200);
+    t.clock.advance(15 * MINUTE);
+    const later = randomMobile();
+    expectStatus(await guesser.post('/api/auth/resident/login', { phone: later, code: await sendCode(later, 'resident') }), 200);
+  });
+
   it('voids the older code when a new one is sent', async () => {
     const phone = randomMobile();
     const older = await sendCode(phone, 'resident');

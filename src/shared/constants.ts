@@ -11,7 +11,7 @@ export const OTP_LIMITS = {
   perPhonePerDay: 10,
   perIpPerHour: 30,
 } as const;
-/** Failed staff sign-ins allowed per account and per address in 15 minutes. */
+/** Failed staff sign-ins allowed per account and per address, and wrong SMS codes per address, in 15 minutes. */
 export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccount: 10, perIp: 50 } as const;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Notification SMS to one phone (SMS pumping): a resident's busiest day stays well under it. */

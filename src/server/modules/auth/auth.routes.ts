@@ -91,7 +91,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post('/api/auth/courier/login', {
     schema: { tags: ['auth'], summary: '快递员登录/注册', body: CourierLoginBody, response: { 200: CourierLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
-      const r = await auth.loginCourier(ctx, req.body);
+      const r = await auth.loginCourier(ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
       setSession(req, reply, r.session);
       return { courier: r.courier, communities: r.communities };
@@ -101,7 +101,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post('/api/auth/resident/login', {
     schema: { tags: ['auth'], summary: '住户登录', body: ResidentLoginBody, response: { 200: ResidentLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
-      const r = await auth.loginResident(ctx, req.body);
+      const r = await auth.loginResident(ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
       setSession(req, reply, r.session);
       return { resident: r.resident };

@@ -154,15 +154,24 @@ export async function requestOtp(
 /**
  * Checks a code without using it up; a wrong code counts a try, and after the fifth wrong try the
  * code no longer works. The try is taken before the (slow) hash check and given back when the code
- * is right, so that many guesses sent at once still get five checks at most.
+ * is right, so that many guesses sent at once still get five checks at most. Wrong codes also count
+ * per client address (across phones, LOGIN_LIMITS.perIp in 15 minutes); past it the answer is 429.
  * Returns the code's id for `useOtp`.
  */
-async function checkOtp(ctx: Ctx, phone: string, purpose: 'courier' | 'resident', code: string): Promise<number> {
-  const row = await repo.findOpenOtp(ctx.db, phone, purpose);
+async function checkOtp(ctx: Ctx, input: { phone: string; code: string; ip: string }, purpose: 'courier' | 'resident'): Promise<number> {
+  const perAddress: Limit[] = [{ key: `otp-check:ip:${input.ip}`, windowMs: LOGIN_LIMITS.windowMs, limit: LOGIN_LIMITS.perIp }];
+  await checkLimits(ctx, perAddress);
+  const wrong = async () => {
+    await hitLimits(ctx, perAddress).catch((e: unknown) => {
+      if (!(e instanceof AppError)) throw e;
+    });
+    return badRequest('invalid_code');
+  };
+  const row = await repo.findOpenOtp(ctx.db, input.phone, purpose);
   const now = nowIso(ctx);
-  if (!row || row.expires_at <= now) throw badRequest('invalid_code');
-  if (!(await repo.takeOtpTry(ctx.db, row.id, OTP_MAX_WRONG_TRIES))) throw badRequest('invalid_code');
-  if (!(await verify(row.code_hash, code))) throw badRequest('invalid_code');
+  if (!row || row.expires_at <= now) throw await wrong();
+  if (!(await repo.takeOtpTry(ctx.db, row.id, OTP_MAX_WRONG_TRIES))) throw await wrong();
+  if (!(await verify(row.code_hash, input.code))) throw await wrong();
   await repo.giveBackOtpTry(ctx.db, row.id);
   return row.id;
 }
@@ -183,8 +192,8 @@ function sameName(a: string, b: string): boolean {
  * Courier sign-in with an SMS code. The first sign-in registers: the name must match a courier
  * record that the front desk entered with this phone, else 403 and nothing is created.
  */
-export async function loginCourier(ctx: Ctx, input: { phone: string; code: string; name?: string }) {
-  const otpId = await checkOtp(ctx, input.phone, 'courier', input.code);
+export async function loginCourier(ctx: Ctx, input: { phone: string; code: string; name?: string; ip: string }) {
+  const otpId = await checkOtp(ctx, input, 'courier');
   let account = await repo.findCourierAccount(ctx.db, input.phone);
   if (!account) {
     if (!input.name) throw badRequest('name_required');
@@ -217,8 +226,8 @@ export async function registerCourierAccount(ctx: Ctx, phone: string, name: stri
 }
 
 /** Resident sign-in with an SMS code: the phone is the account. */
-export async function loginResident(ctx: Ctx, input: { phone: string; code: string }) {
-  const otpId = await checkOtp(ctx, input.phone, 'resident', input.code);
+export async function loginResident(ctx: Ctx, input: { phone: string; code: string; ip: string }) {
+  const otpId = await checkOtp(ctx, input, 'resident');
   await useOtp(ctx, otpId);
   const session = await startSession(ctx, { kind: 'resident', phone: input.phone });
   return { resident: { phone: input.phone }, session };
