@@ -12,11 +12,18 @@ export function maskDigits(text: string): string {
 /** Query parameters that carry a credential (WeChat's OAuth code and state) are logged as `[redacted]`. */
 const SECRET_PARAMS = /([?&](?:code|state|token)=)[^&#]*/g;
 
+/**
+ * Control characters and the line and paragraph separators of a decoded URL, written as \\uXXXX:
+ * a log viewer that breaks lines at U+2028 or U+0085 would otherwise show a forged entry.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** The request as logged: method, masked URL, route; never headers (cookies, bearer tokens) or bodies. */
 export function serializeRequest(req: FastifyRequest): Record<string, unknown> {
   return {
     method: req.method,
-    url: maskDigits(decodeURIComponentSafe(req.url).replace(SECRET_PARAMS, '$1[redacted]')),
+    url: maskDigits(decodeURIComponentSafe(req.url).replace(SECRET_PARAMS, '$1[redacted]')).replace(UNPRINTABLE, escapeChar),
     route: req.routeOptions?.url,
     remoteAddress: req.ip,
   };

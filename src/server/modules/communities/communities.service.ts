@@ -27,7 +27,10 @@ export async function visibleCommunity(ctx: Ctx, scope: Scope, id: number, db: E
 export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: number[], db: Executor = ctx.db) {
   if (ids.length === 0) return;
   const { n } = await repo.countCommunitiesInOrg(db, orgId, ids);
-  if (Number(n) !== ids.length) throw badRequest('validation_error', '所选小区不存在');
+  if (Number(n) !== ids.length) {
+    const message = '所选小区不存在';
+    throw badRequest('validation_error', message, { issues: [{ path: 'body/communityIds', code: 'invalid_value', message }] });
+  }
 }
 
 export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityCreateReq) {

@@ -18,17 +18,16 @@ export async function courierAppRoutes(app: App): Promise<void> {
     schema: {
       tags,
       summary: '派送快递（录入包裹）',
-      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      headers: z.object({ 'idempotency-key': IdempotencyKey.optional() }),
       body: CourierEntryBody,
       response: { 201: ParcelView, ...errorResponses },
     },
     handler: async (req, reply) => {
       const auth = requireCourier(req);
-      const raw = req.headers['idempotency-key'];
-      if (raw === undefined) throw badRequest('idempotency_key_required');
-      const key = IdempotencyKey.safeParse(raw);
-      if (!key.success) throw badRequest('validation_error', key.error.issues[0]?.message);
-      return reply.code(201).send(await enterParcel(ctx, auth, req.body, key.data));
+      // A malformed key is refused by the schema (400 with issues); a missing one here.
+      const key = req.headers['idempotency-key'];
+      if (key === undefined) throw badRequest('idempotency_key_required');
+      return reply.code(201).send(await enterParcel(ctx, auth, req.body, key));
     },
   });
   app.get('/api/courier/recipient', {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Id } from '../../../shared/schemas.js';
 
+/** The communities a clerk works in: each once. */
+const CommunityIds = z
+  .array(Id)
+  .max(1000)
+  .refine((ids) => new Set(ids).size === ids.length, { message: '小区不能重复' });
+
 export const Username = z
   .string()
   .trim()
@@ -12,14 +18,14 @@ export const StaffCreateBody = z.strictObject({
   username: Username,
   password: Password,
   role: Role,
-  communityIds: z.array(Id).max(1000).optional(),
+  communityIds: CommunityIds.optional(),
 });
 export type StaffCreateReq = z.infer<typeof StaffCreateBody>;
 
 export const StaffUpdateBody = z.strictObject({
   password: Password.optional(),
   role: Role.optional(),
-  communityIds: z.array(Id).max(1000).optional(),
+  communityIds: CommunityIds.optional(),
   disabled: z.boolean().optional(),
 });
 export type StaffUpdateReq = z.infer<typeof StaffUpdateBody>;
