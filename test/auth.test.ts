@@ -1,11 +1,10 @@
 // Sign-in and sessions: staff passwords, SMS-code sign-in of couriers (with registration) and
 // residents, who /api/me says is signed in, and logs that keep secrets out. Limits: auth-limits.test.ts.
 import { createHash, randomInt } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import type { ApiError, CourierLoginResult, CourierMe, DevInbox, Me, StaffMe } from './support/api.js';
-import { testConfig, useTestApp } from './support/app.js';
+import { capturedLogs, testConfig, useTestApp } from './support/app.js';
 import {
   Client,
   courierLogin,
@@ -374,14 +373,8 @@ describe('who is signed in', () => {
 
 describe('logs', () => {
   it('never hold a full phone number, code, password or session token', async () => {
-    let captured = '';
-    const sink = new Writable({
-      write(chunk: Buffer | string, _enc, done) {
-        captured += chunk.toString();
-        done();
-      },
-    });
-    const app = await buildApp({ config: testConfig({ logLevel: 'info' }), database: t.database, now: t.clock.now, logStream: sink });
+    const logs = capturedLogs();
+    const app = await buildApp({ config: testConfig({ logLevel: 'info' }), database: t.database, now: t.clock.now, logStream: logs.stream });
     await app.ready();
     const secrets: string[] = [ADMIN_PASSWORD];
     const phones: string[] = [];
@@ -425,6 +418,7 @@ describe('logs', () => {
       await app.close();
     }
 
+    const captured = logs.text();
     // The logs were written, and carry the masked search: a masking bug would show here.
     expect(captured).toContain('request completed');
     expect(captured).toContain('/api/auth/otp');

@@ -7,7 +7,6 @@
 // Runs are reproducible: a fixed seed unless FUZZ_SEED is set; FUZZ_RUNS sets the runs per route
 // (25 by default). A failure names the route, the request, the answer and fast-check's counterexample
 // (with the seed and path to replay it).
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
@@ -16,7 +15,7 @@ import { canonicalCarrier, CARRIERS } from '../src/shared/carriers.js';
 import { TRACKING_NO_PATTERN } from '../src/shared/constants.js';
 import { normalizeMobile } from '../src/shared/phone.js';
 import type { Community, Courier, CreateOrgResult, Page, Parcel, ParcelDetail, Resident } from './support/api.js';
-import { OPERATOR_TOKEN, testConfig, useTestApp } from './support/app.js';
+import { capturedLogs, OPERATOR_TOKEN, testConfig, useTestApp } from './support/app.js';
 import { createClerk, createWorld, enterParcel, expectStatus, randomMobile, residentLogin, uniq } from './support/factories.js';
 
 const t = useTestApp();
@@ -1053,14 +1052,8 @@ describe('text is inert', () => {
 
 describe('logs', () => {
   it('stay one JSON object a line whatever the input holds (no log-line injection)', { timeout: 120_000 }, async () => {
-    let captured = '';
-    const sink = new Writable({
-      write(chunk: Buffer | string, _enc, done) {
-        captured += chunk.toString();
-        done();
-      },
-    });
-    const app = await buildApp({ config: testConfig({ logLevel: 'info' }), database: t.database, now: t.clock.now, logStream: sink });
+    const logs = capturedLogs();
+    const app = await buildApp({ config: testConfig({ logLevel: 'info' }), database: t.database, now: t.clock.now, logStream: logs.stream });
     await app.ready();
     const failures: string[] = [];
     try {
@@ -1099,7 +1092,7 @@ describe('logs', () => {
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
 
-    const lines = captured.split('\n').filter((l) => l !== '');
+    const lines = logs.text().split('\n').filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(RUNS);
     let withBreak = 0;
     for (const line of lines) {

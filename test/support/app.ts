@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
@@ -149,4 +150,16 @@ export function useTestApp(opts: Parameters<typeof buildTestApp>[0] = {}): TestA
     },
     close: () => get().close(),
   };
+}
+
+/** A log sink that keeps what it is given: `logStream` for an app whose logs a test reads. */
+export function capturedLogs(): { stream: Writable; text(): string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
 }
