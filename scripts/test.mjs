@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The test command: type-check, build the server and the web apps when out of date, then the
 // whole suite on SQLite, then again on PostgreSQL when a PostgreSQL URL is given (TEST_PG_URL, or
-// DATABASE_URL). LONG_TESTS=1 runs the fault tests at full size (CI sets it). REQUIRE_PG=1 fails the run without it; REQUIRE_BROWSER=1 fails
-// it when Chromium is missing instead of skipping the browser tests.
+// DATABASE_URL), each pass followed by a scan of all its logs. LONG_TESTS=1 runs the fault tests
+// at full size (CI sets it). REQUIRE_PG=1 fails the run without the PostgreSQL pass;
+// REQUIRE_BROWSER=1 fails it when Chromium is missing instead of skipping the browser tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -52,5 +52,5 @@ export function serializeError(err: Error): { type: string; message: string; sta
   const plain = stdSerializers.err(err);
   const masked: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(plain)) masked[k] = typeof v === 'string' && k !== 'type' ? maskDigits(v) : v;
-  return { ...masked, type: plain.type, message: maskDigits(plain.message), stack: maskDigits(plain.stack) };
+  return { ...masked, type: plain.type, message: String(masked.message), stack: String(masked.stack) };
 }

@@ -39,8 +39,8 @@ export async function limitLoad(app: App, limits: OverloadLimits): Promise<void>
 }
 
 /**
- * The cap on requests in flight, as the first onRequest hook. A request counts until its response
- * is closed (sent, or its client gone).
+ * The cap on requests in flight; add it before the session hook, so that a refusal costs no
+ * database work. A request counts until its response is closed (sent, or its client gone).
  */
 export function capInFlight(app: App, maxInFlight: number): void {
   if (maxInFlight <= 0) return;
