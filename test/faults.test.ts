@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { OPERATOR_TOKEN } from './support/app.js';
 import { randomMobile, uniq } from './support/factories.js';
-import { intakeJobs, runIntakeClients, type ClientTally } from './support/intake-clients.js';
+import { intakeJobs, runIntakeClients, runReceivers, type ClientTally } from './support/intake-clients.js';
 import { freePort, scratchPgDatabase, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
 /**
@@ -17,7 +17,7 @@ import { freePort, scratchPgDatabase, startServer, stopServer, type ServerProces
  * LONG_TESTS=1 (CI sets it) runs the issue's full sizes; without it, a short version.
  */
 const LONG = process.env.LONG_TESTS === '1';
-const CRASH = LONG ? { jobs: 1000, cycles: 12, clients: 8 } : { jobs: 150, cycles: 3, clients: 4 };
+const CRASH = LONG ? { jobs: 1000, cycles: 12, clients: 8, desks: 2 } : { jobs: 150, cycles: 3, clients: 4, desks: 1 };
 const pgAdminUrl = inject('pgAdminUrl');
 const root = path.resolve(import.meta.dirname, '..');
 const main = path.join(root, 'dist/server/main.js');
@@ -105,7 +105,7 @@ const serverEnv = (db: { env: Record<string, string> }, extra: Record<string, st
   ...extra,
 });
 
-describe('crash: SIGKILL in the middle of courier intakes', () => {
+describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
   let db: Awaited<ReturnType<typeof serverDatabase>>;
   let server: ServerProcess | undefined;
   afterAll(async () => {
@@ -114,7 +114,7 @@ describe('crash: SIGKILL in the middle of courier intakes', () => {
   });
 
   it(
-    `every acknowledged intake is there exactly once after ${CRASH.cycles} kills, with its event, key and count`,
+    `after ${CRASH.cycles} kills every acknowledged intake is there once, every confirmed receipt once, states, events, codes, notices and counts agreeing`,
     async () => {
       db = await serverDatabase('crash');
       const env = serverEnv(db, { RATE_LIMIT_PER_MINUTE: '0' });
@@ -124,18 +124,13 @@ describe('crash: SIGKILL in the middle of courier intakes', () => {
       const base = server.base;
       const who = await courierOf(base);
       const jobs = intakeJobs(who.communityId, CRASH.jobs, `CRASH${Date.now() % 100000}`);
-      const tally: ClientTally = { acked: 0, unexpected: [], retried: {} };
+      const tally: ClientTally = { acked: 0, received: 0, receivedBeforeLostAnswer: 0, unexpected: [], retried: {} };
       let released = 0;
       let finished = false;
-      const clients = runIntakeClients({
-        base: () => base,
-        cookie: who.courier,
-        jobs,
-        released: () => released,
-        clients: CRASH.clients,
-        done: () => finished,
-        tally,
-      });
+      const clients = Promise.all([
+        runIntakeClients({ base: () => base, cookie: who.courier, jobs, released: () => released, clients: CRASH.clients, done: () => finished, tally }),
+        runReceivers({ base: () => base, cookie: who.admin, jobs, clients: CRASH.desks, done: () => finished, tally }),
+      ]);
 
       // Each cycle releases a wave of jobs and kills the server once a random share of the wave
       // is acknowledged (so the kill lands among requests in flight and commits under way), then
@@ -153,7 +148,8 @@ describe('crash: SIGKILL in the middle of courier intakes', () => {
         kills++;
         server = await start();
       }
-      while (tally.acked + tally.unexpected.length < CRASH.jobs) await new Promise((r) => setTimeout(r, 10));
+      const toReceive = Math.ceil(CRASH.jobs / 2);
+      while (tally.unexpected.length === 0 && (tally.acked < CRASH.jobs || tally.received < toReceive)) await new Promise((r) => setTimeout(r, 10));
       finished = true;
       await clients;
       expect(await stopServer(server.proc)).toBe(0);
@@ -172,24 +168,36 @@ describe('crash: SIGKILL in the middle of courier intakes', () => {
       const duplicates = [...byTracking.values()].filter((ids) => ids.length > 1).length;
       const lost = jobs.filter((j) => !(byTracking.get(j.body.trackingNo) ?? []).includes(j.ackedId ?? -1)).length;
       expect({ parcels: parcels.length, duplicates, lost }).toEqual({ parcels: CRASH.jobs, duplicates: 0, lost: 0 });
-      expect(new Set(parcels.map((p) => p.status))).toEqual(new Set(['pending_receipt']));
-
-      // States and events agree: one event per parcel, its entry, ending in the parcel's state.
-      const events = await query<{ parcel_id: number; n: number; to_status: string }>(
+      // States and events agree: a parcel received is awaiting pickup with its entry and its
+      // receipt; the others wait for receipt with their entry alone.
+      const received = new Set(jobs.filter((j) => j.received).map((j) => j.ackedId));
+      expect(received.size).toBe(toReceive);
+      const events = await query<{ parcel_id: number; to_status: string }>(
         db,
-        `SELECT e.parcel_id, COUNT(*) AS n, MAX(e.to_status) AS to_status FROM parcel_events e
-           JOIN parcels p ON p.id = e.parcel_id WHERE p.community_id = ? GROUP BY e.parcel_id`,
+        'SELECT e.parcel_id, e.to_status FROM parcel_events e JOIN parcels p ON p.id = e.parcel_id WHERE p.community_id = ? ORDER BY e.id',
         [who.communityId],
       );
-      expect(events.length).toBe(CRASH.jobs);
-      expect(events.filter((e) => Number(e.n) !== 1 || e.to_status !== 'pending_receipt')).toEqual([]);
+      const history = new Map<number, string[]>();
+      for (const e of events) history.set(Number(e.parcel_id), [...(history.get(Number(e.parcel_id)) ?? []), e.to_status]);
+      const disagreeing = parcels.filter((p) => {
+        const expected = received.has(Number(p.id)) ? ['pending_receipt', 'awaiting_pickup'] : ['pending_receipt'];
+        return p.status !== expected.at(-1) || JSON.stringify(history.get(Number(p.id))) !== JSON.stringify(expected);
+      });
+      expect(disagreeing).toEqual([]);
+
+      // Codes unique among the parcels awaiting pickup; one received notice each, none twice.
+      const codes = await query<{ pickup_code: string }>(db, "SELECT pickup_code FROM parcels WHERE community_id = ? AND status = 'awaiting_pickup'", [who.communityId]);
+      expect(new Set(codes.map((c) => c.pickup_code)).size).toBe(toReceive);
+      const notices = await query<{ parcel_id: number }>(db, "SELECT parcel_id FROM outbox WHERE kind = 'parcel_received' AND org_id = (SELECT org_id FROM communities WHERE id = ?)", [who.communityId]);
+      expect({ notices: notices.length, parcels: new Set(notices.map((n) => Number(n.parcel_id))).size }).toEqual({ notices: toReceive, parcels: toReceive });
 
       // Every key holds the answer of its parcel; the kept counts agree with a real count.
       const keys = await query<{ key: string; response: string }>(db, 'SELECT key, response FROM idempotency_keys');
       const idOfKey = new Map(keys.map((k) => [k.key, (JSON.parse(k.response) as { id: number }).id]));
       expect(jobs.filter((j) => idOfKey.get(j.key) !== j.ackedId)).toEqual([]);
-      const counts = await query<{ n: number }>(db, "SELECT SUM(n) AS n FROM parcel_counts WHERE community_id = ? AND status = 'pending_receipt'", [who.communityId]);
-      expect(Number(counts[0]?.n)).toBe(CRASH.jobs);
+      const counts = await query<{ status: string; n: number }>(db, 'SELECT status, SUM(n) AS n FROM parcel_counts WHERE community_id = ? GROUP BY status', [who.communityId]);
+      const kept = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]).filter(([, n]) => n !== 0));
+      expect(kept).toEqual({ pending_receipt: CRASH.jobs - toReceive, awaiting_pickup: toReceive });
 
       if (!db.pgUrl) {
         const integrity = await query<{ integrity_check: string }>(db, 'PRAGMA integrity_check');
@@ -198,7 +206,8 @@ describe('crash: SIGKILL in the middle of courier intakes', () => {
       const retries = Object.entries(tally.retried).map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`).join(', ');
       figures.push(
         `[crash ${db.pgUrl ? 'postgres' : 'sqlite'}] ${kills} SIGKILLs survived; ${CRASH.jobs} intakes acknowledged, ` +
-          `${lost} lost, ${duplicates} duplicated; retries (${retries || 'none'}); integrity ${db.pgUrl ? 'n/a' : 'ok'}`,
+          `${lost} lost, ${duplicates} duplicated; ${tally.received} receipts confirmed (${tally.receivedBeforeLostAnswer} had committed before their answer was lost), ` +
+          `states, events, codes, notices and counts agreeing; retries (${retries || 'none'}); integrity ${db.pgUrl ? 'n/a' : 'ok'}`,
       );
     },
     LONG ? 600_000 : 180_000,

@@ -1,5 +1,20 @@
 import { randomMobile } from './factories.js';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A request that may meet a server being killed: the status (0 when no answer came) and the text. */
+async function attempt(url: string, init: RequestInit): Promise<{ status: number; text: string }> {
+  try {
+    const r = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+    return { status: r.status, text: await r.text() };
+  } catch {
+    return { status: 0, text: '' };
+  }
+}
+
+/** Statuses after which the same request is simply sent again. */
+const RETRY = new Set([0, 429, 503]);
+
 /** One courier intake to be made, with the idempotency key every retry of it carries. */
 export interface IntakeJob {
   key: string;
@@ -7,6 +22,9 @@ export interface IntakeJob {
   /** The parcel id of the 201 answer, once one came. */
   ackedId?: number;
   attempts: number;
+  /** 接收 by the front desk: started, and confirmed (its 200, or the parcel seen awaiting after a lost answer). */
+  receiving?: boolean;
+  received?: boolean;
 }
 
 export function intakeJobs(communityId: number, count: number, prefix: string): IntakeJob[] {
@@ -19,6 +37,9 @@ export function intakeJobs(communityId: number, count: number, prefix: string): 
 
 export interface ClientTally {
   acked: number;
+  /** Receipts confirmed, and of those, how many were confirmed by reading the parcel after a lost answer. */
+  received: number;
+  receivedBeforeLostAnswer: number;
   /** Answers that are neither 201 nor a reason to try again (a bug: the test fails on any). */
   unexpected: { status: number; body: string }[];
   /** Statuses that made a client try again (connection lost, 503, 429 …), by status; 0 = no answer. */
@@ -41,30 +62,20 @@ export async function runIntakeClients(opts: {
   tally: ClientTally;
 }): Promise<void> {
   let next = 0;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   async function send(job: IntakeJob): Promise<void> {
     for (;;) {
       job.attempts++;
-      let status = 0;
-      let text = '';
-      try {
-        const r = await fetch(`${opts.base()}/api/courier/parcels`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: opts.cookie, 'idempotency-key': job.key },
-          body: JSON.stringify(job.body),
-          signal: AbortSignal.timeout(15_000),
-        });
-        status = r.status;
-        text = await r.text();
-      } catch {
-        status = 0;
-      }
+      const { status, text } = await attempt(`${opts.base()}/api/courier/parcels`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: opts.cookie, 'idempotency-key': job.key },
+        body: JSON.stringify(job.body),
+      });
       if (status === 201) {
         job.ackedId = (JSON.parse(text) as { id: number }).id;
         opts.tally.acked++;
         return;
       }
-      if (status === 0 || status === 429 || status === 503) {
+      if (RETRY.has(status)) {
         opts.tally.retried[status] = (opts.tally.retried[status] ?? 0) + 1;
         await sleep(status === 0 ? 30 : 100);
         continue;
@@ -81,6 +92,58 @@ export async function runIntakeClients(opts: {
       }
       const job = opts.jobs[next++];
       if (job) await send(job);
+    }
+  }
+  await Promise.all(Array.from({ length: opts.clients }, loop));
+}
+
+/**
+ * The front desk at the same time: `clients` loops that receive (接收) every other acknowledged
+ * parcel. A receipt is not idempotent: after a lost answer it is sent again, and a 409 then means
+ * the first one committed, which a read of the parcel confirms (awaiting pickup).
+ */
+export async function runReceivers(opts: {
+  base: () => string;
+  cookie: string;
+  jobs: IntakeJob[];
+  clients: number;
+  done: () => boolean;
+  tally: ClientTally;
+}): Promise<void> {
+  const headers = { 'content-type': 'application/json', cookie: opts.cookie };
+  async function receive(job: IntakeJob, id: number): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      const { status, text } = await attempt(`${opts.base()}/api/parcels/${id}/receive`, { method: 'POST', headers, body: '{}' });
+      if (status === 200 || (status === 409 && tries > 0)) {
+        if (status === 409) {
+          const seen = await attempt(`${opts.base()}/api/parcels/${id}`, { headers: { cookie: opts.cookie } });
+          if (RETRY.has(seen.status)) continue;
+          if ((JSON.parse(seen.text) as { status?: string }).status !== 'awaiting_pickup') break;
+          opts.tally.receivedBeforeLostAnswer++;
+        }
+        job.received = true;
+        opts.tally.received++;
+        return;
+      }
+      if (RETRY.has(status)) {
+        opts.tally.retried[status] = (opts.tally.retried[status] ?? 0) + 1;
+        await sleep(status === 0 ? 30 : 100);
+        continue;
+      }
+      opts.tally.unexpected.push({ status, body: `receive: ${text.slice(0, 300)}` });
+      return;
+    }
+    opts.tally.unexpected.push({ status: 409, body: 'receive: refused, and the parcel is not awaiting pickup' });
+  }
+  async function loop(): Promise<void> {
+    while (!opts.done()) {
+      const job = opts.jobs.find((j, i) => i % 2 === 0 && j.ackedId !== undefined && !j.receiving);
+      if (!job?.ackedId) {
+        await sleep(5);
+        continue;
+      }
+      job.receiving = true;
+      await receive(job, job.ackedId);
     }
   }
   await Promise.all(Array.from({ length: opts.clients }, loop));
