@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { OPERATOR_TOKEN } from './support/app.js';
 import { randomMobile, uniq } from './support/factories.js';
-import { intakeJobs, runIntakeClients, runReceivers, type ClientTally } from './support/intake-clients.js';
+import { attempt, intakeJobs, runIntakeClients, runReceivers, type ClientTally } from './support/intake-clients.js';
 import { freePort, scratchPgDatabase, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
 /**
@@ -239,20 +239,11 @@ describe('overload: a flood against the real server', () => {
         while (Date.now() < until) {
           const i = seq++;
           const t0 = performance.now();
-          let status = 0;
-          let text = '';
-          try {
-            const r = await fetch(`${base}/api/courier/parcels`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', cookie: who.courier, 'idempotency-key': `flood-${i}` },
-              body: JSON.stringify({ communityId: who.communityId, trackingNo: `FLOOD${i}`, recipientPhone: randomMobile(), recipientName: '收件人' }),
-              signal: AbortSignal.timeout(30_000),
-            });
-            status = r.status;
-            text = await r.text();
-          } catch {
-            status = 0;
-          }
+          const { status, text } = await attempt(`${base}/api/courier/parcels`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: who.courier, 'idempotency-key': `flood-${i}` },
+            body: JSON.stringify({ communityId: who.communityId, trackingNo: `FLOOD${i}`, recipientPhone: randomMobile(), recipientName: '收件人' }),
+          });
           statuses[status] = (statuses[status] ?? 0) + 1;
           (latency[status] ??= []).push(performance.now() - t0);
           if (status === 201) acked.set(`FLOOD${i}`, (JSON.parse(text) as { id: number }).id);

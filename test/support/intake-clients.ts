@@ -3,9 +3,9 @@ import { randomMobile } from './factories.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A request that may meet a server being killed: the status (0 when no answer came) and the text. */
-async function attempt(url: string, init: RequestInit): Promise<{ status: number; text: string }> {
+export async function attempt(url: string, init: RequestInit): Promise<{ status: number; text: string }> {
   try {
-    const r = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+    const r = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
     return { status: r.status, text: await r.text() };
   } catch {
     return { status: 0, text: '' };
@@ -21,7 +21,6 @@ export interface IntakeJob {
   body: { communityId: number; trackingNo: string; recipientPhone: string; recipientName: string };
   /** The parcel id of the 201 answer, once one came. */
   ackedId?: number;
-  attempts: number;
   /** 接收 by the front desk: started, and confirmed (its 200, or the parcel seen awaiting after a lost answer). */
   receiving?: boolean;
   received?: boolean;
@@ -31,7 +30,6 @@ export function intakeJobs(communityId: number, count: number, prefix: string): 
   return Array.from({ length: count }, (_, i) => ({
     key: `${prefix}-${i}`,
     body: { communityId, trackingNo: `${prefix}${String(i).padStart(6, '0')}`, recipientPhone: randomMobile(), recipientName: '收件人' },
-    attempts: 0,
   }));
 }
 
@@ -64,7 +62,6 @@ export async function runIntakeClients(opts: {
   let next = 0;
   async function send(job: IntakeJob): Promise<void> {
     for (;;) {
-      job.attempts++;
       const { status, text } = await attempt(`${opts.base()}/api/courier/parcels`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: opts.cookie, 'idempotency-key': job.key },
