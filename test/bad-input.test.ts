@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Community, Courier, Page, Parcel, ParcelDetail, Resident, Staff } from './support/api.js';
 import { useTestApp } from './support/app.js';
+import { openApiOperations } from './support/openapi.js';
 import { Client, createClerk, createWorld, enterParcel, expectStatus, randomMobile, residentLogin, uniq, type Reply } from './support/factories.js';
 
 const t = useTestApp();
@@ -82,23 +83,6 @@ async function worldWithParcels() {
   return { ...w, pending, awaiting };
 }
 
-interface OpenApi {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        parameters?: { in: string; name: string }[];
-        requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
-      }
-    >
-  >;
-}
-
-async function openapi(): Promise<OpenApi> {
-  return expectStatus(await new Client(t.app).get<OpenApi>('/openapi.json'), 200);
-}
-
 describe('unknown fields are refused', () => {
   it('a valid body with one field too many answers 400 validation_error naming the field, and changes nothing', async () => {
     const w = await worldWithParcels();
@@ -139,16 +123,13 @@ describe('unknown fields are refused', () => {
 
   it('every route with a JSON body in /openapi.json refuses an unknown field', async () => {
     const w = await createWorld(t.app);
-    const doc = await openapi();
     let checked = 0;
-    for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(methods)) {
-        if (!op.requestBody?.content?.['application/json']) continue;
-        const url = path.replace(/\{[^}]+\}/g, '1');
-        const r = await clientLike(w.admin).call(method.toUpperCase() as 'POST', url, { zzUnknownField: 1 }, { 'idempotency-key': uniq('k') });
-        expectUnknownField(r, 'zzUnknownField');
-        checked++;
-      }
+    for (const op of await openApiOperations(t.app)) {
+      if (!op.requestBody?.content?.['application/json']) continue;
+      const url = op.path.replace(/\{[^}]+\}/g, '1');
+      const r = await clientLike(w.admin).call(op.method as 'POST', url, { zzUnknownField: 1 }, { 'idempotency-key': uniq('k') });
+      expectUnknownField(r, 'zzUnknownField');
+      checked++;
     }
     // Every body route of API.md, at least.
     expect(checked).toBeGreaterThanOrEqual(20);
@@ -333,7 +314,7 @@ describe('meta routes', () => {
   });
 
   it('GET /openapi.json lists every call of API.md (but the spreadsheet ones, not built yet)', async () => {
-    const doc = await openapi();
+    const ops = await openApiOperations(t.app);
     const expected: [string, string][] = [
       ['get', '/healthz'],
       ['post', '/api/operator/orgs'],
@@ -371,11 +352,11 @@ describe('meta routes', () => {
       ['get', '/api/resident/parcels'],
       ['get', '/api/dev/messages'],
     ];
-    const listed = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
-    const missing = expected.map(([m, p]) => `${m} ${p}`).filter((k) => !listed.includes(k));
+    const listed = ops.map((op) => `${op.method} ${op.path}`);
+    const missing = expected.map(([m, p]) => `${m.toUpperCase()} ${p}`).filter((k) => !listed.includes(k));
     expect(missing).toEqual([]);
     // The list's query parameters are documented, too.
-    const listParams = doc.paths['/api/parcels']?.get?.parameters?.map((p) => p.name) ?? [];
+    const listParams = ops.find((op) => op.method === 'GET' && op.path === '/api/parcels')?.parameters?.map((p) => p.name) ?? [];
     for (const name of ['status', 'q', 'communityId', 'carrier', 'courierId', 'from', 'to', 'damaged', 'page', 'pageSize']) expect(listParams).toContain(name);
   });
 
@@ -404,7 +385,7 @@ describe('junk never crashes the server', () => {
     const resident = await residentLogin(t.app, w.residentPhone);
     const admin = clientLike(w.admin);
     const clerk = await createClerk(t.app, w.admin, [w.community.id]);
-    const doc = await openapi();
+    const ops = await openApiOperations(t.app);
     const realIds = [w.pending.id, w.awaiting.id, w.courierRecord.id, w.resident.id, w.community.id, clerk.staff.id].map(String);
     /** An id of the org's own record for the path, so that junk reaches the service, not just the 404. */
     const ownId = (path: string): string =>
@@ -430,33 +411,33 @@ describe('junk never crashes the server', () => {
       }
     };
 
-    for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(methods)) {
-        if (path === '/api/auth/logout') continue; // takes no input; would only end the session under test
-        const who = path.startsWith('/api/courier/') ? [admin, w.courier] : path.startsWith('/api/resident/') ? [admin, resident] : [admin];
-        const urls = path.includes('{') ? [...idValues, ...realIds].map((id) => path.replace(/\{[^}]+\}/g, id)) : [path];
-        const props = Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
-        const queryNames = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    for (const op of ops) {
+      const { path } = op;
+      const method = op.method.toLowerCase();
+      if (path === '/api/auth/logout') continue; // takes no input; would only end the session under test
+      const who = path.startsWith('/api/courier/') ? [admin, w.courier] : path.startsWith('/api/resident/') ? [admin, resident] : [admin];
+      const urls = path.includes('{') ? [...idValues, ...realIds].map((id) => path.replace(/\{[^}]+\}/g, id)) : [path];
+      const props = Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+      const queryNames = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
 
-        for (const c of who) {
-          for (const url of urls) {
-            if (method === 'get' || method === 'delete') await check(c, method, url);
-            else for (const body of junkBodies) await check(c, method, url, body);
-          }
-          const url = path.replace(/\{[^}]+\}/g, ownId(path));
-          // Each known field, then all of them at once, set to each junk value.
-          for (const value of junkValues) {
-            if (method === 'get' || method === 'delete') break;
-            for (const prop of props) await check(c, method, url, JSON.stringify({ [prop]: value }));
-            await check(c, method, url, JSON.stringify(Object.fromEntries(props.map((p) => [p, value]))));
-          }
-          // Each query parameter set to junk, given twice, and an unknown one.
-          for (const name of queryNames) {
-            for (const v of junkQueryValues) await check(c, method, `${url}?${name}=${v}`);
-            await check(c, method, `${url}?${name}=1&${name}=2`);
-          }
-          await check(c, method, `${url}?zzUnknown=1`);
+      for (const c of who) {
+        for (const url of urls) {
+          if (method === 'get' || method === 'delete') await check(c, method, url);
+          else for (const body of junkBodies) await check(c, method, url, body);
         }
+        const url = path.replace(/\{[^}]+\}/g, ownId(path));
+        // Each known field, then all of them at once, set to each junk value.
+        for (const value of junkValues) {
+          if (method === 'get' || method === 'delete') break;
+          for (const prop of props) await check(c, method, url, JSON.stringify({ [prop]: value }));
+          await check(c, method, url, JSON.stringify(Object.fromEntries(props.map((p) => [p, value]))));
+        }
+        // Each query parameter set to junk, given twice, and an unknown one.
+        for (const name of queryNames) {
+          for (const v of junkQueryValues) await check(c, method, `${url}?${name}=${v}`);
+          await check(c, method, `${url}?${name}=1&${name}=2`);
+        }
+        await check(c, method, `${url}?zzUnknown=1`);
       }
     }
     expect(failures).toEqual([]);

@@ -32,7 +32,7 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(() => {
-  for (const f of figures) console.log(f);
+  for (const f of figures) process.stdout.write(`${f}\n`);
 });
 
 /** A database for one server: a SQLite file, or a scratch PostgreSQL database. */

@@ -15,6 +15,7 @@ import { canonicalCarrier, CARRIERS } from '../src/shared/carriers.js';
 import { TRACKING_NO_PATTERN } from '../src/shared/constants.js';
 import { normalizeMobile } from '../src/shared/phone.js';
 import type { Community, Courier, CreateOrgResult, Page, Parcel, ParcelDetail, Resident } from './support/api.js';
+import { openApiOperations, type JsonSchema, type Operation } from './support/openapi.js';
 import { capturedLogs, OPERATOR_TOKEN, testConfig, useTestApp } from './support/app.js';
 import { createClerk, createWorld, enterParcel, expectStatus, randomMobile, residentLogin, uniq } from './support/factories.js';
 
@@ -28,8 +29,8 @@ const answered: Record<string, number> = {};
 
 afterAll(() => {
   const classes = Object.entries(answered).sort().map(([k, n]) => `${k} ${n}`).join(', ');
-  console.log(`[fuzz] inputs tried: ${inputsTried}`);
-  console.log(`[fuzz] seed ${SEED}, ${RUNS} runs per route (FUZZ_SEED, FUZZ_RUNS); answers: ${classes}`);
+  process.stdout.write(`[fuzz] inputs tried: ${inputsTried}\n`);
+  process.stdout.write(`[fuzz] seed ${SEED}, ${RUNS} runs per route (FUZZ_SEED, FUZZ_RUNS); answers: ${classes}\n`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -65,36 +66,6 @@ const CARRIER_NAMES = CARRIERS.flatMap((c) => [c.name, ...c.aliases]);
 // The JSON schemas of /openapi.json, an oracle that knows when a value is surely invalid, and
 // arbitraries built from them
 // ---------------------------------------------------------------------------------------------
-
-interface JsonSchema {
-  type?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  format?: string;
-  items?: JsonSchema;
-  minItems?: number;
-  maxItems?: number;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean;
-  default?: unknown;
-}
-
-interface Operation {
-  method: string;
-  path: string;
-  parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-
-interface OpenApi {
-  paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>>;
-}
 
 type Where = 'body' | 'query';
 interface Field {
@@ -325,8 +296,8 @@ function invalidArb(f: Field, ids: Ids): fc.Arbitrary<unknown> {
     arbs.push(fc.constantFrom([], Array.from({ length: tooMany }, (_, i) => ids.all[i % ids.all.length] ?? 1)));
     arbs.push(fc.array(fc.constantFrom(...JUNK), { minLength: 1, maxLength: 3 }));
   }
-  const any = fc.oneof(...arbs);
-  return f.where === 'query' ? any.map(toQueryValue) : any;
+  const mix = fc.oneof(...arbs);
+  return f.where === 'query' ? mix.map(toQueryValue) : mix;
 }
 
 /** Any of the hostile strings, alone or run together with random graphemes. */
@@ -607,13 +578,6 @@ function hashOf(s: string): number {
   return Math.abs(h) % 100_000;
 }
 
-async function openapi(app: App): Promise<Operation[]> {
-  const r = await app.inject({ method: 'GET', url: '/openapi.json' });
-  expect(r.statusCode).toBe(200);
-  const doc = JSON.parse(r.body) as OpenApi;
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })));
-}
-
 // ---------------------------------------------------------------------------------------------
 // The fuzz
 // ---------------------------------------------------------------------------------------------
@@ -693,7 +657,7 @@ const idempotencyKeyArb = fc.oneof(
 describe('every body and query schema of /openapi.json, fuzzed', () => {
   it('no 5xx, { error, message } on every error, 400 with issues for invalid input, no header injection, healthy after', { timeout: 240_000 }, async () => {
     const world = await fuzzWorld(t.app);
-    const ops = await openapi(t.app);
+    const ops = await openApiOperations(t.app);
     const failures: string[] = [];
     const fuzzed: string[] = [];
     const skipped: string[] = [];
@@ -759,7 +723,7 @@ describe('every body and query schema of /openapi.json, fuzzed', () => {
 
   it('path ids: anything in {id} answers 400 with issues when it is not an id, never 5xx', { timeout: 120_000 }, async () => {
     const world = await fuzzWorld(t.app);
-    const ops = (await openapi(t.app)).filter((op) => op.path.includes('{id}') && op.method !== 'DELETE');
+    const ops = (await openApiOperations(t.app)).filter((op) => op.path.includes('{id}') && op.method !== 'DELETE');
     expect(ops.length).toBeGreaterThanOrEqual(10);
     const idArb = fc.oneof(
       fc.constantFrom(...world.ids.all.map(String)),
