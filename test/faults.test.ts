@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { OPERATOR_TOKEN } from './support/app.js';
 import { randomMobile, uniq } from './support/factories.js';
-import { attempt, intakeJobs, runIntakeClients, runReceivers, type ClientTally } from './support/intake-clients.js';
+import { acked, attempt, intakeJobs, received, runIntakeClients, runReceivers, type ClientTally } from './support/intake-clients.js';
 import { freePort, scratchPgDatabase, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
 /**
@@ -124,7 +124,7 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       const base = server.base;
       const who = await courierOf(base);
       const jobs = intakeJobs(who.communityId, CRASH.jobs, `CRASH${Date.now() % 100000}`);
-      const tally: ClientTally = { acked: 0, received: 0, receivedBeforeLostAnswer: 0, unexpected: [], retried: {} };
+      const tally: ClientTally = { receivedBeforeLostAnswer: 0, unexpected: [], retried: {} };
       let released = 0;
       let finished = false;
       const clients = Promise.all([
@@ -140,7 +140,7 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       for (let c = 0; c < CRASH.cycles; c++) {
         const target = Math.min(CRASH.jobs, c * wave + Math.floor(wave * (0.2 + Math.random() * 0.6)));
         released = Math.min(CRASH.jobs, (c + 1) * wave);
-        while (tally.acked < target && tally.unexpected.length === 0) await new Promise((r) => setTimeout(r, 2));
+        while (acked(jobs) < target && tally.unexpected.length === 0) await new Promise((r) => setTimeout(r, 2));
         await new Promise((r) => setTimeout(r, Math.random() * 15));
         const exited = new Promise((r) => server?.proc.once('exit', r));
         server.proc.kill('SIGKILL');
@@ -149,7 +149,7 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
         server = await start();
       }
       const toReceive = Math.ceil(CRASH.jobs / 2);
-      while (tally.unexpected.length === 0 && (tally.acked < CRASH.jobs || tally.received < toReceive)) await new Promise((r) => setTimeout(r, 10));
+      while (tally.unexpected.length === 0 && (acked(jobs) < CRASH.jobs || received(jobs) < toReceive)) await new Promise((r) => setTimeout(r, 10));
       finished = true;
       await clients;
       expect(await stopServer(server.proc)).toBe(0);
@@ -170,8 +170,8 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       expect({ parcels: parcels.length, duplicates, lost }).toEqual({ parcels: CRASH.jobs, duplicates: 0, lost: 0 });
       // States and events agree: a parcel received is awaiting pickup with its entry and its
       // receipt; the others wait for receipt with their entry alone.
-      const received = new Set(jobs.filter((j) => j.received).map((j) => j.ackedId));
-      expect(received.size).toBe(toReceive);
+      const receivedIds = new Set(jobs.filter((j) => j.received).map((j) => j.ackedId));
+      expect(receivedIds.size).toBe(toReceive);
       const events = await query<{ parcel_id: number; to_status: string }>(
         db,
         'SELECT e.parcel_id, e.to_status FROM parcel_events e JOIN parcels p ON p.id = e.parcel_id WHERE p.community_id = ? ORDER BY e.id',
@@ -180,7 +180,7 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       const history = new Map<number, string[]>();
       for (const e of events) history.set(Number(e.parcel_id), [...(history.get(Number(e.parcel_id)) ?? []), e.to_status]);
       const disagreeing = parcels.filter((p) => {
-        const expected = received.has(Number(p.id)) ? ['pending_receipt', 'awaiting_pickup'] : ['pending_receipt'];
+        const expected = receivedIds.has(Number(p.id)) ? ['pending_receipt', 'awaiting_pickup'] : ['pending_receipt'];
         return p.status !== expected.at(-1) || JSON.stringify(history.get(Number(p.id))) !== JSON.stringify(expected);
       });
       expect(disagreeing).toEqual([]);
@@ -206,7 +206,7 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       const retries = Object.entries(tally.retried).map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`).join(', ');
       figures.push(
         `[crash ${db.pgUrl ? 'postgres' : 'sqlite'}] ${kills} SIGKILLs survived; ${CRASH.jobs} intakes acknowledged, ` +
-          `${lost} lost, ${duplicates} duplicated; ${tally.received} receipts confirmed (${tally.receivedBeforeLostAnswer} had committed before their answer was lost), ` +
+          `${lost} lost, ${duplicates} duplicated; ${received(jobs)} receipts confirmed (${tally.receivedBeforeLostAnswer} had committed before their answer was lost), ` +
           `states, events, codes, notices and counts agreeing; retries (${retries || 'none'}); integrity ${db.pgUrl ? 'n/a' : 'ok'}`,
       );
     },
@@ -231,7 +231,7 @@ describe('overload: a flood against the real server', () => {
     const seconds = LONG ? 10 : 3;
     const statuses: Record<number, number> = {};
     const latency: Record<string, number[]> = {};
-    const acked = new Map<string, number>();
+    const ackedIds = new Map<string, number>();
     let seq = 0;
     const until = Date.now() + seconds * 1000;
     await Promise.all(
@@ -246,7 +246,7 @@ describe('overload: a flood against the real server', () => {
           });
           statuses[status] = (statuses[status] ?? 0) + 1;
           (latency[status] ??= []).push(performance.now() - t0);
-          if (status === 201) acked.set(`FLOOD${i}`, (JSON.parse(text) as { id: number }).id);
+          if (status === 201) ackedIds.set(`FLOOD${i}`, (JSON.parse(text) as { id: number }).id);
           if (status === 503) await new Promise((r) => setTimeout(r, 20));
         }
       }),
@@ -269,8 +269,8 @@ describe('overload: a flood against the real server', () => {
     expect(output).not.toMatch(/"level":50|request failed/);
     server = undefined;
     const rows = await query<{ id: number; tracking_no: string }>(db, "SELECT id, tracking_no FROM parcels WHERE tracking_no LIKE 'FLOOD%'");
-    expect(rows.length).toBe(acked.size);
-    expect(rows.filter((r) => acked.get(r.tracking_no) !== Number(r.id))).toEqual([]);
+    expect(rows.length).toBe(ackedIds.size);
+    expect(rows.filter((r) => ackedIds.get(r.tracking_no) !== Number(r.id))).toEqual([]);
 
     // How long the server took to answer (its own log's responseTime), by status; the client's
     // figures add the queueing of 200 connections on a 2-core machine.
@@ -284,7 +284,7 @@ describe('overload: a flood against the real server', () => {
       `[overload ${db.pgUrl ? 'postgres' : 'sqlite'}] ${connections} connections for ${seconds} s against MAX_IN_FLIGHT=8: ` +
         `${statuses[201] ?? 0} × 201 (server p99 ${p99(serverTimes[201])} ms, client p99 ${p99(latency[201])} ms), ` +
         `${statuses[503] ?? 0} × 503 (server p99 ${p99(serverTimes[503])} ms, client p99 ${p99(latency[503])} ms), ` +
-        `${statuses[429] ?? 0} × 429, 0 errors; ${acked.size} acknowledged, all stored once; 20 of 20 served after`,
+        `${statuses[429] ?? 0} × 429, 0 errors; ${ackedIds.size} acknowledged, all stored once; 20 of 20 served after`,
     );
   }, 120_000);
 });

@@ -33,10 +33,12 @@ export function intakeJobs(communityId: number, count: number, prefix: string): 
   }));
 }
 
+/** How many jobs are acknowledged, and how many received. */
+export const acked = (jobs: IntakeJob[]) => jobs.filter((j) => j.ackedId !== undefined).length;
+export const received = (jobs: IntakeJob[]) => jobs.filter((j) => j.received).length;
+
 export interface ClientTally {
-  acked: number;
-  /** Receipts confirmed, and of those, how many were confirmed by reading the parcel after a lost answer. */
-  received: number;
+  /** Receipts confirmed by reading the parcel after a lost answer (the first try had committed). */
   receivedBeforeLostAnswer: number;
   /** Answers that are neither 201 nor a reason to try again (a bug: the test fails on any). */
   unexpected: { status: number; body: string }[];
@@ -69,7 +71,6 @@ export async function runIntakeClients(opts: {
       });
       if (status === 201) {
         job.ackedId = (JSON.parse(text) as { id: number }).id;
-        opts.tally.acked++;
         return;
       }
       if (RETRY.has(status)) {
@@ -119,7 +120,6 @@ export async function runReceivers(opts: {
           opts.tally.receivedBeforeLostAnswer++;
         }
         job.received = true;
-        opts.tally.received++;
         return;
       }
       if (RETRY.has(status)) {
