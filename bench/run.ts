@@ -84,7 +84,7 @@ try {
   const [baseInsert, baseSelect] = baselineResults as [LoadResult, LoadResult];
 
   // 3. The real server on the filled database.
-  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000', RATE_LIMIT_PER_MINUTE: '0' });
+  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000', RATE_LIMIT_PER_MINUTE: '0', MAX_CONNECTIONS_PER_ADDRESS: '0' });
   try {
     const admin = await signInStaff(server.base, world.admin.username, world.admin.password);
     const busy = world.communities.find((c) => c.busy) ?? world.communities[0];

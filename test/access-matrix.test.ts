@@ -302,6 +302,11 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /api/auth/logout': { role: 'public', own: () => [{ url: '/api/auth/logout', expect: 'logout' }] },
   'GET /api/me': { role: 'session', own: () => [{ url: '/api/me', expect: 'own' }] },
+  // One's own password: a wrong current password is refused (the matrix keeps its passwords).
+  'POST /api/auth/password': {
+    role: 'staff',
+    own: () => [{ url: '/api/auth/password', json: { currentPassword: 'not-the-password-1', newPassword: 'taken-over-123' }, expect: 'refuse', refuseWith: [400] }],
+  },
   'POST /api/auth/otp': {
     role: 'public',
     foreign: (s) => [
@@ -552,7 +557,8 @@ function hasRole(kind: Kind, role: Role): boolean {
 
 /** The one status a plain call answers to an actor without the route's role. */
 function refusalWithoutRole(kind: Kind, role: Role): number {
-  if (role === 'wechat') return 404; // wechat_unavailable: the console provider has no WeChat
+  // A courier or resident meets wechat_unavailable (the console provider has no WeChat); anyone else is not signed in as one.
+  if (role === 'wechat') return kind === 'courier' || kind === 'resident' ? 404 : 401;
   if (role === 'admin' && kind === 'clerk') return 403;
   return 401;
 }

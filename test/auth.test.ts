@@ -65,15 +65,16 @@ async function courierAccountCount(phone: string): Promise<number> {
 }
 
 describe('staff sign-in and sessions', () => {
-  it('signs in with an HttpOnly, SameSite=Lax session cookie holding a random 128-bit token', async () => {
+  it('signs in with an HttpOnly, SameSite=Strict session cookie holding a random 128-bit token', async () => {
     const { org, adminId, adminUsername } = await createOrg(t.app);
     const c = new Client(t.app);
     const r = await c.post('/api/auth/staff/login', { username: adminUsername, password: ADMIN_PASSWORD });
-    expect(expectStatus(r, 200)).toEqual({ staff: { id: adminId, username: adminUsername, role: 'admin', orgId: org.id } });
+    expect(expectStatus(r, 200)).toEqual({ staff: { id: adminId, username: adminUsername, role: 'admin', orgId: org.id, mustChangePassword: false } });
 
     const cookie = sessionCookieHeader(r);
     expect(cookie).toMatch(/;\s*HttpOnly/i);
-    expect(cookie).toMatch(/;\s*SameSite=Lax/i);
+    // Strict: a page of another site (another port of this host too) cannot send it along.
+    expect(cookie).toMatch(/;\s*SameSite=Strict/i);
     expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
     const token = c.cookie ?? '';
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/); // 16 random bytes in base64url
@@ -100,13 +101,30 @@ describe('staff sign-in and sessions', () => {
       }
     };
     const https = { 'x-forwarded-proto': 'https' };
-    expect(await cookieFrom({ trustProxy: '10.0.0.1' }, '10.0.0.1', https)).toMatch(/;\s*Secure/i);
-    expect(await cookieFrom({ cookieSecure: true }, '127.0.0.1')).toMatch(/;\s*Secure/i);
+    // Over HTTPS the cookie is Secure and named __Host-sid (the browser then refuses it unless
+    // Secure, host-only and for /, so a sibling subdomain cannot plant one).
+    for (const cookie of [await cookieFrom({ trustProxy: '10.0.0.1' }, '10.0.0.1', https), await cookieFrom({ cookieSecure: true }, '127.0.0.1')]) {
+      expect(cookie).toMatch(/^__Host-sid=[\w-]{22};/);
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/;\s*Domain=/i);
+    }
     // Plain http, or the header from a socket that is not the trusted proxy: not Secure (the
-    // browser would then drop it on http), and still HttpOnly and SameSite.
+    // browser would then drop it on http), named sid, and still HttpOnly and SameSite.
     for (const cookie of [await cookieFrom({}, '127.0.0.1'), await cookieFrom({ trustProxy: '10.0.0.1' }, '192.0.2.9', https)]) {
+      expect(cookie).toMatch(/^sid=/);
       expect(cookie).not.toMatch(/;\s*Secure/i);
-      expect(cookie).toMatch(/;\s*HttpOnly.*;\s*SameSite=Lax|;\s*SameSite=Lax.*;\s*HttpOnly/i);
+      expect(cookie).toMatch(/;\s*HttpOnly.*;\s*SameSite=Strict|;\s*SameSite=Strict.*;\s*HttpOnly/i);
+    }
+    // Behind HTTPS only the __Host- cookie signs in: a plain `sid` (planted over http, or by a subdomain) is not read.
+    const app = await buildApp({ config: testConfig({ cookieSecure: true }), database: t.database, now: t.clock.now });
+    try {
+      const login = await app.inject({ method: 'POST', url: '/api/auth/staff/login', payload: { username: adminUsername, password: ADMIN_PASSWORD } });
+      const token = login.cookies.find((c) => c.name === '__Host-sid')?.value ?? '';
+      expect((await app.inject({ method: 'GET', url: '/api/me', cookies: { '__Host-sid': token } })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/api/me', cookies: { sid: token } })).statusCode).toBe(401);
+    } finally {
+      await app.close();
     }
   });
 

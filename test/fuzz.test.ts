@@ -39,13 +39,16 @@ afterAll(() => {
 
 const SQL = ["' OR 1=1 --", "'; DROP TABLE parcels; --", '%', '_', '\\', '%_%', "admin'--", '" OR ""="', '1; SELECT pg_sleep(5)', "') UNION SELECT * FROM staff --", '\\%\\_'];
 const HTML = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '&lt;b&gt;&amp;', "javascript:alert('x')", '{{7*7}}', '${7*7}'];
-const UNICODE = ['😀📦', 'a\u202Eevil\u202Cb', 'مرحبا بالعالم', 'a\u200Bb\u200Dc', '１２３４５', '𠮷野家', 'e\u0301\u0301', 'a\u2028b\u2029c', 'Ω≈ç√∫', 'ﷺ', 'a\uFFFDb'];
+const UNICODE = ['😀📦', 'مرحبا بالعالم', '１２３４５', '𠮷野家', 'e\u0301\u0301', 'a\u2028b\u2029c', 'Ω≈ç√∫', 'ﷺ', 'a\uFFFDb', '\u05D0\u05D1 abc'];
+/** Invisible and direction-changing characters, with which a name is made to look like another: refused in free text. */
+const SPOOF = ['a\u202Eevil\u202Cb', 'a\u200Bb\u200Dc', '\u200E', '\u200F', '\u202A', '\u2060', '\u2064', '\u2066x\u2069', '\uFEFF'];
 const CRLF = ['a\r\nb', '\r\nSet-Cookie: x=1', 'a\nX-Injected: 1', 'x\ry', 'a\n{"level":60,"msg":"INJECTED"}\nb'];
 const NUL = ['a\u0000b', '\u0000'];
 /** Strings a free-text field takes as they are: no control characters, nothing to trim. */
 const INERT = [...SQL, ...HTML, ...UNICODE];
-const HOSTILE = [...INERT, ...CRLF, ...NUL];
+const HOSTILE = [...INERT, ...SPOOF, ...CRLF, ...NUL];
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 const HUGE = 'x'.repeat(5000);
 const JUNK: unknown[] = [
@@ -168,6 +171,7 @@ function whyInvalid(f: Field, v: unknown): string | null {
         const text = v.trim();
         if (text.length === 0) return 'blank';
         if (CONTROL.test(text)) return 'control character';
+        if (INVISIBLE.test(text)) return 'invisible or direction-changing character';
       }
       return null;
     }
@@ -621,6 +625,7 @@ type FuzzWorld = Awaited<ReturnType<typeof fuzzWorld>>;
 /** The session a route is for. */
 function actorFor(world: FuzzWorld, path: string): Actor {
   if (path.startsWith('/api/operator/')) return { authorization: `Bearer ${OPERATOR_TOKEN}` };
+  if (path === '/api/auth/password') return { cookie: world.w.admin.cookie };
   if (path.startsWith('/api/auth/') || path.startsWith('/api/dev/')) return { freshIp: true };
   if (path.startsWith('/api/courier/')) return { cookie: world.w.courier.cookie };
   if (path.startsWith('/api/resident/') || path.startsWith('/api/wechat/')) return { cookie: world.resident.cookie };
@@ -640,7 +645,7 @@ async function pathIdFor(world: FuzzWorld, path: string): Promise<number> {
 
 /** Runs per route: the ones that hash a password or a sign-in code (argon2) get fewer. */
 function runsFor(op: Operation): number {
-  const slow = ['/api/operator/orgs', '/api/staff', '/api/staff/{id}', '/api/auth/staff/login', '/api/auth/otp'].includes(op.path);
+  const slow = ['/api/operator/orgs', '/api/staff', '/api/staff/{id}', '/api/auth/staff/login', '/api/auth/otp', '/api/auth/password'].includes(op.path);
   return slow ? Math.max(1, Math.ceil(RUNS / 2)) : RUNS;
 }
 
@@ -770,7 +775,7 @@ function inertArb(max: number): fc.Arbitrary<string> {
           .map(([a, b, c]) => a + b + c),
       },
     )
-    .filter((s) => s.length >= 1 && s.length <= max && s === s.trim() && !CONTROL.test(s));
+    .filter((s) => s.length >= 1 && s.length <= max && s === s.trim() && !CONTROL.test(s) && !INVISIBLE.test(s));
 }
 
 function same(what: string, got: unknown, want: string): void {
@@ -988,9 +993,9 @@ describe('text is inert', () => {
     await expectHealthy(t.app);
   });
 
-  it('CR/LF and other control characters inside a single-line field: 400 with issues naming it, nothing stored', { timeout: 120_000 }, async () => {
+  it('CR/LF, other control characters and invisible or bidi characters inside a single-line field: 400 with issues naming it, nothing stored', { timeout: 120_000 }, async () => {
     const { cases } = await textCases(t.app);
-    const breakArb = fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\t', '\u001b', '\u007f', '\r\nSet-Cookie: x=1\r\n', '\nX-Injected: 1\n', '\n{"level":60,"msg":"INJECTED"}\n');
+    const breakArb = fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\t', '\u001b', '\u007f', '\r\nSet-Cookie: x=1\r\n', '\nX-Injected: 1\n', '\n{"level":60,"msg":"INJECTED"}\n', ...SPOOF);
     const sideArb = fc.oneof(chineseArb, fc.constantFrom(...SQL.filter((s) => s.trim() === s), ...HTML)).filter((s) => s.length <= 8);
     const failures: string[] = [];
     for (const [i, c] of cases.entries()) {

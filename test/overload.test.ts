@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 async function appWith(overload: { maxInFlight: number; perMinute: number }, trustProxy: boolean | string = false) {
-  const t = await buildTestApp({ config: { overload, trustProxy } });
+  const t = await buildTestApp({ config: { overload: { ...overload, connectionsPerAddress: 0 }, trustProxy } });
   apps.push(t);
   return t;
 }
@@ -52,7 +52,7 @@ describe('the rate limit', () => {
     const t = await appWith({ maxInFlight: 0, perMinute: 1000 });
     const w = await createWorld(t.app);
     // A fresh app with a small limit, on the same database and sessions.
-    const limited = await buildTestApp({ database: t.database, clock: t.clock, config: { overload: { maxInFlight: 0, perMinute: 4 } } });
+    const limited = await buildTestApp({ database: t.database, clock: t.clock, config: { overload: { maxInFlight: 0, perMinute: 4, connectionsPerAddress: 0 } } });
     apps.push(limited);
     const courier = new Client(limited.app);
     courier.cookie = w.courier.cookie;

@@ -11,6 +11,8 @@ export interface StaffAuth {
   sessionId: string;
   staff: { id: number; orgId: number; username: string; role: StaffRole };
   scope: Scope;
+  /** A password someone else chose (demo data in production): every staff route but a few answers 403 until it is changed. */
+  mustChangePassword: boolean;
 }
 export interface CourierAuth {
   kind: 'courier';

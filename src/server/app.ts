@@ -1,4 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import proxyAddr from '@fastify/proxy-addr';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -13,9 +15,13 @@ import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
 import { startHousekeeping } from './housekeeping.js';
 import { REDACT_PATHS, serializeError, serializeRequest } from './logging.js';
-import { capInFlight, limitLoad, trackHandlers } from './overload.js';
+import { enforceAccess } from './access.js';
+import { capConnectionsPerAddress, capInFlight, limitLoad, trackHandlers } from './overload.js';
+import { refuseCrossSite } from './same-origin.js';
+import { HTTP_TIMEOUTS } from '../shared/constants.js';
 import { appRoutes } from './modules/app/app.routes.js';
-import { authRoutes, SESSION_COOKIE } from './modules/auth/auth.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { SESSION_COOKIE, sessionToken } from './modules/auth/session-cookie.js';
 import { loadAuth } from './modules/auth/auth.service.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
@@ -71,6 +77,14 @@ function nulPath(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+/** Whether a socket's peer is one of the proxies TRUST_PROXY names (as Fastify decides for X-Forwarded-For). */
+function trustedProxy(trust: boolean | string): (address: string) => boolean {
+  if (trust === false) return () => false;
+  if (trust === true) return () => true;
+  const fn = proxyAddr.compile(trust.split(',').map((a) => a.trim()));
+  return (address) => fn(address, 0);
+}
+
 /** Builds the Fastify app: plugins, the error handler, sessions and every module's routes. */
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { config } = opts;
@@ -87,6 +101,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
           },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A client that sends its request slowly, or never finishes it, is cut off (Node checks every
+    // 2 s): headers within `headersMs`, the whole request within `requestMs`, no socket idle for long.
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: HTTP_TIMEOUTS.idleMs,
+    http: { headersTimeout: config.timeouts.headersMs, requestTimeout: config.timeouts.requestMs, connectionsCheckingInterval: 2000 },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -109,8 +128,38 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('auth', null);
 
   setErrorHandlers(app);
+  // Bodies are JSON, or multipart on upload routes; text/plain (which Fastify parses by default)
+  // is what a cross-site fetch may send without asking, so it has no parser.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its styles into <style> elements at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    // Only over HTTPS does a browser heed it; subdomains of the company's domain are not ours to bind.
+    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: false },
+  });
+  // Answers of the API hold personal data: no browser or proxy keeps them.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   await app.register(fastifyMultipart, { limits: { fileSize: SPREADSHEET_LIMITS.maxBytes, files: 1 } });
   await app.register(fastifySwagger, {
     openapi: {
@@ -119,15 +168,20 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  if (config.apiDocs) await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  capInFlight(app, config.overload.maxInFlight);
+  // In this order: the cap on requests in flight (a refusal costs nothing), the origin check, the
+  // session, the rate limit (by session), the route's access; all before a body is read.
+  const inFlight = capInFlight(app, config.overload.maxInFlight);
+  capConnectionsPerAddress(app.server, config.overload.connectionsPerAddress, trustedProxy(config.trustProxy));
+  refuseCrossSite(app, config.allowedOrigins);
   const handlersDone = trackHandlers(app);
   app.addHook('onRequest', async (req) => {
-    const token = req.cookies[SESSION_COOKIE];
+    const token = sessionToken(req, config.cookieSecure);
     if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
   });
   await limitLoad(app, config.overload);
+  enforceAccess(app, config.operatorToken);
   // PostgreSQL text cannot hold U+0000 (the query fails) and SQLite's LIKE stops at it (a search
   // for it matches everything); no field of the API has a use for it, so it is bad input anywhere.
   app.addHook('preValidation', async (req) => {
@@ -138,14 +192,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     }
   });
 
+  const Health = z.object({ ok: z.boolean(), reason: z.enum(['database', 'overloaded']).optional() });
   app.get('/healthz', {
-    schema: { tags: ['meta'], response: { 200: z.object({ ok: z.boolean() }), 503: z.object({ ok: z.boolean() }) } },
+    schema: { tags: ['meta'], summary: '健康检查：数据库可用且未满载', response: { 200: Health, 503: Health } },
     handler: async (_req, reply) => {
+      // The cap on requests in flight reached: the API answers 503 to everyone else, so do we.
+      if (inFlight.saturated()) return reply.code(503).send({ ok: false, reason: 'overloaded' });
       try {
         await ctx.db.selectFrom('orgs').select('id').limit(1).execute();
         return { ok: true };
       } catch {
-        return reply.code(503).send({ ok: false });
+        return reply.code(503).send({ ok: false, reason: 'database' });
       }
     },
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS } from '../shared/constants.js';
+import { HTTP_TIMEOUTS, OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS } from '../shared/constants.js';
 import type { NotificationKind } from './db/types.js';
 import type { MessageKind } from './modules/notifications/provider.js';
 
@@ -39,7 +39,12 @@ const EnvSchema = z.object({
   WECHAT_MP_KEYS_RECEIVED: z.string().optional(),
   WECHAT_MP_KEYS_REJECTED: z.string().optional(),
   WECHAT_MP_KEYS_REMINDER: z.string().optional(),
-  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  API_DOCS: z.enum(['auto', 'on', 'off']).default('auto'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'ALLOWED_ORIGINS is a comma-separated list of origins like https://wuye.example.com')
+    .optional(),
   TRUST_PROXY: z.string().optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   WEB_DIR: z.string().optional(),
@@ -48,6 +53,9 @@ const EnvSchema = z.object({
   SMS_CAP_PER_DAY: z.coerce.number().int().min(1).max(10000).default(SMS_CAPS.perDay),
   MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(OVERLOAD_LIMITS.maxInFlight),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(OVERLOAD_LIMITS.perMinute),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(OVERLOAD_LIMITS.connectionsPerAddress),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(HTTP_TIMEOUTS.headersMs),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(HTTP_TIMEOUTS.requestMs),
 });
 
 /** The checkout's root: two levels above this file, whether it runs from src/server or dist/server. */
@@ -86,7 +94,16 @@ export type Config = {
         templates: Record<NotificationKind, string>;
         keys: Partial<Record<NotificationKind, string[]>>;
       };
-  demoData: boolean;
+  /**
+   * Demo data on an empty database: `known` with the README's passwords (development), `random`
+   * with passwords printed once that must be changed at the first sign-in (production, only with
+   * DEMO_DATA=on), or none.
+   */
+  demoData: false | 'known' | 'random';
+  /** Serve the browsable API page at /docs (off in production unless API_DOCS=on). */
+  apiDocs: boolean;
+  /** Origins besides the request's own host from which state-changing requests are accepted. */
+  allowedOrigins: string[];
   /** Fastify's trustProxy: false, true, or the proxies' addresses / CIDRs (comma-separated). */
   trustProxy: boolean | string;
   cookieSecure: 'auto' | boolean;
@@ -97,8 +114,10 @@ export type Config = {
   reminderHour: number;
   /** Notification SMS to one phone per hour and per day at most. */
   smsCaps: { perHour: number; perDay: number };
-  /** Requests in flight at most, and API requests a minute per session or address (0: off). */
-  overload: { maxInFlight: number; perMinute: number };
+  /** Requests in flight at most, API requests a minute per session or address, open connections per address (0: off). */
+  overload: { maxInFlight: number; perMinute: number; connectionsPerAddress: number };
+  /** How long a client may take to send a request's headers, and the whole request. */
+  timeouts: { headersMs: number; requestMs: number };
   /** The built web apps (admin console …); served when the directory holds them. */
   webDir: string;
 };
@@ -129,13 +148,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sms: smsConfig(e),
     wechat: wechatConfig(e),
-    demoData: e.DEMO_DATA === 'auto',
+    demoData: e.DEMO_DATA === 'off' ? false : e.NODE_ENV !== 'production' ? 'known' : e.DEMO_DATA === 'on' ? 'random' : false,
+    apiDocs: e.API_DOCS === 'auto' ? e.NODE_ENV !== 'production' : e.API_DOCS === 'on',
+    allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     backgroundJobs: true,
     otpLimits: { ...OTP_LIMITS },
     smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
-    overload: { maxInFlight: e.MAX_IN_FLIGHT, perMinute: e.RATE_LIMIT_PER_MINUTE },
+    overload: { maxInFlight: e.MAX_IN_FLIGHT, perMinute: e.RATE_LIMIT_PER_MINUTE, connectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS },
+    timeouts: { headersMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS), requestMs: e.REQUEST_TIMEOUT_MS },
     reminderHour: e.REMINDER_HOUR,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
   };

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Ctx } from './context.js';
 import type { CourierAuth, StaffAuth } from './actors.js';
-import { registerCourierAccount } from './modules/auth/auth.service.js';
+import { registerCourierAccount, setTemporaryPassword } from './modules/auth/auth.service.js';
 import { createCommunity } from './modules/communities/communities.service.js';
 import { createCourier } from './modules/couriers/couriers.service.js';
 import { createOrg } from './modules/orgs/orgs.service.js';
@@ -23,12 +23,22 @@ export async function isEmpty(ctx: Ctx): Promise<boolean> {
   return (await ctx.db.selectFrom('orgs').select('id').limit(1).execute()).length === 0;
 }
 
+/** A password of 16 random characters (96 bits) for demo staff in production. */
+const randomPassword = () => randomBytes(12).toString('base64url');
+
 /**
  * Fills an empty database with the guide's world: one org, its communities and couriers, a few
  * residents, an admin and a clerk, and parcels in every state, entered and handled over the last
  * weeks through the same services the API uses (the clock is moved, not the rows written by hand).
+ * `known` gives the staff the README's passwords; `random` (production) gives them random ones,
+ * which must be changed at the first sign-in, and returns them to be shown once.
  */
-export async function seedDemo(base: Ctx): Promise<void> {
+export async function seedDemo(base: Ctx, passwords: 'known' | 'random'): Promise<{ username: string; password: string }[]> {
+  const logins = [
+    { username: DEMO_LOGINS.admin.username, password: passwords === 'known' ? DEMO_LOGINS.admin.password : randomPassword() },
+    { username: DEMO_LOGINS.clerk.username, password: passwords === 'known' ? DEMO_LOGINS.clerk.password : randomPassword() },
+  ];
+  const [adminLogin, clerkLogin] = logins as [(typeof logins)[0], (typeof logins)[0]];
   const realNow = base.now().getTime();
   let t = realNow - 20 * 24 * HOUR;
   const ctx: Ctx = { ...base, now: () => new Date(t), outboxKick: () => {} };
@@ -36,17 +46,22 @@ export async function seedDemo(base: Ctx): Promise<void> {
     t = realNow - msAgo;
   };
 
-  const { org, admin } = await createOrg(ctx, { name: '蜂鸟物业', adminUsername: DEMO_LOGINS.admin.username, adminPassword: DEMO_LOGINS.admin.password });
+  const { org, admin } = await createOrg(ctx, { name: '蜂鸟物业', adminUsername: adminLogin.username, adminPassword: adminLogin.password });
   const adminAuth: StaffAuth = {
     kind: 'staff',
     sessionId: '',
     staff: { id: admin.id, orgId: org.id, username: admin.username, role: 'admin' },
     scope: { orgId: org.id, communityIds: null },
+    mustChangePassword: false,
   };
   const huarun = await createCommunity(ctx, org.id, { name: '华润二十四城', feeRateFen: 200 });
   const lanlan = await createCommunity(ctx, org.id, { name: '兰兰测试用', feeRateFen: 150 });
   await createCommunity(ctx, org.id, { name: '李宜君测试用', feeRateFen: 0 });
-  await createStaff(ctx, org.id, { ...DEMO_LOGINS.clerk, role: 'clerk', communityIds: [huarun.id] });
+  const clerk = await createStaff(ctx, org.id, { ...clerkLogin, role: 'clerk', communityIds: [huarun.id] });
+  if (passwords === 'random') {
+    await setTemporaryPassword(ctx, admin.id, adminLogin.password);
+    await setTemporaryPassword(ctx, clerk.id, clerkLogin.password);
+  }
 
   const scope = adminAuth.scope;
   for (const c of [
@@ -114,4 +129,5 @@ export async function seedDemo(base: Ctx): Promise<void> {
   await enter(liyijun, 'SF1400220019', '13912345678', '张大力');
   await enter(lan, '3464664', '15640922191', '兰兰啊');
   await enter(lan, 'YT8800112233', '13700001111', '王小明', lanlan.id);
+  return logins;
 }

@@ -59,6 +59,7 @@ export const errorResponses = {
   404: ErrorBody,
   409: ErrorBody,
   422: ErrorBody,
+  415: ErrorBody,
   429: ErrorBody,
   503: ErrorBody,
 } as const;

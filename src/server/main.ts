@@ -17,8 +17,13 @@ async function main(): Promise<void> {
   await migrateToLatest(database.db);
   const app = await buildApp({ config, database });
   if (config.demoData && (await isEmpty(app.ctx))) {
-    await seedDemo(app.ctx);
-    app.log.info('demo data created (logins: see README)');
+    const logins = await seedDemo(app.ctx, config.demoData);
+    if (config.demoData === 'known') app.log.info('demo data created (logins: see README)');
+    else {
+      // Shown this once, on the terminal, never in the log: each must be changed at its first sign-in.
+      app.log.info('demo data created with random passwords (printed once on standard error)');
+      process.stderr.write(`\nDemo sign-ins (change each password at the first sign-in):\n${logins.map((l) => `  ${l.username} / ${l.password}`).join('\n')}\n\n`);
+    }
   }
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

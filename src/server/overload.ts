@@ -1,4 +1,7 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import { AppError, tooManyRequests } from './errors.js';
 import type { App } from './http.js';
 
@@ -38,17 +41,73 @@ export async function limitLoad(app: App, limits: OverloadLimits): Promise<void>
   }
 }
 
+const holding = Symbol('in-flight slot');
+declare module 'fastify' {
+  interface FastifyRequest {
+    [holding]?: boolean;
+  }
+}
+
+/** Whether a request has a body still to arrive (declared by its length or by chunks). */
+const hasBody = (req: FastifyRequest) => (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+
 /**
  * The cap on requests in flight; add it before the session hook, so that a refusal costs no
- * database work. A request counts until its response is closed (sent, or its client gone).
+ * database work. A request counts from its arrival until its response is closed (sent, or its
+ * client gone), except while its body is on the way: a client that declares a body and sends it
+ * slowly (or never) holds no slot, so a few hundred such sockets cannot make the server refuse
+ * everyone else. It takes a slot again once the body has arrived, or is refused then. /healthz is
+ * never counted; `saturated()` tells it when the cap is reached.
  */
-export function capInFlight(app: App, maxInFlight: number): void {
-  if (maxInFlight <= 0) return;
+export function capInFlight(app: App, maxInFlight: number): { saturated(): boolean } {
+  if (maxInFlight <= 0) return { saturated: () => false };
   let inFlight = 0;
-  app.addHook('onRequest', async (req, reply) => {
-    if (inFlight >= maxInFlight && req.url !== '/healthz') throw new AppError(503, 'overloaded', undefined, { retryAfterSeconds: 1 });
+  const take = (req: FastifyRequest) => {
+    if (inFlight >= maxInFlight) throw new AppError(503, 'overloaded', undefined, { retryAfterSeconds: 1 });
     inFlight++;
-    reply.raw.once('close', () => inFlight--);
+    req[holding] = true;
+  };
+  const give = (req: FastifyRequest) => {
+    if (!req[holding]) return;
+    req[holding] = false;
+    inFlight--;
+  };
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/healthz') return;
+    take(req);
+    reply.raw.once('close', () => give(req));
+  });
+  app.addHook('preParsing', async (req) => {
+    if (hasBody(req)) give(req);
+  });
+  app.addHook('preValidation', async (req) => {
+    if (req.url !== '/healthz' && !req[holding]) take(req);
+  });
+  return { saturated: () => inFlight >= maxInFlight };
+}
+
+/**
+ * At most `max` open connections from one client address (0: no cap); the one past it is closed
+ * at once, before a byte of it is read. Connections from a trusted proxy (TRUST_PROXY) are not
+ * counted: they carry many clients. Needs the server socket, so `app.inject` is not affected.
+ */
+export function capConnectionsPerAddress(server: Server, max: number, trusted: (address: string) => boolean): void {
+  if (max <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress;
+    if (!address || trusted(address)) return;
+    const n = (open.get(address) ?? 0) + 1;
+    if (n > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, n);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
   });
 }
 

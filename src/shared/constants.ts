@@ -11,8 +11,13 @@ export const OTP_LIMITS = {
   perPhonePerDay: 10,
   perIpPerHour: 30,
 } as const;
-/** Failed staff sign-ins allowed per account and per address, and wrong SMS codes per address, in 15 minutes. */
-export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccount: 10, perIp: 50 } as const;
+/**
+ * Failed staff sign-ins in 15 minutes: 10 for one account from one address, 50 from one address
+ * (any accounts; also wrong SMS codes), and 100 for one account from anywhere. An attacker at one
+ * address locks only that address out of the account; the looser limit per account still stops
+ * guessing spread over many addresses.
+ */
+export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perAccountAndIp: 10, perIp: 50, perAccount: 100 } as const;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Notification SMS to one phone (SMS pumping): a resident's busiest day stays well under it. */
 export const SMS_CAPS = { perHour: 20, perDay: 50 } as const;
@@ -22,19 +27,31 @@ export const SMS_CAPS = { perHour: 20, perDay: 50 } as const;
  */
 export const RECIPIENT_LOOKUP_LIMITS = { perHour: 600, perDay: 3000 } as const;
 /**
- * Load shedding: requests being answered at once (past it, 503), and API requests a minute per
+ * Load shedding: requests being answered at once (past it, 503), API requests a minute per
  * session or, without one, per client address (past it, 429): a clerk at a busy desk makes a few a
- * second at most.
+ * second at most; and open connections per client address (a browser opens 6 at most).
  */
-export const OVERLOAD_LIMITS = { maxInFlight: 256, perMinute: 600 } as const;
+export const OVERLOAD_LIMITS = { maxInFlight: 256, perMinute: 600, connectionsPerAddress: 64 } as const;
+/**
+ * A client has this long to send a request's headers and the whole request (a 5 MB spreadsheet
+ * over a slow phone line fits in a minute); a socket idle for `idleMs` is closed.
+ */
+export const HTTP_TIMEOUTS = { headersMs: 10_000, requestMs: 60_000, idleMs: 120_000 } as const;
 export const MAX_FEE_RATE_FEN = 100_00;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;
 export const MAX_BATCH = 200;
+/** How long a session lives unused; each use extends it (once half of it has passed). */
 export const SESSION_TTL_MS = {
   staff: 12 * 60 * 60 * 1000,
   courier: 30 * DAY_MS,
   resident: 30 * DAY_MS,
+} as const;
+/** How long a session lives at most, however often it is used: then its user signs in again. */
+export const SESSION_MAX_AGE_MS = {
+  staff: DAY_MS,
+  courier: 90 * DAY_MS,
+  resident: 90 * DAY_MS,
 } as const;
 /** A tracking number as stored: 3 to 40 capital letters, digits or dashes. */
 export const TRACKING_NO_PATTERN = /^[A-Z0-9-]{3,40}$/;

@@ -36,6 +36,11 @@ export const ERROR_MESSAGES = {
   overloaded: { zh: '服务器繁忙，请稍后再试', en: 'The server is busy; try again shortly' },
   unavailable: { zh: '服务暂不可用', en: 'Service unavailable' },
   wechat_unavailable: { zh: '未开通微信公众号消息', en: 'WeChat messages are not set up' },
+  password_change_required: { zh: '请先修改初始密码', en: 'Change the initial password first' },
+  wrong_password: { zh: '当前密码不正确', en: 'The current password is wrong' },
+  password_unchanged: { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
+  cross_origin: { zh: '不允许来自其他网站的请求', en: 'Requests from other sites are not allowed' },
+  unsupported_media_type: { zh: '请求内容须为 JSON', en: 'The request body must be JSON' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

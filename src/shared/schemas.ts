@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_FEE_RATE_FEN, MAX_PAGE_SIZE } from './constants.js';
 import { canonicalCarrier } from './carriers.js';
 import { normalizeMobile } from './phone.js';
+import { textProblem } from './text.js';
 
 /** A mainland mobile number, normalised to 11 digits. */
 export const MobilePhone = z
@@ -16,14 +17,15 @@ export const MobilePhone = z
     return phone;
   });
 
-/** Trimmed, non-empty text of at most `max` characters, with no control characters. */
-export const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, '不能为空')
-    .max(max, `不能超过${max}个字符`)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符');
+/** Refuses control, invisible and direction-changing characters (`textProblem`). */
+const plainText = (s: z.ZodString) =>
+  s.superRefine((v, ctx) => {
+    const problem = textProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Trimmed, non-empty text of at most `max` characters, with no control or invisible characters. */
+export const Text = (max: number) => plainText(z.string().trim().min(1, '不能为空').max(max, `不能超过${max}个字符`));
 
 /**
  * A record id: a JSON number, or the decimal digits of a path or query string. Plain coercion

@@ -45,6 +45,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sms: { provider: 'console' },
     wechat: { provider: 'console' },
     demoData: false,
+    apiDocs: true,
+    allowedOrigins: [],
     trustProxy: false,
     cookieSecure: 'auto',
     backgroundJobs: false,
@@ -52,7 +54,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Tests send many notices to one resident; the caps have their own test.
     smsCaps: { perHour: 1000, perDay: 10_000 },
     // Tests fire many requests from one session; the limits have their own test.
-    overload: { maxInFlight: 256, perMinute: 0 },
+    overload: { maxInFlight: 256, perMinute: 0, connectionsPerAddress: 0 },
+    timeouts: { headersMs: 10_000, requestMs: 60_000 },
     reminderHour: 10,
     webDir: DEFAULT_WEB_DIR,
     ...overrides,

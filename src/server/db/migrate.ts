@@ -5,6 +5,7 @@ import * as notifications from './migrations/2026112902_notifications.js';
 import * as search from './migrations/2026112903_search.js';
 import * as listIndexes from './migrations/2026112904_list_indexes.js';
 import * as parcelCounts from './migrations/2026112905_parcel_counts.js';
+import * as staffSecurity from './migrations/2026120601_staff_security.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '2026112903_search': search,
   '2026112904_list_indexes': listIndexes,
   '2026112905_parcel_counts': parcelCounts,
+  '2026120601_staff_security': staffSecurity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

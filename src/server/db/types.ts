@@ -46,6 +46,8 @@ export interface StaffTable {
   password_hash: string;
   role: StaffRole;
   disabled: Bool;
+  /** 1: the password was chosen by someone else; it must be changed before anything else. */
+  must_change_password: Generated<Bool>;
   created_at: string;
 }
 

@@ -7,7 +7,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useLang } from '../i18n.js';
 import { ConsoleLayout } from './ConsoleLayout.js';
-import { RequireAdmin, SessionGate } from './session.js';
+import { RequireAdmin, SessionGate, useSession } from './session.js';
 
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
 const ParcelsPage = lazy(() => import('./pages/ParcelsPage.js'));
@@ -17,11 +17,18 @@ const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
 const StaffPage = lazy(() => import('./pages/StaffPage.js'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage.js'));
 const AppsPage = lazy(() => import('./pages/AppsPage.js'));
+const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.js'));
 
 const REDUCED_MOTION = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
 function Loading(): ReactNode {
   return <Spin style={{ display: 'block', margin: '80px auto' }} />;
+}
+
+/** The console's screens, unless the password must be changed first: then only that. */
+function PasswordGate(): ReactNode {
+  const { me } = useSession();
+  return me.staff.mustChangePassword ? <ChangePasswordPage forced /> : <ConsoleLayout />;
 }
 
 /** The console: sign-in, then the menu's screens, each loaded when first opened. */
@@ -41,7 +48,7 @@ export function AdminApp(): ReactNode {
         <Suspense fallback={<Loading />}>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
-            <Route element={<SessionGate><ConsoleLayout /></SessionGate>}>
+            <Route element={<SessionGate><PasswordGate /></SessionGate>}>
               <Route index element={<Navigate to="/parcels" replace />} />
               <Route path="/parcels" element={<ParcelsPage />} />
               <Route path="/couriers" element={<CouriersPage />} />
@@ -50,6 +57,7 @@ export function AdminApp(): ReactNode {
               <Route path="/staff" element={<RequireAdmin><StaffPage /></RequireAdmin>} />
               <Route path="/notifications" element={<RequireAdmin><NotificationsPage /></RequireAdmin>} />
               <Route path="/apps" element={<AppsPage />} />
+              <Route path="/password" element={<ChangePasswordPage />} />
               <Route path="*" element={<Navigate to="/parcels" replace />} />
             </Route>
           </Routes>

@@ -47,6 +47,7 @@ export function ConsoleLayout(): ReactNode {
             <span data-testid="user-name">
               {me.staff.username} <Tag>{t(me.staff.role === 'admin' ? '管理员' : '前台')}</Tag>
             </span>
+            <Link to="/password">{t('修改密码')}</Link>
             <Button type="link" onClick={() => void logout()}>{t('退出')}</Button>
           </Space>
         </Layout.Header>

@@ -16,6 +16,7 @@ export const COMMON_EN = {
   通知记录: 'Notifications',
   应用广场: 'App square',
   退出: 'Sign out',
+  修改密码: 'Change password',
   管理员: 'Admin',
   前台: 'Front desk',
   无法连接服务器: 'Cannot reach the server',

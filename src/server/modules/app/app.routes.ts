@@ -8,6 +8,7 @@ const AppState = z.object({ enabled: z.boolean() });
 export async function appRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.get('/api/app', {
+    config: { access: 'staff' },
     schema: { tags: ['app'], summary: '应用状态', response: { 200: AppState, ...errorResponses } },
     handler: async (req) => {
       const { staff } = requireStaff(req);
@@ -15,6 +16,7 @@ export async function appRoutes(app: App): Promise<void> {
     },
   });
   app.put('/api/app', {
+    config: { access: 'admin' },
     schema: { tags: ['app'], summary: '开启应用 / 关闭应用', body: z.strictObject({ enabled: z.boolean() }), response: { 200: AppState, ...errorResponses } },
     handler: async (req) => {
       const { staff } = requireAdmin(req);

@@ -1,9 +1,24 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 import type { SessionKind } from '../../db/types.js';
 
-/** Staff by username, for sign-in. */
+/** Staff by username, whatever its letter case (usernames are ASCII), for sign-in. */
 export function findStaffByUsername(db: Executor, username: string) {
-  return db.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
+  return db.selectFrom('staff').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+}
+
+/** Sets a staff member's password hash, and whether it must be changed at the next step. */
+export function setStaffPassword(db: Executor, staffId: number, passwordHash: string, mustChange: boolean) {
+  return db.updateTable('staff').set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 }).where('id', '=', staffId).execute();
+}
+
+/** Ends every session of a staff member but one (a password change keeps the session that made it). */
+export function deleteOtherSessionsOfStaff(db: Executor, staffId: number, keepSessionId: string) {
+  return db.deleteFrom('sessions').where('staff_id', '=', staffId).where('id', '!=', keepSessionId).execute();
+}
+
+export function findStaffById(db: Executor, staffId: number) {
+  return db.selectFrom('staff').selectAll().where('id', '=', staffId).executeTakeFirst();
 }
 
 export function insertSession(
@@ -39,12 +54,14 @@ export function findLiveSession(db: Executor, id: string, now: string) {
       'sessions.id',
       'sessions.kind',
       'sessions.phone',
+      'sessions.created_at',
       'sessions.expires_at',
       'staff.id as staffId',
       'staff.org_id as orgId',
       'staff.username',
       'staff.role',
       'staff.disabled',
+      'staff.must_change_password as mustChangePassword',
       'courier_accounts.id as courierAccountId',
       'courier_accounts.phone as courierPhone',
       'courier_accounts.name as courierName',

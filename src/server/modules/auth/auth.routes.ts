@@ -1,7 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { unauthorized } from '../../errors.js';
-import { errorResponses, type App } from '../../http.js';
+import { errorResponses, requireStaff, type App } from '../../http.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { isBoundToWechat } from '../notifications/wechat-binding.js';
 import { getOrg } from '../orgs/orgs.service.js';
@@ -11,27 +11,19 @@ import {
   CourierLoginReply,
   MeReply,
   OtpBody,
+  PasswordChangeBody,
   ResidentLoginBody,
   ResidentLoginReply,
   StaffLoginBody,
   StaffPublic,
 } from './auth.schema.js';
-
-export const SESSION_COOKIE = 'sid';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 
 /** Sign-in and sign-out for staff (password) and couriers and residents (SMS code). */
 export async function authRoutes(app: App): Promise<void> {
   const { ctx, config } = app;
 
-  function setSession(req: FastifyRequest, reply: FastifyReply, s: { token: string; maxAgeSeconds: number }) {
-    reply.setCookie(SESSION_COOKIE, s.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      maxAge: s.maxAgeSeconds,
-      secure: config.cookieSecure === 'auto' ? req.protocol === 'https' : config.cookieSecure,
-    });
-  }
+  const publicRoute = { access: 'public' } as const;
 
   /** A sign-in replaces any session the browser had: the old one ends on the server. */
   async function replaceSession(req: FastifyRequest) {
@@ -39,32 +31,44 @@ export async function authRoutes(app: App): Promise<void> {
   }
 
   app.post('/api/auth/staff/login', {
+    config: publicRoute,
     schema: { tags: ['auth'], summary: '物业人员登录', body: StaffLoginBody, response: { 200: z.object({ staff: StaffPublic }), ...errorResponses } },
     handler: async (req, reply) => {
       const r = await auth.loginStaff(ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
-      setSession(req, reply, r.session);
+      setSessionCookie(req, reply, config.cookieSecure, 'staff', r.session);
       return { staff: r.staff };
     },
   });
 
+  app.post('/api/auth/password', {
+    config: { access: 'staff', beforePasswordChange: true },
+    schema: { tags: ['auth'], summary: '修改自己的密码', body: PasswordChangeBody, response: { 204: z.null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      await auth.changeOwnPassword(ctx, requireStaff(req), { ...req.body, ip: req.ip });
+      return reply.code(204).send(null);
+    },
+  });
+
   app.post('/api/auth/logout', {
+    config: publicRoute,
     schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
       if (req.auth) await auth.endSession(ctx, req.auth.sessionId);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(req, reply, config.cookieSecure);
       return reply.code(204).send(null);
     },
   });
 
   app.get('/api/me', {
+    config: { access: 'signed_in' },
     schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: MeReply, ...errorResponses } },
     handler: async (req) => {
       const a = req.auth;
       if (!a) throw unauthorized();
       if (a.kind === 'staff') {
         const org = await getOrg(ctx, a.staff.orgId);
-        return { kind: 'staff' as const, staff: a.staff, org, communityIds: a.scope.communityIds };
+        return { kind: 'staff' as const, staff: { ...a.staff, mustChangePassword: a.mustChangePassword }, org, communityIds: a.scope.communityIds };
       }
       const phone = a.kind === 'courier' ? a.account.phone : a.phone;
       const wechat = { enabled: config.wechat.provider === 'mp', bound: await isBoundToWechat(ctx, phone) };
@@ -81,6 +85,7 @@ export async function authRoutes(app: App): Promise<void> {
   });
 
   app.post('/api/auth/otp', {
+    config: publicRoute,
     schema: { tags: ['auth'], summary: '发送短信验证码', body: OtpBody, response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
       await auth.requestOtp(ctx, { ...req.body, ip: req.ip }, config.otpLimits);
@@ -89,21 +94,23 @@ export async function authRoutes(app: App): Promise<void> {
   });
 
   app.post('/api/auth/courier/login', {
+    config: publicRoute,
     schema: { tags: ['auth'], summary: '快递员登录/注册', body: CourierLoginBody, response: { 200: CourierLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
       const r = await auth.loginCourier(ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
-      setSession(req, reply, r.session);
+      setSessionCookie(req, reply, config.cookieSecure, 'courier', r.session);
       return { courier: r.courier, communities: r.communities };
     },
   });
 
   app.post('/api/auth/resident/login', {
+    config: publicRoute,
     schema: { tags: ['auth'], summary: '住户登录', body: ResidentLoginBody, response: { 200: ResidentLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
       const r = await auth.loginResident(ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
-      setSession(req, reply, r.session);
+      setSessionCookie(req, reply, config.cookieSecure, 'resident', r.session);
       return { resident: r.resident };
     },
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MobilePhone, Text } from '../../../shared/schemas.js';
+import { Password } from '../staff/staff.schema.js';
 
 export const StaffLoginBody = z.strictObject({
   username: z.string().trim().min(1).max(64),
@@ -11,6 +12,13 @@ export const StaffPublic = z.object({
   username: z.string(),
   role: z.enum(['admin', 'clerk']),
   orgId: z.number(),
+  /** The password was set by someone else: change it (POST /api/auth/password) before anything else. */
+  mustChangePassword: z.boolean(),
+});
+
+export const PasswordChangeBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: Password,
 });
 
 export const OtpBody = z.strictObject({ phone: MobilePhone, purpose: z.enum(['courier', 'resident']) });

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
+import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_MAX_AGE_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { AppError, badRequest, forbidden, tooManyRequests } from '../../errors.js';
-import type { Auth } from '../../actors.js';
+import type { Auth, StaffAuth } from '../../actors.js';
 import { maskDigits } from '../../logging.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
@@ -60,10 +60,13 @@ export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
   const now = ctx.now();
   const s = await repo.findLiveSession(ctx.db, id, now.toISOString());
   if (!s) return null;
-  // Sessions slide: one in use is extended once half its time has passed (an idle one expires).
+  // Sessions slide: one in use is extended once half its time has passed (an idle one expires),
+  // never past its maximum age from the sign-in.
   const ttl = SESSION_TTL_MS[s.kind];
-  if (Date.parse(s.expires_at) - now.getTime() < ttl / 2) {
-    await repo.extendSession(ctx.db, id, new Date(now.getTime() + ttl).toISOString());
+  const end = Date.parse(s.created_at) + SESSION_MAX_AGE_MS[s.kind];
+  if (now.getTime() >= end) return null;
+  if (Date.parse(s.expires_at) - now.getTime() < ttl / 2 && Date.parse(s.expires_at) < end) {
+    await repo.extendSession(ctx.db, id, new Date(Math.min(now.getTime() + ttl, end)).toISOString());
   }
   if (s.kind === 'staff') {
     if (s.staffId === null || s.orgId === null || s.username === null || s.role === null || s.disabled !== 0) return null;
@@ -74,6 +77,7 @@ export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
       sessionId: id,
       staff: { id: s.staffId, orgId: s.orgId, username: s.username, role: s.role },
       scope: { orgId: s.orgId, communityIds },
+      mustChangePassword: s.mustChangePassword === 1,
     };
   }
   if (s.kind === 'courier') {
@@ -84,29 +88,69 @@ export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
   return { kind: 'resident', sessionId: id, phone: s.phone };
 }
 
+/** The limits on wrong passwords of one account (LOGIN_LIMITS): per account and address, per address, per account. */
+function passwordLimits(username: string, ip: string): Limit[] {
+  const user = username.toLowerCase();
+  const windowMs = LOGIN_LIMITS.windowMs;
+  return [
+    { key: `login:user:${user}:ip:${ip}`, windowMs, limit: LOGIN_LIMITS.perAccountAndIp },
+    { key: `login:ip:${ip}`, windowMs, limit: LOGIN_LIMITS.perIp },
+    { key: `login:user:${user}`, windowMs, limit: LOGIN_LIMITS.perAccount },
+  ];
+}
+
+/** Counts a wrong password; reaching a limit here does not change this answer (the next one is 429). */
+async function countWrongPassword(ctx: Ctx, limits: Limit[]): Promise<void> {
+  await hitLimits(ctx, limits).catch((e: unknown) => {
+    if (!(e instanceof AppError)) throw e;
+  });
+}
+
 /**
- * Staff sign-in. Failures count per account and per address; past the limit the answer is 429
- * whatever the password. An unknown user costs the same time as a wrong password.
+ * Staff sign-in. Failures count per account and address, per address and per account (looser);
+ * past a limit the answer is 429 whatever the password. An unknown user costs the same time as a
+ * wrong password. The username's letter case does not matter.
  */
 export async function loginStaff(ctx: Ctx, input: { username: string; password: string; ip: string }) {
-  const limits: Limit[] = [
-    { key: `login:user:${input.username.toLowerCase()}`, windowMs: LOGIN_LIMITS.windowMs, limit: LOGIN_LIMITS.perAccount },
-    { key: `login:ip:${input.ip}`, windowMs: LOGIN_LIMITS.windowMs, limit: LOGIN_LIMITS.perIp },
-  ];
+  const limits = passwordLimits(input.username, input.ip);
   await checkLimits(ctx, limits);
   const staff = await repo.findStaffByUsername(ctx.db, input.username);
   // An unknown user still costs one argon2 verification, so that timing does not tell usernames apart.
   dummyHash ??= hashPassword(randomBytes(12).toString('hex'));
   const ok = await verify(staff ? staff.password_hash : await dummyHash, input.password);
   if (!staff || !ok) {
-    await hitLimits(ctx, limits).catch((e: unknown) => {
-      if (!(e instanceof AppError)) throw e;
-    });
+    await countWrongPassword(ctx, limits);
     throw new AppError(401, 'invalid_credentials');
   }
   if (staff.disabled) throw forbidden('account_disabled');
   const session = await startSession(ctx, { kind: 'staff', staffId: staff.id });
-  return { staff: { id: staff.id, username: staff.username, role: staff.role, orgId: staff.org_id }, session };
+  return {
+    staff: { id: staff.id, username: staff.username, role: staff.role, orgId: staff.org_id, mustChangePassword: staff.must_change_password === 1 },
+    session,
+  };
+}
+
+/**
+ * 修改密码: a staff member changes their own password, giving the current one (wrong ones count as
+ * failed sign-ins). Their other sessions end; this one goes on, no longer held to a change.
+ */
+export async function changeOwnPassword(ctx: Ctx, auth: StaffAuth, input: { currentPassword: string; newPassword: string; ip: string }) {
+  const limits = passwordLimits(auth.staff.username, input.ip);
+  await checkLimits(ctx, limits);
+  const staff = await repo.findStaffById(ctx.db, auth.staff.id);
+  if (!staff) throw new AppError(401, 'unauthorized');
+  if (!(await verify(staff.password_hash, input.currentPassword))) {
+    await countWrongPassword(ctx, limits);
+    throw badRequest('wrong_password');
+  }
+  if (input.newPassword === input.currentPassword) throw badRequest('password_unchanged');
+  await repo.setStaffPassword(ctx.db, staff.id, await hashPassword(input.newPassword), false);
+  await repo.deleteOtherSessionsOfStaff(ctx.db, staff.id, auth.sessionId);
+}
+
+/** Sets a password that its owner must change at the first sign-in (demo data in production). */
+export async function setTemporaryPassword(ctx: Ctx, staffId: number, password: string): Promise<void> {
+  await repo.setStaffPassword(ctx.db, staffId, await hashPassword(password), true);
 }
 
 /**

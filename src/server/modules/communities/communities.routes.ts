@@ -7,18 +7,22 @@ import * as communities from './communities.service.js';
 export async function communityRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.post('/api/communities', {
+    config: { access: 'admin' },
     schema: { tags: ['communities'], summary: '添加小区', body: CommunityCreateBody, response: { 201: CommunityView, ...errorResponses } },
     handler: async (req, reply) => reply.code(201).send(await communities.createCommunity(ctx, requireAdmin(req).staff.orgId, req.body)),
   });
   app.get('/api/communities', {
+    config: { access: 'staff' },
     schema: { tags: ['communities'], summary: '代收设置：小区列表', response: { 200: z.object({ items: z.array(CommunityView), total: z.number() }), ...errorResponses } },
     handler: async (req) => communities.listCommunities(ctx, requireStaff(req).scope),
   });
   app.get('/api/communities/:id', {
+    config: { access: 'staff' },
     schema: { tags: ['communities'], params: IdParams, response: { 200: CommunityView, ...errorResponses } },
     handler: async (req) => communities.presentCommunity(await communities.visibleCommunity(ctx, requireStaff(req).scope, req.params.id)),
   });
   app.patch('/api/communities/:id', {
+    config: { access: 'admin' },
     schema: { tags: ['communities'], summary: '代收信息设置', params: IdParams, body: CommunityUpdateBody, response: { 200: CommunityView, ...errorResponses } },
     handler: async (req) => communities.updateCommunity(ctx, requireAdmin(req).scope, req.params.id, req.body),
   });

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { Scope } from '../../actors.js';
 import { listCommunities } from '../communities/communities.service.js';
 import {
+  checkCellText,
   firstOfKey,
   importedPhone,
   importResult,
@@ -68,6 +69,7 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
   for (const { number: row, values } of rows) {
     const before = errors.length;
     const fail = (column: string, message: string) => errors.push({ row, column, message });
+    checkCellText(values, COURIER_COLUMNS, fail);
     if (!values.name) fail('姓名', '请填写姓名');
     else if ([...values.name].length > 50) fail('姓名', '姓名不能超过50个字符');
     const phone = importedPhone(values.phone);

@@ -6,6 +6,7 @@ import { devMessages } from '../notifications/notifications.service.js';
 /** The console provider's inbox: how a developer or a test reads an SMS. Never in production. */
 export async function devRoutes(app: App): Promise<void> {
   app.get('/api/dev/messages', {
+    config: { access: 'public' },
     schema: {
       tags: ['dev'],
       summary: '开发收件箱（仅开发环境）',

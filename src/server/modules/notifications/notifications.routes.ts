@@ -8,6 +8,7 @@ import { listNotifications, retryNotification } from './notifications.service.js
 export async function notificationRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.get('/api/notifications', {
+    config: { access: 'admin' },
     schema: {
       tags: ['notifications'],
       summary: '通知记录',
@@ -29,6 +30,7 @@ export async function notificationRoutes(app: App): Promise<void> {
     },
   });
   app.post('/api/notifications/:id/retry', {
+    config: { access: 'admin' },
     schema: { tags: ['notifications'], summary: '重新发送', params: IdParams, response: { 200: NotificationView, ...errorResponses } },
     handler: async (req) => retryNotification(ctx, requireAdmin(req).staff.orgId, req.params.id),
   });

@@ -40,6 +40,7 @@ export async function wechatBindingRoutes(app: App): Promise<void> {
   };
 
   app.get('/api/wechat/authorize', {
+    config: { access: 'phone' },
     schema: { tags, summary: '微信网页授权（绑定微信）', querystring: z.strictObject({ next: Next }), response: { 302: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
       const o = need();
@@ -52,6 +53,7 @@ export async function wechatBindingRoutes(app: App): Promise<void> {
   });
 
   app.get('/api/wechat/callback', {
+    config: { access: 'phone' },
     schema: {
       tags,
       summary: '微信网页授权回调',

@@ -11,10 +11,12 @@ export async function courierAppRoutes(app: App): Promise<void> {
   const { ctx } = app;
   const tags = ['courier app'];
   app.get('/api/courier/communities', {
+    config: { access: 'courier' },
     schema: { tags, summary: '我派送的小区', response: { 200: z.object({ items: z.array(CourierCommunity) }), ...errorResponses } },
     handler: async (req) => ({ items: await courierCommunities(ctx, requireCourier(req).account.phone) }),
   });
   app.post('/api/courier/parcels', {
+    config: { access: 'courier' },
     schema: {
       tags,
       summary: '派送快递（录入包裹）',
@@ -31,10 +33,12 @@ export async function courierAppRoutes(app: App): Promise<void> {
     },
   });
   app.get('/api/courier/recipient', {
+    config: { access: 'courier' },
     schema: { tags, summary: '收件人（按手机号查本小区住户）', querystring: RecipientQuery, response: { 200: RecipientReply, ...errorResponses } },
     handler: async (req) => recipientFor(ctx, requireCourier(req), req.query.communityId, req.query.phone),
   });
   app.get('/api/courier/parcels', {
+    config: { access: 'courier' },
     schema: { tags, summary: '派送记录', querystring: OwnParcelsQuery, response: { 200: ParcelPage, ...errorResponses } },
     handler: async (req) => courierParcels(ctx, requireCourier(req), req.query.status, req.query.page, req.query.pageSize),
   });

@@ -3,6 +3,7 @@ import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { listCommunities } from '../communities/communities.service.js';
 import {
+  checkCellText,
   firstOfKey,
   importedPhone,
   importResult,
@@ -65,6 +66,7 @@ export async function importResidents(ctx: Ctx, scope: Scope, rows: ImportRow<Ke
   for (const { number: row, values } of rows) {
     const before = errors.length;
     const fail = (column: string, message: string) => errors.push({ row, column, message });
+    checkCellText(values, RESIDENT_COLUMNS, fail);
     if (!values.name) fail('姓名', '请填写姓名');
     else if ([...values.name].length > 50) fail('姓名', '姓名不能超过50个字符');
     const phone = importedPhone(values.phone);

@@ -1,6 +1,7 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { normalizeMobile } from '../../../shared/phone.js';
+import { textProblem } from '../../../shared/text.js';
 import { AppError, badRequest } from '../../errors.js';
 import { SPREADSHEET_LIMITS } from './limits.js';
 import { readTableIsolated } from './parse-isolated.js';
@@ -90,6 +91,14 @@ export function importedPhone(text: string): { phone: string } | { error: string
   }
   const phone = normalizeMobile(digits);
   return phone ? { phone } : { error: '手机号格式不正确' };
+}
+
+/** Refuses each cell that holds what free text may not (control, invisible or bidi characters), as the API does. */
+export function checkCellText<K extends string>(values: Record<K, string>, columns: ImportColumn<K>[], fail: (column: string, message: string) => void): void {
+  for (const c of columns) {
+    const problem = textProblem(values[c.key]);
+    if (problem) fail(c.name, `${c.name}${problem}`);
+  }
 }
 
 /** The uploaded file (multipart field `file`), at most 5 MB, as a buffer. */

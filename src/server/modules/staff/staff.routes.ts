@@ -7,6 +7,7 @@ import * as staff from './staff.service.js';
 export async function staffRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.post('/api/staff', {
+    config: { access: 'admin' },
     schema: { tags: ['staff'], summary: '添加物业人员', body: StaffCreateBody, response: { 201: StaffView, ...errorResponses } },
     handler: async (req, reply) => {
       const { staff: me } = requireAdmin(req);
@@ -14,14 +15,17 @@ export async function staffRoutes(app: App): Promise<void> {
     },
   });
   app.get('/api/staff', {
+    config: { access: 'admin' },
     schema: { tags: ['staff'], summary: '物业人员列表', response: { 200: z.object({ items: z.array(StaffView), total: z.number() }), ...errorResponses } },
     handler: async (req) => staff.listStaff(ctx, requireAdmin(req).staff.orgId),
   });
   app.get('/api/staff/:id', {
+    config: { access: 'admin' },
     schema: { tags: ['staff'], params: IdParams, response: { 200: StaffView, ...errorResponses } },
     handler: async (req) => staff.getStaff(ctx, requireAdmin(req).staff.orgId, req.params.id),
   });
   app.patch('/api/staff/:id', {
+    config: { access: 'admin' },
     schema: { tags: ['staff'], summary: '修改物业人员（停用、角色、小区、密码）', params: IdParams, body: StaffUpdateBody, response: { 200: StaffView, ...errorResponses } },
     handler: async (req) => {
       const { staff: me } = requireAdmin(req);

@@ -5,7 +5,7 @@ import type { Staff } from '../../../api-types.js';
 import { useT } from '../../../i18n.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { FormModal, useLabelWidth } from '../../FormModal.js';
-import { passwordRules, STAFF_FORM_EN } from './staffForm.js';
+import { passwordRules, repeatPasswordRules, STAFF_FORM_EN } from './staffForm.js';
 
 export const PASSWORD_EN = {
   '修改密码：{name}': 'Change password: {name}',
@@ -51,14 +51,7 @@ export function PasswordModal(props: { staff: Staff; open: boolean; onCancel: ()
         label={t('确认新密码')}
         name="repeat"
         dependencies={['password']}
-        rules={[
-          { required: true, message: t('请输入密码') },
-          ({ getFieldValue }) => ({
-            validator: async (_rule, value: string | undefined) => {
-              if (value && value !== getFieldValue('password')) throw new Error(t('两次输入的密码不一致'));
-            },
-          }),
-        ]}
+        rules={repeatPasswordRules(t, 'password')}
       >
         <Input.Password autoComplete="new-password" maxLength={128} />
       </Form.Item>

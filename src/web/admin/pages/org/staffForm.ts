@@ -42,3 +42,15 @@ export function passwordRules(t: T): FormRule[] {
 export function clerkCommunityRules(t: T): FormRule[] {
   return [{ required: true, type: 'array', min: 1, message: t('请选择前台负责的小区') }];
 }
+
+/** 确认新密码: the same as the password in `field`. */
+export function repeatPasswordRules(t: T, field: string): FormRule[] {
+  return [
+    { required: true, message: t('请输入密码') },
+    ({ getFieldValue }) => ({
+      validator: async (_rule, value: string | undefined) => {
+        if (value && value !== getFieldValue(field)) throw new Error(t('两次输入的密码不一致'));
+      },
+    }),
+  ];
+}
