@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { BatchResult, Community, Courier, Page, Parcel, ParcelDetail, Resident, StaffMe } from './support/api.js';
+import type { BatchResult, Community, Courier, Page, Parcel, ParcelDetail, Resident, Shelf, StaffMe } from './support/api.js';
 import { buildTestApp, OPERATOR_TOKEN, useTestApp } from './support/app.js';
 import {
   Client,
@@ -65,6 +65,14 @@ async function buildOrg() {
   const rejected1 = expectStatus(await org.admin.post<Parcel>(`/api/parcels/${(await enter(courier1, c1, r1)).id}/reject`, { reason: '地址不详' }), 200);
   const pending2 = await enter(courier2, c2, r2);
   const awaiting2 = await receive(await enter(courier2, c2, r2));
+  // Station mode: a shelf in each community, and a parcel taken in at the desk onto the first.
+  const shelfOf = async (c: Community) => expectStatus(await org.admin.post<Shelf>(`/api/communities/${c.id}/shelves`, { code: 'A', layers: 3, capacity: 50 }), 201);
+  const s1 = await shelfOf(c1);
+  const s2 = await shelfOf(c2);
+  const shelved1 = expectStatus(
+    await org.admin.post<Parcel>('/api/parcels/desk-intake', { communityId: c1.id, trackingNo: trackingNo(), recipientPhone: r1.phone, courierId: rec1.id }, idem()),
+    201,
+  );
   const clerk1 = await createClerk(t.app, org.admin, [c1.id]);
   const clerk2 = await createClerk(t.app, org.admin, [c2.id]);
 
@@ -85,7 +93,9 @@ async function buildOrg() {
     r2,
     courier1,
     courier2,
-    parcels1: { pending: pending1, awaiting: awaiting1, pickedUp: pickedUp1, rejected: rejected1 },
+    s1,
+    s2,
+    parcels1: { pending: pending1, awaiting: awaiting1, pickedUp: pickedUp1, rejected: rejected1, shelved: shelved1 },
     parcels2: { pending: pending2, awaiting: awaiting2 },
     clerk1,
     clerk2,
@@ -112,6 +122,7 @@ interface Slice {
   communities: Community[];
   courierRecords: Courier[];
   residents: Resident[];
+  shelves: Shelf[];
   parcels: Parcel[];
   /** Each parcel's fee as of the matrix's clock, for a 领取 that would pass but for the access check. */
   feeOf: Map<number, number>;
@@ -157,6 +168,7 @@ async function wholeOrg(o: Org): Promise<Slice> {
     communities: [o.c1, o.c2],
     courierRecords: [o.rec1, o.rec2],
     residents: [o.r1, o.r2],
+    shelves: [o.s1, o.s2],
     parcels,
     feeOf: await feesOf(o.admin, parcels),
     staffIds: [o.adminId, o.clerk1.staff.id, o.clerk2.staff.id],
@@ -176,8 +188,8 @@ async function wholeOrg(o: Org): Promise<Slice> {
 
 /** One community of an org: what the clerk (or the courier) of the other community must not reach. */
 async function oneCommunity(o: Org, n: 1 | 2): Promise<Slice> {
-  const [c, rec, k, r, clerk, parcels] =
-    n === 1 ? [o.c1, o.rec1, o.k1, o.r1, o.clerk1, Object.values(o.parcels1)] : [o.c2, o.rec2, o.k2, o.r2, o.clerk2, Object.values(o.parcels2)];
+  const [c, rec, k, r, clerk, shelf, parcels] =
+    n === 1 ? [o.c1, o.rec1, o.k1, o.r1, o.clerk1, o.s1, Object.values(o.parcels1)] : [o.c2, o.rec2, o.k2, o.r2, o.clerk2, o.s2, Object.values(o.parcels2)];
   const ids = new Set(parcels.map((p) => p.id));
   return {
     label: `community ${c.name}`,
@@ -185,6 +197,7 @@ async function oneCommunity(o: Org, n: 1 | 2): Promise<Slice> {
     communities: [c],
     courierRecords: [rec],
     residents: [r],
+    shelves: [shelf],
     parcels,
     feeOf: await feesOf(o.admin, parcels),
     staffIds: [clerk.staff.id],
@@ -487,6 +500,61 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     foreign: (s) => [{ url: '/api/parcels/reject', json: { ids: s.parcels.map((p) => p.id), reason: '偷拒' }, expect: 'batch' }],
   },
+  'GET /api/communities/{id}/shelves': { role: 'staff', foreign: (s) => s.communities.map((c) => ({ url: `/api/communities/${c.id}/shelves`, expect: 'refuse' })) },
+  'POST /api/communities/{id}/shelves': {
+    role: 'staff',
+    foreign: (s) => s.communities.map((c) => ({ url: `/api/communities/${c.id}/shelves`, json: { code: 'Z9', layers: 1, capacity: 1 }, expect: 'refuse' })),
+  },
+  'PATCH /api/shelves/{id}': { role: 'staff', foreign: (s) => s.shelves.map((x) => ({ url: `/api/shelves/${x.id}`, json: { code: 'Z8', capacity: 1 }, expect: 'refuse' })) },
+  'DELETE /api/shelves/{id}': { role: 'staff', foreign: (s) => s.shelves.map((x) => ({ url: `/api/shelves/${x.id}`, expect: 'refuse' })) },
+  'GET /api/parcels/lookup': {
+    role: 'staff',
+    foreign: (s) =>
+      s.communities.flatMap((c) => [
+        { url: `/api/parcels/lookup?communityId=${c.id}&trackingNo=${s.parcels[0]!.trackingNo}`, expect: 'refuse' as const },
+        { url: `/api/parcels/lookup?communityId=${c.id}&phoneTail=${s.residentPhone.slice(-4)}`, expect: 'refuse' as const },
+      ]),
+  },
+  'POST /api/parcels/desk-intake': {
+    role: 'staff',
+    foreign: (s, a) => [
+      ...s.communities.map((c) => ({ url: '/api/parcels/desk-intake', json: { communityId: c.id, trackingNo: trackingNo(), recipientPhone: s.residentPhone, carrier: '中通' }, headers: idem(), expect: 'refuse' as const })),
+      // Into the actor's own community, onto their shelf or with their courier: refused as not of that community.
+      ...s.shelves.map((x) => ({
+        url: '/api/parcels/desk-intake',
+        json: { communityId: a.own.communityId, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '中通', shelfId: x.id },
+        headers: idem(),
+        expect: 'refuse' as const,
+        refuseWith: [400],
+      })),
+      ...s.courierRecords.map((k) => ({
+        url: '/api/parcels/desk-intake',
+        json: { communityId: a.own.communityId, trackingNo: trackingNo(), recipientPhone: randomMobile(), courierId: k.id },
+        headers: idem(),
+        expect: 'refuse' as const,
+        refuseWith: [400],
+      })),
+    ],
+  },
+  'POST /api/parcels/{id}/move': {
+    role: 'staff',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/move`, json: { shelfId: s.shelves[0]!.id }, expect: 'refuse' })),
+  },
+  'GET /api/parcels/checkout': {
+    role: 'staff',
+    foreign: (s) =>
+      s.communities.flatMap((c) => [
+        ...s.parcels.filter((p) => p.pickupCode).map((p) => ({ url: `/api/parcels/checkout?communityId=${c.id}&key=${p.pickupCode}`, expect: 'refuse' as const })),
+        { url: `/api/parcels/checkout?communityId=${c.id}&key=${s.residentPhone.slice(-4)}`, expect: 'refuse' as const },
+      ]),
+  },
+  'POST /api/parcels/pickup': {
+    role: 'staff',
+    foreign: (s) => {
+      const waiting = s.parcels.filter((p) => p.pickupCode);
+      return [{ url: '/api/parcels/pickup', json: { ids: waiting.map((p) => p.id), totalFeeFen: waiting.reduce((a, p) => a + (s.feeOf.get(p.id) ?? 0), 0), code: waiting[0]?.pickupCode ?? '' }, expect: 'batch' }];
+    },
+  },
   'GET /api/courier/communities': { role: 'courier', own: () => [{ url: '/api/courier/communities', expect: 'own' }] },
   'POST /api/courier/parcels': {
     role: 'courier',
@@ -739,6 +807,7 @@ async function snapshot(orgId: number, communityId?: number) {
   const inCommunity = communityId !== undefined;
   const cid = communityId ?? 0;
   const communities = await db.selectFrom('communities').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('id', '=', cid)).orderBy('id').execute();
+  const shelves = await db.selectFrom('shelves').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
   const couriers = await db.selectFrom('couriers').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
   const residents = await db.selectFrom('residents').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
   const parcels = await db.selectFrom('parcels').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
@@ -777,7 +846,7 @@ async function snapshot(orgId: number, communityId?: number) {
   const phones = [...couriers.map((c) => c.phone), ...residents.map((r) => r.phone)];
   const accounts = await db.selectFrom('courier_accounts').selectAll().where('phone', 'in', phones.length ? phones : ['-']).orderBy('id').execute();
   const wechat = await db.selectFrom('wechat_bindings').selectAll().where('phone', 'in', phones.length ? phones : ['-']).orderBy('phone').execute();
-  return { ...whole, communities, couriers, residents, parcels, events, outbox, counts, accounts, wechat };
+  return { ...whole, communities, shelves, couriers, residents, parcels, events, outbox, counts, accounts, wechat };
 }
 
 const orgCount = async () => Number((await t.database.db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

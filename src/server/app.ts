@@ -39,7 +39,9 @@ import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
 import { SPREADSHEET_LIMITS } from './modules/spreadsheets/limits.js';
+import { shelfRoutes } from './modules/shelves/shelves.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { stationRoutes } from './modules/station/station.routes.js';
 import { webRoutes } from './web.js';
 
 z.config(z.locales.zhCN());
@@ -210,7 +212,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   for (const routes of [
     orgRoutes, authRoutes, appRoutes, communityRoutes, staffRoutes, courierRoutes, residentRoutes,
-    parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes, wechatBindingRoutes,
+    stationRoutes, shelfRoutes, parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes, wechatBindingRoutes,
   ]) {
     await app.register(routes);
   }

@@ -49,6 +49,7 @@ export const ErrorBody = z.looseObject({
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
   feeFen: z.number().optional().describe('fee_changed: the fee as of now'),
+  totalFeeFen: z.number().optional().describe('fee_changed of POST /api/parcels/pickup: the summed fee as of now'),
   retryAfterSeconds: z.number().optional().describe('too_many_requests, overloaded: when to try again'),
 });
 /** The error answers a route may give, for the OpenAPI document. */

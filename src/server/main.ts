@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { isEmpty, seedDemo } from './demo.js';
+import { parserThreads } from './modules/spreadsheets/parse-isolated.js';
 
 /** Start-up: configuration, migrations, demo data on an empty database, then listen. */
 async function main(): Promise<void> {
@@ -28,12 +29,14 @@ async function main(): Promise<void> {
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    parserThreads.stop();
     await database.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void close('SIGTERM'));
   process.once('SIGINT', () => void close('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+  parserThreads.warm(); // the first spreadsheet upload then does not wait for a parser to start
   app.log.info({ database: config.database.kind, console: `http://localhost:${config.port}/admin/` }, 'ready');
 }
 

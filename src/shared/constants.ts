@@ -57,3 +57,9 @@ export const SESSION_MAX_AGE_MS = {
 export const TRACKING_NO_PATTERN = /^[A-Z0-9-]{3,40}$/;
 /** The shape of a mainland mobile number, for a form's quick check (the API checks it fully). */
 export const MOBILE_SHAPE = /^1[3-9]\d{9}$/;
+/** 货架: layers and parcels a shelf may have at most. */
+export const SHELF_LIMITS = { maxLayers: 20, maxCapacity: 10_000 } as const;
+/** A shelf label as printed and sent: shelf code, layer, serial of the day (`A-3-0127`). */
+export const SHELF_LABEL_PATTERN = /^[A-Z0-9]{1,4}-\d{1,2}-\d{4,}$/;
+/** 出库: parcels handed out at once to one recipient at most. */
+export const MAX_CHECKOUT = 50;

@@ -41,6 +41,14 @@ export const ERROR_MESSAGES = {
   password_unchanged: { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
   cross_origin: { zh: '不允许来自其他网站的请求', en: 'Requests from other sites are not allowed' },
   unsupported_media_type: { zh: '请求内容须为 JSON', en: 'The request body must be JSON' },
+  shelf_exists: { zh: '该小区已有此编号的货架', en: 'A shelf with this code exists in this community' },
+  shelf_not_empty: { zh: '货架上还有待领取的包裹，不能删除', en: 'Parcels still wait on this shelf' },
+  shelf_full: { zh: '货架已满，请添加货架或清理滞留包裹', en: 'The shelves are full' },
+  shelf_layers_in_use: { zh: '有待领取的包裹在要减去的层上', en: 'Parcels wait on the layers to remove' },
+  phone_required: { zh: '未找到该单号的收件人，请输入手机号', en: 'The recipient is unknown; enter the phone' },
+  carrier_required: { zh: '请选择快递公司', en: 'Choose the carrier' },
+  ambiguous: { zh: '手机后4位匹配到多位住户，请输入完整手机号', en: 'Several residents match; enter the whole phone' },
+  code_required: { zh: '请输入领取码', en: 'Enter the pickup code' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

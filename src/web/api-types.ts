@@ -7,7 +7,9 @@ import type { CourierView } from '../server/modules/couriers/couriers.schema.js'
 import type { BatchReply, ParcelDetailView, ParcelEventView, ParcelView } from '../server/modules/parcels/parcels.schema.js';
 import type { ResidentView } from '../server/modules/residents/residents.schema.js';
 import type { NotificationView } from '../server/modules/notifications/notifications.schema.js';
+import type { ShelfView } from '../server/modules/shelves/shelves.schema.js';
 import type { StaffView } from '../server/modules/staff/staff.schema.js';
+import type { CheckoutReply, LookupReply } from '../server/modules/station/station.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -22,6 +24,9 @@ export type ParcelEvent = z.infer<typeof ParcelEventView>;
 export type Notification = z.infer<typeof NotificationView>;
 export type BatchResult = z.infer<typeof BatchReply>;
 export type ParcelStatus = Parcel['status'];
+export type Shelf = z.infer<typeof ShelfView>;
+export type LookupResult = z.infer<typeof LookupReply>;
+export type CheckoutResult = z.infer<typeof CheckoutReply>;
 export interface Page<T> {
   items: T[];
   total: number;

@@ -17,6 +17,7 @@ export type {
   Parcel,
   ParcelDetail,
   Resident,
+  Shelf,
   Staff,
   StaffMe,
 } from '../../src/web/api-types.js';

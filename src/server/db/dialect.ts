@@ -1,8 +1,17 @@
+import type { ParcelStatus } from './types.js';
 import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 
 /** Whether a Kysely instance talks to PostgreSQL (the migrations' one dialect switch). */
 export function isPostgres(db: Kysely<unknown>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * A parcel state written into the SQL text rather than bound: SQLite uses a partial index
+ * (`WHERE status = 'awaiting_pickup'`) only when the query names the state as a literal.
+ */
+export function stateLiteral<S extends ParcelStatus>(state: S): RawBuilder<S> {
+  return sql.lit(state);
 }
 
 /** Escapes LIKE wildcards (with `ESCAPE '\\'`) so that user text matches literally. */

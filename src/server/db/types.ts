@@ -20,6 +20,9 @@ export interface DB {
   parcels: ParcelTable;
   parcel_events: ParcelEventTable;
   parcel_counts: ParcelCountTable;
+  shelves: ShelfTable;
+  shelf_serials: ShelfSerialTable;
+  desk_idempotency_keys: DeskIdempotencyKeyTable;
   outbox: OutboxTable;
   dev_messages: DevMessageTable;
   otp_codes: OtpCodeTable;
@@ -140,6 +143,43 @@ export interface ParcelTable {
   fee_waived_at: string | null;
   fee_waived_by: number | null;
   fee_charged_fen: number | null;
+  /** Station mode: the shelf and layer it waits on, and its label there (`A-3-0127`). */
+  shelf_id: Generated<number | null>;
+  shelf_layer: Generated<number | null>;
+  shelf_label: Generated<string | null>;
+  /** Who entered it: the courier in their app, or the front desk scanning it in. */
+  source: Generated<ParcelSource>;
+}
+
+export type ParcelSource = 'courier' | 'desk';
+
+/** 货架: a shelf of a community's collection point, with its layers and how many parcels it takes. */
+export interface ShelfTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  code: string;
+  layers: number;
+  capacity: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The last shelf-label serial given in a community on a day (Asia/Shanghai). */
+export interface ShelfSerialTable {
+  community_id: number;
+  day: string;
+  n: number;
+}
+
+/** What a desk intake answered, by the staff member's Idempotency-Key. */
+export interface DeskIdempotencyKeyTable {
+  staff_id: number;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
 }
 
 /** Parcels per community and state, kept by triggers (migration 2026112905_parcel_counts). */
@@ -236,6 +276,7 @@ export interface IdempotencyKeyTable {
 
 export type StaffRow = Selectable<StaffTable>;
 export type CommunityRow = Selectable<CommunityTable>;
+export type ShelfRow = Selectable<ShelfTable>;
 export type NewParcel = Insertable<ParcelTable>;
 export type ParcelUpdate = Updateable<ParcelTable>;
 export type ParcelEventRow = Selectable<ParcelEventTable>;

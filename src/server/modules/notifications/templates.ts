@@ -11,6 +11,8 @@ export interface ReceivedParams {
   collectionPoint: string;
   pickupCode: string;
   feeRateFen: number;
+  /** Station mode: the shelf label (`A-3-0127`), sent beside the code. */
+  shelfLabel?: string | null;
 }
 export interface RejectedParams {
   community: string;
@@ -47,9 +49,12 @@ export function otpMessage(code: string, minutes: number): RenderedMessage {
 export function renderNotification<K extends NotificationKind>(kind: K, stored: TemplateParams[K]): RenderedMessage {
   if (kind === 'parcel_received') {
     const p = stored as ReceivedParams;
+    // The label rides in the collection point's value, so that the approved templates (6 values)
+    // need no change: 华润二十四城管理处（货架A-3-0127）.
+    const place = p.shelfLabel ? `${p.collectionPoint}（货架${p.shelfLabel}）` : p.collectionPoint;
     const params: MessageParams<'parcel_received'> = {
       community: p.community,
-      collectionPoint: p.collectionPoint,
+      collectionPoint: place,
       carrier: p.carrier,
       trackingTail: p.trackingTail,
       pickupCode: p.pickupCode,
@@ -57,7 +62,7 @@ export function renderNotification<K extends NotificationKind>(kind: K, stored: 
     };
     return {
       params,
-      text: `【快递代收】您的${p.carrier}快递（单号尾号${p.trackingTail}）已到${p.community}${p.collectionPoint}，领取码${p.pickupCode}。${params.feeRule}。`,
+      text: `【快递代收】您的${p.carrier}快递（单号尾号${p.trackingTail}）已到${p.community}${place}，领取码${p.pickupCode}。${params.feeRule}。`,
     };
   }
   if (kind === 'pickup_reminder') {

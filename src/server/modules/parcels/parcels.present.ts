@@ -44,6 +44,10 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     feeRateFen: p.fee_rate_fen,
     feeWaived: p.fee_waived === 1,
     feeChargedFen: p.fee_charged_fen,
+    // Where it waits: for the desk and the resident (it is no secret: the code releases it).
+    shelfId: audience === 'staff' ? p.shelf_id : null,
+    shelfLabel: audience === 'courier' || (audience === 'resident' && p.status !== 'awaiting_pickup') ? null : p.shelf_label,
+    source: p.source,
   };
 }
 

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../context.js';
 import { parcelSearch } from '../../db/search.js';
 import { pageWindow } from '../../db/paging.js';
+import { stateLiteral } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
@@ -35,6 +36,10 @@ const parcelColumns = [
   'parcels.fee_rate_fen',
   'parcels.fee_waived',
   'parcels.fee_charged_fen',
+  'parcels.shelf_id',
+  'parcels.shelf_layer',
+  'parcels.shelf_label',
+  'parcels.source',
 ] as const;
 
 function parcels(db: Executor) {
@@ -58,6 +63,65 @@ export function findParcelInScope(db: Executor, scope: Scope, id: number) {
     .where('parcels.org_id', '=', scope.orgId)
     .$if(ids !== null, (qb) => qb.where('parcels.community_id', 'in', ids ?? []))
     .executeTakeFirst();
+}
+
+/** Parcels the staff member may see among these ids. */
+export function findParcelsInScope(db: Executor, scope: Scope, ids: number[]) {
+  const community = scopeIds(scope);
+  if (ids.length === 0) return Promise.resolve([]);
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.id', 'in', ids)
+    .where('parcels.org_id', '=', scope.orgId)
+    .$if(community !== null, (qb) => qb.where('parcels.community_id', 'in', community ?? []))
+    .orderBy('parcels.id')
+    .execute();
+}
+
+/** The parcel with this tracking number that is open (pending or awaiting pickup) in a community. */
+export function findOpenByTracking(db: Executor, communityId: number, trackingNo: string) {
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.community_id', '=', communityId)
+    .where('parcels.tracking_no', '=', trackingNo)
+    .where('parcels.status', 'in', [stateLiteral('pending_receipt'), stateLiteral('awaiting_pickup')])
+    .executeTakeFirst();
+}
+
+/** Who the latest parcel of a community with this tracking number was for (any state). */
+export function latestRecipientByTracking(db: Executor, communityId: number, trackingNo: string) {
+  return db
+    .selectFrom('parcels')
+    .select(['recipient_phone', 'recipient_name', 'carrier'])
+    .where('community_id', '=', communityId)
+    .where('tracking_no', '=', trackingNo)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** What a checkout key finds among a community's parcels awaiting pickup. */
+export type AwaitingKey = { code: string } | { label: string } | { phone: string } | { phoneTail: string };
+
+/** A community's parcels awaiting pickup by pickup code, shelf label, whole phone or phone tail (at most 50, oldest first). */
+export function awaitingBy(db: Executor, communityId: number, key: AwaitingKey) {
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.community_id', '=', communityId)
+    .where('parcels.status', '=', stateLiteral('awaiting_pickup'))
+    .$if('code' in key, (qb) => qb.where('parcels.pickup_code', '=', 'code' in key ? key.code : ''))
+    .$if('label' in key, (qb) => qb.where('parcels.shelf_label', '=', 'label' in key ? key.label : ''))
+    .$if('phone' in key, (qb) => qb.where('parcels.recipient_phone', '=', 'phone' in key ? key.phone : ''))
+    .$if('phoneTail' in key, (qb) => qb.where('parcels.recipient_phone', 'like', `%${'phoneTail' in key ? key.phoneTail : ''}`))
+    .orderBy('parcels.id')
+    .limit(50)
+    .execute();
+}
+
+/** Moves a waiting parcel to another shelf place: true when it was still waiting. */
+export async function setShelfIfAwaiting(db: Executor, id: number, place: { shelf_id: number; shelf_layer: number; shelf_label: string }): Promise<boolean> {
+  const r = await db.updateTable('parcels').set(place).where('id', '=', id).where('status', '=', 'awaiting_pickup').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export interface ParcelFilter {
@@ -201,7 +265,7 @@ export async function pickupCodeInUse(db: Executor, communityId: number, code: s
     .select('id')
     .where('community_id', '=', communityId)
     .where('pickup_code', '=', code)
-    .where('status', '=', 'awaiting_pickup')
+    .where('status', '=', stateLiteral('awaiting_pickup'))
     .executeTakeFirst();
   return row !== undefined;
 }

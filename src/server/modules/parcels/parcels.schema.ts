@@ -28,6 +28,10 @@ export const ParcelView = z.object({
   feeRateFen: z.number().nullable(),
   feeWaived: z.boolean(),
   feeChargedFen: z.number().nullable(),
+  /** Station mode: the shelf it waits on and its label there (null without shelves). */
+  shelfId: z.number().nullable(),
+  shelfLabel: z.string().nullable(),
+  source: z.enum(['courier', 'desk']),
 });
 export type ParcelViewT = z.infer<typeof ParcelView>;
 

@@ -49,7 +49,8 @@ export async function parcelCounts(ctx: Ctx, scope: Scope, communityId?: number)
   return { ...counts, all: Object.values(counts).reduce((a, b) => a + b, 0) };
 }
 
-async function parcelInScope(db: Ctx['db'] | Trx, scope: Scope, id: number): Promise<ParcelJoined> {
+/** A parcel the staff member may see, or 404. */
+export async function parcelInScope(db: Ctx['db'] | Trx, scope: Scope, id: number): Promise<ParcelJoined> {
   const p = await repo.findParcelInScope(db, scope, id);
   if (!p) throw notFound();
   return p;
@@ -103,44 +104,125 @@ async function freshPickupCode(trx: Trx, communityId: number): Promise<string> {
   throw new AppError(503, 'unavailable', '领取码已用尽，请稍后再试');
 }
 
-/**
- * 接收: issues a pickup code, fixes the fee rate as of now, starts the fee clock and tells the
- * resident. Two receipts drawing the same code at once: the unique index refuses one, which is retried.
- */
-export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damaged = false) {
-  const result = await inTransaction(
-    ctx,
-    async (trx) => {
-      const p = await parcelInScope(trx, auth.scope, id);
-      if (p.status !== 'pending_receipt') throw conflict('invalid_state');
-      const code = await freshPickupCode(trx, p.community_id);
-      const now = ctx.now().toISOString();
-      const eventId = await move(ctx, trx, p, auth.staff, 'receive', {
-        received_at: now,
-        received_by: auth.staff.id,
-        pickup_code: code,
-        fee_rate_fen: p.community_fee_rate_fen,
-        damaged: damaged ? 1 : 0,
-      }, { damaged });
-      await enqueueNotification(ctx, trx, {
-        orgId: p.org_id,
-        parcelId: p.id,
-        eventId,
-        kind: 'parcel_received',
-        recipient: p.recipient_phone,
-        params: {
-          community: p.community_name,
-          carrier: p.carrier,
-          trackingTail: p.tracking_no.slice(-4),
-          collectionPoint: p.collection_point_name,
-          pickupCode: code,
-          feeRateFen: p.community_fee_rate_fen,
-        },
-      });
-      return repo.getParcel(trx, id);
+/** A parcel's place on a shelf (station mode), chosen by the shelves service. */
+export interface ShelfPlace {
+  shelfId: number;
+  layer: number;
+  label: string;
+}
+
+const shelfColumns = (place: ShelfPlace | null) => (place ? { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label } : {});
+
+/** 到件通知 in the receipt's transaction: where, the code (and the shelf label), the fee rule. */
+async function notifyReceived(ctx: Ctx, trx: Trx, p: ParcelJoined, eventId: number) {
+  await enqueueNotification(ctx, trx, {
+    orgId: p.org_id,
+    parcelId: p.id,
+    eventId,
+    kind: 'parcel_received',
+    recipient: p.recipient_phone,
+    params: {
+      community: p.community_name,
+      carrier: p.carrier,
+      trackingTail: p.tracking_no.slice(-4),
+      collectionPoint: p.collection_point_name,
+      pickupCode: p.pickup_code ?? '',
+      feeRateFen: p.fee_rate_fen ?? 0,
+      shelfLabel: p.shelf_label,
     },
-    { attempts: 10, retryIf: (err) => isUniqueViolation(err, 'pickup_code') },
-  );
+  });
+}
+
+/**
+ * 接收 inside a transaction: issues a pickup code, fixes the fee rate as of now, starts the fee
+ * clock, puts the parcel on its shelf place (station mode) and queues the resident's notice.
+ * Two receipts drawing the same code (or label) at once: the unique index refuses one; run it in
+ * `inTransaction` with RECEIPT_RETRY so that it is tried again.
+ */
+export async function receiveInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, opts: { damaged: boolean; place: ShelfPlace | null }) {
+  if (p.status !== 'pending_receipt') throw conflict('invalid_state');
+  const code = await freshPickupCode(trx, p.community_id);
+  const now = ctx.now().toISOString();
+  const eventId = await move(ctx, trx, p, staff, 'receive', {
+    received_at: now,
+    received_by: staff.id,
+    pickup_code: code,
+    fee_rate_fen: p.community_fee_rate_fen,
+    damaged: opts.damaged ? 1 : 0,
+    ...shelfColumns(opts.place),
+  }, { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) });
+  const received = await repo.getParcel(trx, p.id);
+  await notifyReceived(ctx, trx, received, eventId);
+  return received;
+}
+
+/** What a desk intake knows of a parcel the courier never entered. */
+export interface DeskParcel {
+  orgId: number;
+  communityId: number;
+  feeRateFen: number;
+  carrier: string;
+  trackingNo: string;
+  courier: { id: number; name: string; phone: string } | null;
+  recipientName: string;
+  recipientPhone: string;
+  resident: { id: number; address: string } | null;
+  damaged: boolean;
+}
+
+/**
+ * 入库 at the desk inside a transaction: the parcel is entered already awaiting pickup (no 待接收
+ * step), with its code, its shelf place and the resident's notice; its one event comes from
+ * nothing to 待领取. Run it with RECEIPT_RETRY as a receipt.
+ */
+export async function enterAtDeskInTransaction(ctx: Ctx, trx: Trx, staff: Staff, d: DeskParcel, place: ShelfPlace | null) {
+  const now = ctx.now().toISOString();
+  const { id } = await repo.insertParcel(trx, {
+    org_id: d.orgId,
+    community_id: d.communityId,
+    carrier: d.carrier,
+    tracking_no: d.trackingNo,
+    courier_id: d.courier?.id ?? null,
+    courier_account_id: null,
+    courier_name: d.courier?.name ?? '',
+    courier_phone: d.courier?.phone ?? '',
+    recipient_name: d.recipientName,
+    recipient_phone: d.recipientPhone,
+    resident_id: d.resident?.id ?? null,
+    address: d.resident?.address ?? null,
+    status: 'awaiting_pickup',
+    damaged: d.damaged ? 1 : 0,
+    entered_at: now,
+    received_at: now,
+    received_by: staff.id,
+    pickup_code: await freshPickupCode(trx, d.communityId),
+    fee_rate_fen: d.feeRateFen,
+    fee_waived: 0,
+    source: 'desk',
+    ...shelfColumns(place),
+  });
+  const { id: eventId } = await repo.insertEvent(trx, {
+    parcel_id: id,
+    org_id: d.orgId,
+    at: now,
+    actor_kind: 'staff',
+    actor_id: staff.id,
+    actor_name: staff.username,
+    from_status: null,
+    to_status: 'awaiting_pickup',
+    detail: JSON.stringify({ source: 'desk', damaged: d.damaged, ...(place ? { shelfLabel: place.label } : {}) }),
+  });
+  const entered = await repo.getParcel(trx, id);
+  await notifyReceived(ctx, trx, entered, eventId);
+  return entered;
+}
+
+/** Retry a receipt whose drawn pickup code or shelf label another receipt took at the same instant. */
+export const RECEIPT_RETRY = { attempts: 10, retryIf: (err: unknown) => isUniqueViolation(err, 'pickup_code') || isUniqueViolation(err, 'shelf_label') };
+
+/** 接收: see receiveInTransaction; the 快递记录 receipt puts no parcel on a shelf. */
+export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damaged = false) {
+  const result = await inTransaction(ctx, async (trx) => receiveInTransaction(ctx, trx, await parcelInScope(trx, auth.scope, id), auth.staff, { damaged, place: null }), RECEIPT_RETRY);
   ctx.outboxKick();
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -176,17 +258,24 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
   const result = await inTransaction(ctx, async (trx) => {
     const p = await parcelInScope(trx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
-    const now = ctx.now();
-    const fee = feeAsOf(p, now);
+    const fee = feeAsOf(p, ctx.now());
     if (fee !== confirmedFeeFen) throw conflict('fee_changed', undefined, { feeFen: fee });
-    await move(ctx, trx, p, auth.staff, 'pickup', {
-      picked_up_at: now.toISOString(),
-      picked_up_by: auth.staff.id,
-      fee_charged_fen: fee,
-    }, { feeFen: fee }, p.fee_waived);
+    await pickupInTransaction(ctx, trx, p, auth.staff, fee);
     return repo.getParcel(trx, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
+}
+
+/**
+ * 领取 inside a transaction, at the fee the clerk confirmed (`feeFen`, already checked against
+ * feeAsOf): the move is conditional on the state and on the waiver as read.
+ */
+export async function pickupInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, feeFen: number): Promise<void> {
+  await move(ctx, trx, p, staff, 'pickup', {
+    picked_up_at: ctx.now().toISOString(),
+    picked_up_by: staff.id,
+    fee_charged_fen: feeFen,
+  }, { feeFen }, p.fee_waived);
 }
 
 /** 撤销: waives the fee of a parcel awaiting pickup whose fee is above zero; who and when are kept. */
@@ -235,4 +324,45 @@ export async function batch(ids: number[], one: (id: number) => Promise<unknown>
     }
   }
   return { done, failed };
+}
+
+// Station mode (SPEC §14): the parcel queries and moves that desk intake and checkout need.
+
+/** Who the community's latest parcel with this tracking number was for (scan → phone, 'history'). */
+export function recipientFromHistory(ctx: Ctx, communityId: number, trackingNo: string) {
+  return repo.latestRecipientByTracking(ctx.db, communityId, trackingNo);
+}
+
+/** The open (pending or awaiting) parcel of a community with this tracking number. */
+export function openParcelByTracking(db: Ctx['db'] | Trx, communityId: number, trackingNo: string) {
+  return repo.findOpenByTracking(db, communityId, trackingNo);
+}
+
+/** A community's parcels awaiting pickup by code, shelf label, phone or phone tail. */
+export function awaitingParcels(db: Ctx['db'] | Trx, communityId: number, key: repo.AwaitingKey) {
+  return repo.awaitingBy(db, communityId, key);
+}
+
+/** The parcels of these ids that the staff member may see. */
+export function parcelsInScope(db: Ctx['db'] | Trx, scope: Scope, ids: number[]) {
+  return repo.findParcelsInScope(db, scope, ids);
+}
+
+/** 移库: puts a waiting parcel on another shelf place, with an event (待领取 → 待领取) naming both labels. */
+export async function moveToShelfInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
+  if (p.status !== 'awaiting_pickup' || !(await repo.setShelfIfAwaiting(trx, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))) {
+    throw conflict('invalid_state');
+  }
+  await repo.insertEvent(trx, {
+    parcel_id: p.id,
+    org_id: p.org_id,
+    at: ctx.now().toISOString(),
+    actor_kind: 'staff',
+    actor_id: staff.id,
+    actor_name: staff.username,
+    from_status: 'awaiting_pickup',
+    to_status: 'awaiting_pickup',
+    detail: JSON.stringify({ shelfLabel: place.label, fromShelfLabel: p.shelf_label }),
+  });
+  return repo.getParcel(trx, p.id);
 }

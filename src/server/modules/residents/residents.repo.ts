@@ -97,6 +97,18 @@ export function residentByPhone(db: Executor, communityId: number, phone: string
     .executeTakeFirst();
 }
 
+/** A few residents of a community whose phone ends with these digits (a privacy waybill's tail), first recorded first. */
+export function residentsByPhoneTail(db: Executor, communityId: number, tail: string) {
+  return db
+    .selectFrom('residents')
+    .select(['id', 'name', 'phone', 'building', 'unit', 'room'])
+    .where('community_id', '=', communityId)
+    .where('phone', 'like', `%${tail}`)
+    .orderBy('id')
+    .limit(20)
+    .execute();
+}
+
 /** Existing residents of these communities with these phones (the import's overwrite rule). */
 export function residentsByPhones(db: Executor, communityIds: number[], phones: string[]) {
   if (communityIds.length === 0 || phones.length === 0) return Promise.resolve([]);

@@ -80,3 +80,15 @@ export async function residentForParcel(ctx: Ctx, communityId: number, phone: st
   const r = await repo.residentByPhone(ctx.db, communityId, phone);
   return r ? { id: r.id, name: r.name, address: formatAddress(r) } : null;
 }
+
+/**
+ * The one person of a community whose phone ends with `tail` (4 digits): a phone with several
+ * homes is one person. `ambiguous` when several phones match, null when none does.
+ */
+export async function residentByPhoneTail(ctx: Ctx, communityId: number, tail: string) {
+  const rows = await repo.residentsByPhoneTail(ctx.db, communityId, tail);
+  const phones = new Set(rows.map((r) => r.phone));
+  if (phones.size > 1) return 'ambiguous' as const;
+  const r = rows[0];
+  return r ? { id: r.id, name: r.name, phone: r.phone, address: formatAddress(r) } : null;
+}
