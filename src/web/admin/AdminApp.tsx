@@ -18,6 +18,9 @@ const StaffPage = lazy(() => import('./pages/StaffPage.js'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage.js'));
 const AppsPage = lazy(() => import('./pages/AppsPage.js'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.js'));
+const IntakePage = lazy(() => import('./pages/IntakePage.js'));
+const CheckoutPage = lazy(() => import('./pages/CheckoutPage.js'));
+const ShelvesPage = lazy(() => import('./pages/ShelvesPage.js'));
 
 const REDUCED_MOTION = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
@@ -51,6 +54,9 @@ export function AdminApp(): ReactNode {
             <Route element={<SessionGate><PasswordGate /></SessionGate>}>
               <Route index element={<Navigate to="/parcels" replace />} />
               <Route path="/parcels" element={<ParcelsPage />} />
+              <Route path="/intake" element={<IntakePage />} />
+              <Route path="/checkout" element={<CheckoutPage />} />
+              <Route path="/shelves" element={<ShelvesPage />} />
               <Route path="/couriers" element={<CouriersPage />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/residents" element={<ResidentsPage />} />

@@ -3,7 +3,7 @@
 // Idempotency-Key and is sent again with that same key until the server answers, so nothing is
 // lost and nothing is created twice, while the courier goes on entering the next parcel.
 import { useSyncExternalStore } from 'react';
-import { ApiError, api, errorMessage } from '../api.js';
+import { ApiError, api, errorMessage, isTransient, newIdempotencyKey } from '../api.js';
 import type { Parcel } from '../api-types.js';
 
 export interface CourierEntry {
@@ -28,20 +28,6 @@ export type SendResult = { key: string } & ({ ok: true; parcel: Parcel } | { ok:
 
 /** How often waiting entries are sent again while any are left. */
 export const RETRY_EVERY_MS = 10_000;
-
-/** A key no other submission has: random, so two phones never collide. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not (a phone on a plain-http LAN address).
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** An answer that says nothing about the parcel: the same request may succeed later. */
-function isTransient(err: unknown): boolean {
-  if (!(err instanceof ApiError)) return true;
-  return err.status === 0 || err.status === 401 || err.status === 408 || err.status === 429 || err.status >= 500;
-}
 
 /** The queue of one courier (by phone) on this device, persisted in localStorage. */
 export class Outbox {

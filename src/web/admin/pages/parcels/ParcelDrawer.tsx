@@ -1,14 +1,14 @@
 // A parcel's details and history (GET /api/parcels/:id), opened by a click on its row. Loaded on
 // the first click: Descriptions and Timeline stay out of the first screen.
-import { Descriptions, Drawer, Skeleton, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
+import { Button, Descriptions, Drawer, Flex, Select, Skeleton, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../../../api.js';
-import type { ParcelDetail, ParcelEvent } from '../../../api-types.js';
+import type { Parcel, ParcelDetail, ParcelEvent, Shelf } from '../../../api-types.js';
 import { useT, type T } from '../../../i18n.js';
 import { formatFen, formatRatePerDay } from '../../../../shared/fee.js';
 import { PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
-import { COMMON_EN, useFeedback } from '../../common.js';
+import { COMMON_EN, useFeedback, useLoad } from '../../common.js';
 import { EN } from './en.js';
 
 const ACTOR_LABELS: Record<ParcelEvent['actor']['kind'], string> = { staff: '物业人员', courier: '快递员', system: '系统' };
@@ -23,12 +23,14 @@ const STATUS_COLORS: Record<ParcelDetail['status'], string> = {
 function eventText(e: ParcelEvent, t: T): string {
   const d = e.detail ?? {};
   const parts: string[] = [];
-  if (e.from === null) parts.push(t('快递员录入'));
+  if (e.from === null) parts.push(t(d.source === 'desk' ? '前台入库' : '快递员录入'));
   else if (e.from !== e.to) parts.push(`${t(PARCEL_STATUS_LABELS[e.from])} → ${t(PARCEL_STATUS_LABELS[e.to])}`);
   const fee = typeof d.feeFen === 'number' ? formatFen(d.feeFen) : null;
   if (d.feeWaived === true && fee) parts.push(t('撤销保管费 {fee}', { fee }));
   else if (fee && e.to === 'picked_up') parts.push(t('收取保管费 {fee}', { fee }));
   if (d.damaged === true) parts.push(t('外观有破损'));
+  if (typeof d.fromShelfLabel === 'string' || (e.from === e.to && typeof d.shelfLabel === 'string')) parts.push(t('移库 {from} → {to}', { from: String(d.fromShelfLabel ?? '—'), to: String(d.shelfLabel) }));
+  else if (typeof d.shelfLabel === 'string') parts.push(t('货架号 {label}', { label: d.shelfLabel }));
   if (typeof d.reason === 'string') parts.push(t('原因：{reason}', { reason: d.reason }));
   return parts.join('，');
 }
@@ -47,6 +49,7 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
     [t('录入时间'), formatShanghai(p.enteredAt)],
   ];
   if (p.receivedAt) rows.push([t('接收时间'), formatShanghai(p.receivedAt)]);
+  if (p.shelfLabel) rows.push([t('货架号'), <strong data-testid="drawer-shelf">{p.shelfLabel}</strong>]);
   if (p.pickupCode) rows.push([t('领取码'), <Typography.Text strong copyable>{p.pickupCode}</Typography.Text>]);
   if (p.feeRateFen !== null) rows.push([t('费率'), formatRatePerDay(p.feeRateFen)]);
   if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
@@ -55,11 +58,49 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
   return rows.map(([label, children]) => ({ key: label, label, children }));
 }
 
+/** 移库: a waiting parcel to another shelf of its community (shown when the community has shelves). */
+function MoveShelf({ p, t, onMoved }: { p: ParcelDetail; t: T; onMoved: () => void }): ReactNode {
+  const { ok, fail } = useFeedback();
+  const { data } = useLoad(() => api.get<{ items: Shelf[] }>(`/api/communities/${p.communityId}/shelves`), [p.communityId]);
+  const [shelfId, setShelfId] = useState<number>();
+  const [moving, setMoving] = useState(false);
+  const shelves = (data?.items ?? []).filter((s) => s.id !== p.shelfId);
+  if (!shelves.length) return null;
+  const move = async () => {
+    if (!shelfId) return;
+    setMoving(true);
+    try {
+      const after = await api.post<Parcel>(`/api/parcels/${p.id}/move`, { shelfId });
+      ok(t('已移到 {label}', { label: after.shelfLabel ?? '' }));
+      setShelfId(undefined);
+      onMoved();
+    } catch (err) {
+      fail(err);
+    } finally {
+      setMoving(false);
+    }
+  };
+  return (
+    <Flex gap={8} style={{ marginTop: 12 }}>
+      <Select
+        aria-label={t('移到货架')}
+        placeholder={t('移到货架')}
+        style={{ minWidth: 160 }}
+        value={shelfId}
+        onChange={(v: number) => setShelfId(v)}
+        options={shelves.map((s) => ({ value: s.id, label: `${s.code}（${s.occupied}/${s.capacity}）` }))}
+      />
+      <Button disabled={!shelfId} loading={moving} onClick={() => void move()} data-testid="move-shelf">{t('移库')}</Button>
+    </Flex>
+  );
+}
+
 /** The drawer of one parcel; `id` is the parcel shown (kept while the drawer closes). */
 export default function ParcelDrawer({ id, open, onClose }: { id: number; open: boolean; onClose: () => void }): ReactNode {
   const t = useT(EN, COMMON_EN);
   const { fail } = useFeedback();
   const [parcel, setParcel] = useState<ParcelDetail | null>(null);
+  const [tick, setTick] = useState(0);
 
   useEffect(() => {
     if (!open) return;
@@ -76,13 +117,14 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
     return () => {
       current = false;
     };
-  }, [id, open, fail]);
+  }, [id, open, fail, tick]);
 
   return (
     <Drawer title={t('包裹详情')} open={open} onClose={onClose} size={520} data-testid="parcel-drawer">
       {parcel ? (
         <>
           <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
+          {parcel.status === 'awaiting_pickup' && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
           <Typography.Title level={5} style={{ marginTop: 24 }}>{t('历史记录')}</Typography.Title>
           <Timeline
             items={parcel.events.map((e, i) => ({

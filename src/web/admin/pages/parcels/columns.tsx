@@ -44,6 +44,7 @@ function StatusCell({ p, t, act }: { p: Parcel; t: T; act: ParcelDialogs }): Rea
           <Button size="small" type="link" style={{ padding: 0 }} onClick={own(() => act.waive(p))}>{t('撤销')}</Button>
         )}
         <span className="kd-sub" style={{ whiteSpace: 'nowrap' }}>{t('领取码: {code}', { code: p.pickupCode ?? '' })}</span>
+        {p.shelfLabel && <span className="kd-sub" style={{ whiteSpace: 'nowrap' }} data-testid="row-shelf">{t('货架号 {label}', { label: p.shelfLabel })}</span>}
       </Space>
     );
   }
