@@ -1,4 +1,4 @@
-// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e]
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g]
 // Fills a database of its own with N parcels over 100 communities, starts the real server on it
 // (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
 // and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/server/db/index.js';
+import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { fillDatabase } from './fill.js';
 import { formatTable, peakRssMb, runLoad, startServer, type LoadResult, type Scenario } from './load.js';
@@ -20,8 +20,8 @@ const { values } = parseArgs({
     db: { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
-    /** Some scenarios only, by letter: `--only a,d`. */
-    only: { type: 'string', default: 'a,b,c,d,e' },
+    /** Some scenarios only, by letter: `--only a,d`. f and g are station mode (desk intake, checkout). */
+    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
   },
 });
 const wanted = new Set(values.only.split(','));
@@ -59,6 +59,11 @@ try {
   const database = openDatabase(config);
   await migrateToLatest(database.db);
   const world = await fillDatabase({ database, parcels });
+  // Station mode runs in the second busy community, which (a)–(c) leave alone; its desk intakes
+  // are for its own residents, as a collection point's are (the fill's sample is of all communities).
+  const station = world.communities.filter((c) => c.busy)[1] ?? world.communities[0];
+  if (!station) throw new Error('no community');
+  const stationResidents = await residentsOf(database, station.id, 5_000);
   // The daily 催取 reminders are a load of their own (at 10M parcels, some 350,000 messages queued
   // and sent when the server starts); off, so that the scenarios measure the desk's requests alone.
   await database.db.updateTable('communities').set({ reminders_enabled: 0 }).execute();
@@ -169,9 +174,36 @@ try {
       await run({ ...s, name: `${name} ${ONE}`, connections: 1 });
     }
 
+    // (f) desk intake (station mode): the clerk scans a parcel nobody entered and it is received at
+    // once onto a shelf, with its code and label; the resident is told. Then over one connection.
+    if (wanted.has('f')) {
+      for (const code of ['A', 'B', 'C', 'D']) await addShelf(server.base, admin, station.id, code);
+      await checkDeskIntake(server.base, admin, station.id, stationResidents);
+      const desk = deskIntake(station.id, admin, stationResidents);
+      await run({ ...desk, seqStart: 10_000_000 });
+      await run({ ...desk, name: `${desk.name} ${ONE}`, seqStart: 50_000_000, connections: 1 });
+    }
+
+    // (g) checkout lookup (出库查询): the resident's code, or their phone's last four digits, finds
+    // what they have waiting (with the desk's new parcels, if (f) ran). Read only: the same keys serve
+    // every run. The phone tail is matched with LIKE over the community's waiting parcels.
+    if (wanted.has('g')) {
+      const waiting = await listParcels(server.base, admin, `status=awaiting_pickup&communityId=${station.id}`, 20_000);
+      const keys: [string, string[]][] = [
+        ['(g) checkout by pickup code', waiting.flatMap((p) => (p.pickupCode ? [p.pickupCode] : []))],
+        ['(g) checkout by phone tail (4)', [...new Set(waiting.map((p) => p.recipientPhone.slice(-4)))]],
+      ];
+      for (const [name, list] of keys) {
+        const s = { name, requests: [{ method: 'GET' as const, path: `/api/parcels/checkout?communityId=${station.id}&key={{pick:keys}}`, headers: { cookie: admin } }], lists: { keys: list } };
+        await checkCheckout(server.base, admin, station.id, list[0] ?? '');
+        await run(s);
+        await run({ ...s, name: `${name} ${ONE}`, connections: 1 });
+      }
+    }
+
     const peak = peakRssMb(pid);
     // Writes compare with the baseline's insert, reads with its indexed select.
-    const versus = Object.fromEntries(results.filter((r) => !r.name.endsWith(ONE)).map((r) => [r.name, /^\((a|b|c)\)/.test(r.name) ? baseInsert : baseSelect]));
+    const versus = Object.fromEntries(results.filter((r) => !r.name.endsWith(ONE)).map((r) => [r.name, /^\((a|b|c|f)\)/.test(r.name) ? baseInsert : baseSelect]));
     out('');
     out(formatTable([...baselineResults, ...results], versus));
     out('');
@@ -190,11 +222,18 @@ try {
   await scratch?.drop();
 }
 
+/** What the bench reads of a listed parcel. */
+interface Listed {
+  id: number;
+  pickupCode: string | null;
+  recipientPhone: string;
+}
+
 /** A list's parcels, page by page, at most `max`. */
-async function listParcels(base: string, cookie: string, query: string, max: number): Promise<{ id: number; pickupCode: string | null }[]> {
-  const items: { id: number; pickupCode: string | null }[] = [];
+async function listParcels(base: string, cookie: string, query: string, max: number): Promise<Listed[]> {
+  const items: Listed[] = [];
   for (let page = 1; items.length < max; page++) {
-    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: { id: number; pickupCode: string | null }[] };
+    const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=200&page=${page}`, { headers: { cookie } })).json()) as { items: Listed[] };
     items.push(...r.items);
     if (r.items.length < 200) break;
   }
@@ -204,4 +243,62 @@ async function listParcels(base: string, cookie: string, query: string, max: num
 async function countOf(base: string, cookie: string, query: string): Promise<number> {
   const r = (await (await fetch(`${base}/api/parcels?${query}&pageSize=1`, { headers: { cookie } })).json()) as { total: number };
   return r.total;
+}
+
+/** Up to `max` residents of a community, read from the filled database before the server opens it. */
+async function residentsOf(database: Database_, communityId: number, max: number): Promise<{ phones: string[]; names: string[] }> {
+  const rows = await database.db.selectFrom('residents').select(['phone', 'name']).where('community_id', '=', communityId).orderBy('id').limit(max).execute();
+  if (rows.length === 0) throw new Error(`no residents in community ${communityId}`);
+  return { phones: rows.map((r) => r.phone), names: rows.map((r) => r.name) };
+}
+
+/** A shelf for the station's desk intakes: without one an intake gets no place and no label. */
+async function addShelf(base: string, cookie: string, communityId: number, code: string): Promise<void> {
+  const res = await fetch(`${base}/api/communities/${communityId}/shelves`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    // Room for every intake of the run: a full shelf is refused (409), and the bench would measure that.
+    body: JSON.stringify({ code, layers: 5, capacity: 5_000 }),
+  });
+  if (res.status !== 201) throw new Error(`shelf ${code}: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Desk intakes of the community's residents, each with its own Idempotency-Key and tracking number.
+ * The numbers are 顺丰's shape (SF8000 + 8 digits of {{seq}}), so the carrier is guessed as at a
+ * real desk; the fill's 顺丰 numbers have 13 digits, so none is already open. Each run needs a
+ * seqStart of its own (10,000,000 and up): the worker's counter starts anew each time.
+ */
+function deskIntake(communityId: number, cookie: string, residents: { phones: string[]; names: string[] }): Omit<Scenario, 'url'> {
+  return {
+    name: '(f) desk intake POST /api/parcels/desk-intake',
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/parcels/desk-intake',
+        headers: { cookie, 'idempotency-key': '{{uuid}}' },
+        body: { communityId, trackingNo: 'SF8000{{seq}}', recipientPhone: '{{pick:phones}}', recipientName: '{{pick:names}}' },
+      },
+    ],
+    // Phones and names advance together (one pick each per request), so each name stays with its phone.
+    lists: { phones: residents.phones, names: residents.names },
+  };
+}
+
+/** One desk intake by hand before the load: a 201 with a shelf label, or the figures would measure an error. */
+async function checkDeskIntake(base: string, cookie: string, communityId: number, residents: { phones: string[]; names: string[] }): Promise<void> {
+  const res = await fetch(`${base}/api/parcels/desk-intake`, {
+    method: 'POST',
+    headers: { cookie, 'idempotency-key': 'bench-check', 'content-type': 'application/json' },
+    body: JSON.stringify({ communityId, trackingNo: 'SF800099999999', recipientPhone: residents.phones[0], recipientName: residents.names[0] }),
+  });
+  const parcel = (await res.json()) as { shelfLabel?: string | null };
+  if (res.status !== 201 || !parcel.shelfLabel) throw new Error(`desk intake: ${res.status} ${JSON.stringify(parcel)}`);
+}
+
+/** One checkout by hand before the load: a 200 that finds parcels (and, by code, is verified). */
+async function checkCheckout(base: string, cookie: string, communityId: number, key: string): Promise<void> {
+  const res = await fetch(`${base}/api/parcels/checkout?communityId=${communityId}&key=${encodeURIComponent(key)}`, { headers: { cookie } });
+  const r = (await res.json()) as { items?: unknown[]; verified?: boolean };
+  if (res.status !== 200 || !r.items?.length || r.verified !== /^\d{6}$/.test(key)) throw new Error(`checkout ${key}: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
 }
