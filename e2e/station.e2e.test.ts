@@ -172,7 +172,13 @@ describe.skipIf(!browserAvailable)('station mode', () => {
     await scan(page, later[2]?.shelfLabel ?? '');
     await expect.poll(() => page.getByTestId('checkout-row').count(), WAIT).toBe(3);
     await expect.poll(() => focusedTestId(page), WAIT).toBe('checkout-code');
-    // Not yet covered here: the code typed then, the fee question and Enter (the dialog did not
-    // open in Chromium in the last run; see issue 16's note). The API side is in test/station.test.ts.
+    // The resident's code, Enter: the guide's question with the summed fee; Enter answers 是.
+    await scan(page, later[0]?.pickupCode ?? '');
+    const question = page.getByTestId('pickup-question').filter({ visible: true });
+    await expect.poll(() => question.innerText(), WAIT).toContain(`¥${(fee / 100).toFixed(2)}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('checkout-outcome').innerText(), WAIT).toContain('已出库 3 件');
+    for (const p of later) expect(expectStatus(await admin.get<Parcel>(`/api/parcels/${p.id}`), 200).status).toBe('picked_up');
+    await expect.poll(() => focusedTestId(page), WAIT).toBe('checkout-key');
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HTTP_TIMEOUTS, OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS } from '../shared/constants.js';
 import type { NotificationKind } from './db/types.js';
 import type { MessageKind } from './modules/notifications/provider.js';
+import type { DatabaseConfig } from './db/index.js';
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -67,7 +68,7 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database: DatabaseConfig;
   operatorToken: string | undefined;
   logLevel: string;
   sms:

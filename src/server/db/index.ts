@@ -3,7 +3,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config.js';
 import { useGroupCommit } from './group-commit.js';
 import type { DB } from './types.js';
 
@@ -11,6 +10,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
 /** A Kysely instance or an open transaction: what every repository function takes. */
 export type Executor = Kysely<DB> | Transaction<DB>;
+/** Which database to open: the embedded SQLite file, or a PostgreSQL URL. */
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export interface Database_ {
   db: Db;
@@ -22,7 +23,7 @@ export interface Database_ {
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /** Opens the database the configuration names: an embedded SQLite file, or PostgreSQL. */
-export function openDatabase(database: Config['database'], opts: { poolSize?: number } = {}): Database_ {
+export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number } = {}): Database_ {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

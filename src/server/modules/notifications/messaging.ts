@@ -1,5 +1,5 @@
 import { SMS_CAPS } from '../../../shared/constants.js';
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import type { Channel } from '../../db/types.js';
 import { consoleProvider, type MessageProvider } from './provider.js';
 

@@ -1,7 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
-import type { Executor } from '../../context.js';
 import { claimSkippingLocked } from '../../db/dialect.js';
-import type { Db, Dialect } from '../../db/index.js';
+import type { Db, Dialect, Executor } from '../../db/index.js';
 import { pageWindow } from '../../db/paging.js';
 import type { Channel, DB, OutboxStatus, OutboxTable } from '../../db/types.js';
 

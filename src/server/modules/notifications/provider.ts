@@ -1,5 +1,5 @@
+import type { Executor } from '../../db/index.js';
 import type { Channel, NotificationKind } from '../../db/types.js';
-import type { Executor } from '../../context.js';
 import { insertDevMessage } from './notifications.repo.js';
 
 /** What a message is about: the sign-in code, or one of the outbox's notifications. */

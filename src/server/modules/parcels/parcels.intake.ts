@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { ParcelStatus } from '../../db/types.js';
-import { conflict, forbidden, unprocessable } from '../../errors.js';
+import { conflict, forbidden } from '../../errors.js';
+import { requestHash, storedAnswer } from '../../idempotency.js';
 import type { CourierAuth } from '../../actors.js';
 import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
@@ -13,16 +13,12 @@ import { presentParcel } from './parcels.present.js';
 import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
 
 /** The request's fingerprint: the same key with another body is refused. */
-function requestHash(body: CourierEntryReq): string {
-  const canonical = JSON.stringify([body.communityId, body.trackingNo, body.recipientPhone, body.recipientName]);
-  return createHash('sha256').update(canonical).digest('hex');
+function fingerprint(body: CourierEntryReq): string {
+  return requestHash([body.communityId, body.trackingNo, body.recipientPhone, body.recipientName]);
 }
 
 async function replay(ctx: Ctx, accountId: number, key: string, hash: string): Promise<ParcelViewT | undefined> {
-  const prior = await repo.findIdempotent(ctx.db, accountId, key);
-  if (!prior) return undefined;
-  if (prior.request_hash !== hash) throw unprocessable('idempotency_key_reused');
-  return JSON.parse(prior.response) as ParcelViewT;
+  return storedAnswer<ParcelViewT>(await repo.findIdempotent(ctx.db, accountId, key), hash);
 }
 
 /**
@@ -32,7 +28,7 @@ async function replay(ctx: Ctx, accountId: number, key: string, hash: string): P
  */
 export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntryReq, key: string): Promise<ParcelViewT> {
   const account = auth.account;
-  const hash = requestHash(body);
+  const hash = fingerprint(body);
   const earlier = await replay(ctx, account.id, key, hash);
   if (earlier) return earlier;
 

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { canMove, PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
+import { canMove, PARCEL_MOVES, type ParcelMove, type ParcelStatus } from '../../../shared/parcel-status.js';
 import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, ParcelUpdate } from '../../db/types.js';
@@ -63,6 +63,21 @@ export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
   return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent) };
 }
 
+/** The event of a staff member's change to a parcel: who, when, from and to which state, and the details. */
+function staffEvent(trx: Trx, p: { id: number; org_id: number }, staff: Staff, at: string, [from, to]: [ParcelStatus | null, ParcelStatus], detail: Record<string, unknown> | null) {
+  return repo.insertEvent(trx, {
+    parcel_id: p.id,
+    org_id: p.org_id,
+    at,
+    actor_kind: 'staff',
+    actor_id: staff.id,
+    actor_name: staff.username,
+    from_status: from,
+    to_status: to,
+    detail: detail ? JSON.stringify(detail) : null,
+  });
+}
+
 /**
  * One move of the state machine, in one transaction: the conditional update (the row must still
  * be in the move's `from` state, so of two clerks exactly one wins), the event and the outbox rows.
@@ -81,17 +96,7 @@ async function move(
   if (!canMove(p.status, m) || !(await repo.updateParcelIf(trx, p.id, from, { ...set, status: to }, expectWaived))) {
     throw conflict('invalid_state');
   }
-  const { id } = await repo.insertEvent(trx, {
-    parcel_id: p.id,
-    org_id: p.org_id,
-    at: ctx.now().toISOString(),
-    actor_kind: 'staff',
-    actor_id: staff.id,
-    actor_name: staff.username,
-    from_status: from,
-    to_status: to,
-    detail: detail ? JSON.stringify(detail) : null,
-  });
+  const { id } = await staffEvent(trx, p, staff, ctx.now().toISOString(), [from, to], detail);
   return id;
 }
 
@@ -201,17 +206,7 @@ export async function enterAtDeskInTransaction(ctx: Ctx, trx: Trx, staff: Staff,
     source: 'desk',
     ...shelfColumns(place),
   });
-  const { id: eventId } = await repo.insertEvent(trx, {
-    parcel_id: id,
-    org_id: d.orgId,
-    at: now,
-    actor_kind: 'staff',
-    actor_id: staff.id,
-    actor_name: staff.username,
-    from_status: null,
-    to_status: 'awaiting_pickup',
-    detail: JSON.stringify({ source: 'desk', damaged: d.damaged, ...(place ? { shelfLabel: place.label } : {}) }),
-  });
+  const { id: eventId } = await staffEvent(trx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], { source: 'desk', damaged: d.damaged, ...(place ? { shelfLabel: place.label } : {}) });
   const entered = await repo.getParcel(trx, id);
   await notifyReceived(ctx, trx, entered, eventId);
   return entered;
@@ -294,17 +289,7 @@ export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
       0,
     );
     if (!changed) throw conflict('invalid_state');
-    await repo.insertEvent(trx, {
-      parcel_id: id,
-      org_id: p.org_id,
-      at: now.toISOString(),
-      actor_kind: 'staff',
-      actor_id: auth.staff.id,
-      actor_name: auth.staff.username,
-      from_status: 'awaiting_pickup',
-      to_status: 'awaiting_pickup',
-      detail: JSON.stringify({ feeWaived: true, feeFen: fee }),
-    });
+    await staffEvent(trx, p, auth.staff, now.toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { feeWaived: true, feeFen: fee });
     return repo.getParcel(trx, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
@@ -353,16 +338,6 @@ export async function moveToShelfInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoin
   if (p.status !== 'awaiting_pickup' || !(await repo.setShelfIfAwaiting(trx, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))) {
     throw conflict('invalid_state');
   }
-  await repo.insertEvent(trx, {
-    parcel_id: p.id,
-    org_id: p.org_id,
-    at: ctx.now().toISOString(),
-    actor_kind: 'staff',
-    actor_id: staff.id,
-    actor_name: staff.username,
-    from_status: 'awaiting_pickup',
-    to_status: 'awaiting_pickup',
-    detail: JSON.stringify({ shelfLabel: place.label, fromShelfLabel: p.shelf_label }),
-  });
+  await staffEvent(trx, p, staff, ctx.now().toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { shelfLabel: place.label, fromShelfLabel: p.shelf_label });
   return repo.getParcel(trx, p.id);
 }

@@ -1,10 +1,10 @@
 // Station mode (SPEC §14): scan → phone, desk intake onto a shelf, checkout by code, label, QR or tail.
-import { createHash } from 'node:crypto';
 import { guessCarrier } from '../../../shared/carrier-guess.js';
 import { SHELF_LABEL_PATTERN } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
-import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { requestHash, storedAnswer } from '../../idempotency.js';
 import type { Scope, StaffAuth } from '../../actors.js';
 import type { CommunityRow } from '../../db/types.js';
 import { visibleCommunity } from '../communities/communities.service.js';
@@ -44,17 +44,13 @@ export async function lookupRecipient(ctx: Ctx, scope: Scope, q: LookupReq): Pro
   return { recipientPhone: known.recipient_phone, recipientName: known.recipient_name, carrier: known.carrier, source: 'history' };
 }
 
-function requestHash(body: DeskIntakeReq): string {
-  const b = body;
-  const canonical = JSON.stringify([b.communityId, b.trackingNo, b.recipientPhone, b.phoneTail, b.recipientName, b.carrier, b.courierId, b.shelfId, b.damaged ?? false]);
-  return createHash('sha256').update(canonical).digest('hex');
+/** The request's fingerprint: the same key with another body is refused. */
+function fingerprint(b: DeskIntakeReq): string {
+  return requestHash([b.communityId, b.trackingNo, b.recipientPhone, b.phoneTail, b.recipientName, b.carrier, b.courierId, b.shelfId, b.damaged ?? false]);
 }
 
 async function replay(ctx: Ctx, staffId: number, key: string, hash: string): Promise<ParcelViewT | undefined> {
-  const prior = await repo.findDeskIdempotent(ctx.db, staffId, key);
-  if (!prior) return undefined;
-  if (prior.request_hash !== hash) throw unprocessable('idempotency_key_reused');
-  return JSON.parse(prior.response) as ParcelViewT;
+  return storedAnswer<ParcelViewT>(await repo.findDeskIdempotent(ctx.db, staffId, key), hash);
 }
 
 /** The recipient of a desk intake: the phone given, or its tail's one resident, or what lookup knows. */
@@ -105,7 +101,7 @@ async function deskParcel(ctx: Ctx, auth: StaffAuth, community: CommunityRow, bo
  * creates nothing.
  */
 export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq, key: string): Promise<ParcelViewT> {
-  const hash = requestHash(body);
+  const hash = fingerprint(body);
   const earlier = await replay(ctx, auth.staff.id, key, hash);
   if (earlier) return earlier;
 

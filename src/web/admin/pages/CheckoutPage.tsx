@@ -3,7 +3,7 @@
 // with the summed fee. With the code, one Enter hands them all out (with a fee, the guide's
 // question `¥X 用户是否已缴纳保管费并领取包裹？` first, Enter answers 是); a label or 4 digits alone
 // asks for the code. The box is empty and focused again for the next resident.
-import { Alert, App, Button, Flex, Input, Select, Typography, type InputRef } from 'antd';
+import { Alert, App, Button, Flex, Input, Typography, type InputRef } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, api, errorMessage } from '../../api.js';
 import type { CheckoutResult, Parcel } from '../../api-types.js';
@@ -14,7 +14,9 @@ import { formatShanghai } from '../../../shared/time.js';
 import { COMMON_EN } from '../common.js';
 import { STATION_EN } from './IntakePage.js';
 import { EN as PARCELS_EN } from './parcels/en.js';
+import { pickupQuestion } from './parcels/dialogs.js';
 import { beep } from './station/deskQueue.js';
+import { CommunitySelect } from './station/CommunitySelect.js';
 import { useDeskCommunity } from './station/useStation.js';
 import './station/station.css';
 
@@ -94,15 +96,7 @@ export default function CheckoutPage(): ReactNode {
       return;
     }
     modal.confirm({
-      title: (
-        <span data-testid="pickup-question">
-          <strong style={{ fontSize: 18 }}>{formatFen(totalFeeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
-        </span>
-      ),
-      content: changed ? <div style={{ color: '#d46b08' }}>{t('保管费已变为 {fee}，请向用户重新确认', { fee: formatFen(totalFeeFen) })}</div> : null,
-      okText: t('是'),
-      cancelText: t('否'),
-      focusable: { autoFocusButton: 'ok' },
+      ...pickupQuestion(t, totalFeeFen, changed),
       onOk: () => handOut(items, totalFeeFen, releaseCode),
       afterClose: () => keyBox.current?.focus(),
     });
@@ -141,16 +135,10 @@ export default function CheckoutPage(): ReactNode {
   return (
     <div>
       <Flex wrap gap={8} align="center">
-        <Select
-          aria-label={t('小区')}
-          style={{ minWidth: 160 }}
-          value={community?.id}
-          options={communities.map((c) => ({ value: c.id, label: c.name }))}
-          onChange={(id: number) => {
+        <CommunitySelect label={t('小区')} communities={communities} value={community?.id} onChange={(id: number) => {
             setCommunityId(id);
             reset();
-          }}
-        />
+          }} />
         <Input
           ref={keyBox}
           className="kd-desk-scan"

@@ -14,6 +14,7 @@ import { COMMON_EN } from '../common.js';
 import { useSession } from '../session.js';
 import { beep, deskQueueFor, useDeskQueue, type DeskScan } from './station/deskQueue.js';
 import { usePrintLabels } from './station/PrintLabel.js';
+import { CommunitySelect } from './station/CommunitySelect.js';
 import { useCouriers, useDeskCommunity, useShelves } from './station/useStation.js';
 import './station/station.css';
 
@@ -175,17 +176,11 @@ export default function IntakePage(): ReactNode {
     <div>
       {sheet}
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
-        <Select
-          aria-label={t('小区')}
-          style={{ minWidth: 160 }}
-          value={communityId}
-          options={communities.map((c) => ({ value: c.id, label: c.name }))}
-          onChange={(id: number) => {
+        <CommunitySelect label={t('小区')} communities={communities} value={communityId} onChange={(id: number) => {
             setCommunityId(id);
             setCourierId(undefined);
             setShelfId(undefined);
-          }}
-        />
+          }} />
         <Select
           aria-label={t('快递员')}
           allowClear
@@ -196,8 +191,7 @@ export default function IntakePage(): ReactNode {
           options={couriers.map((c) => ({ value: c.id, label: `${c.name} · ${c.carrier}` }))}
           onChange={(id?: number) => {
             setCourierId(id);
-            const c = couriers.find((x) => x.id === id);
-            if (c) setCarrier(undefined);
+            if (id) setCarrier(undefined);
           }}
         />
         <Select

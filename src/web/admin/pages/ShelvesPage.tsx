@@ -2,7 +2,7 @@
 // Intake puts a parcel on the chosen or the emptiest shelf; a shelf holding parcels cannot be
 // deleted. A community without shelves works as before (no shelf label).
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Form, InputNumber, Input, Popconfirm, Progress, Select, Table, Typography, type TableColumnsType } from 'antd';
+import { Button, Flex, Form, InputNumber, Input, Popconfirm, Progress, Table, Typography, type TableColumnsType } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import type { Shelf } from '../../api-types.js';
@@ -11,6 +11,7 @@ import { SHELF_LIMITS } from '../../../shared/constants.js';
 import { FormModal } from '../FormModal.js';
 import { COMMON_EN, useFeedback } from '../common.js';
 import { STATION_EN } from './IntakePage.js';
+import { CommunitySelect } from './station/CommunitySelect.js';
 import { useDeskCommunity, useShelves } from './station/useStation.js';
 
 const EN = {
@@ -95,13 +96,7 @@ export default function ShelvesPage(): ReactNode {
   return (
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
-        <Select
-          aria-label={t('小区')}
-          style={{ minWidth: 160 }}
-          value={community?.id}
-          options={communities.map((c) => ({ value: c.id, label: c.name }))}
-          onChange={(id: number) => setCommunityId(id)}
-        />
+        <CommunitySelect label={t('小区')} communities={communities} value={community?.id} onChange={(id: number) => setCommunityId(id)} />
         <Button type="primary" icon={<PlusOutlined />} disabled={!community} onClick={() => setEditing({ open: true })}>{t('添加货架')}</Button>
       </Flex>
       <Typography.Paragraph type="secondary">{t('入库时包裹放在所选或最空的货架上，货架号如 A-3-0127（货架-层-当日序号）印在标签上、写进短信。')}</Typography.Paragraph>

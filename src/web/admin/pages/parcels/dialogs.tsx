@@ -4,12 +4,30 @@ import { App, Checkbox, Input } from 'antd';
 import { useRef, type ReactNode } from 'react';
 import { api, ApiError } from '../../../api.js';
 import type { BatchResult, Parcel } from '../../../api-types.js';
-import { useT } from '../../../i18n.js';
+import { useT, type T } from '../../../i18n.js';
 import { formatFen } from '../../../../shared/fee.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { EN } from './en.js';
 
 export type BatchKind = 'receive' | 'reject';
+
+/**
+ * The guide's pickup question, `¥36.00 用户是否已缴纳保管费并领取包裹？` 是 / 否, with 是 focused so
+ * that Enter answers it; `changed` says the fee moved since the clerk last saw it.
+ */
+export function pickupQuestion(t: T, feeFen: number, changed: boolean) {
+  return {
+    title: (
+      <span data-testid="pickup-question">
+        <strong style={{ fontSize: 18 }}>{formatFen(feeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
+      </span>
+    ),
+    content: changed ? <div style={{ color: '#d46b08' }}>{t('保管费已变为 {fee}，请向用户重新确认', { fee: formatFen(feeFen) })}</div> : null,
+    okText: t('是'),
+    cancelText: t('否'),
+    focusable: { autoFocusButton: 'ok' as const },
+  };
+}
 
 export interface DialogEvents {
   /** A parcel the clerk just changed: the API's answer, and the row it was. */
@@ -106,15 +124,7 @@ export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
   const pickup = (p: Parcel, feeFen = p.feeFen, changed = false) => {
     let newFee: number | null = null;
     modal.confirm({
-      title: (
-        <span data-testid="pickup-question">
-          <strong style={{ fontSize: 18 }}>{formatFen(feeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
-        </span>
-      ),
-      content: changed ? <div style={{ color: '#d46b08' }}>{t('保管费已变为 {fee}，请向用户重新确认', { fee: formatFen(feeFen) })}</div> : null,
-      okText: t('是'),
-      cancelText: t('否'),
-      focusable: { autoFocusButton: 'ok' },
+      ...pickupQuestion(t, feeFen, changed),
       onOk: async () => {
         try {
           const after = await api.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen });
