@@ -1,4 +1,4 @@
-// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g]
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g --cpu-prof DIR]
 // Fills a database of its own with N parcels over 100 communities, starts the real server on it
 // (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
 // and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     /** Some scenarios only, by letter: `--only a,d`. f and g are station mode (desk intake, checkout). */
     only: { type: 'string', default: 'a,b,c,d,e,f,g' },
+    /** Where the app server writes a V8 CPU profile of the whole run when it stops (`node --cpu-prof`). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const wanted = new Set(values.only.split(','));
@@ -89,7 +91,7 @@ try {
   const [baseInsert, baseSelect] = baselineResults as [LoadResult, LoadResult];
 
   // 3. The real server on the filled database.
-  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000', RATE_LIMIT_PER_MINUTE: '0', MAX_CONNECTIONS_PER_ADDRESS: '0' });
+  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000', RATE_LIMIT_PER_MINUTE: '0', MAX_CONNECTIONS_PER_ADDRESS: '0' }, { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [] });
   try {
     const admin = await signInStaff(server.base, world.admin.username, world.admin.password);
     const busy = world.communities.find((c) => c.busy) ?? world.communities[0];

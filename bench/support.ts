@@ -50,10 +50,10 @@ export interface AppServer {
 }
 
 /** Builds the server (tsc) and starts `dist/server/main.js` with `env`; resolves once /healthz answers. */
-export async function startAppServer(env: Record<string, string>, opts: { build?: boolean } = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string>, opts: { build?: boolean; nodeArgs?: string[] } = {}): Promise<AppServer> {
   if (opts.build !== false) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();
-  const proc = spawn(process.execPath, ['dist/server/main.js'], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/server/main.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -47,4 +47,13 @@ export async function inTransaction<T>(
   }
 }
 
+/**
+ * Whether units of work share their commit (SQLite's group commit): there a statement of its own
+ * outside a unit costs a disk flush of its own, while on PostgreSQL a short statement before the
+ * transaction keeps a hot row unlocked during it.
+ */
+export function sharesCommits(ctx: Pick<Ctx, 'db'>): boolean {
+  return groupCommitterOf(ctx.db) !== undefined;
+}
+
 export type { Executor };

@@ -1,13 +1,27 @@
 import type { Ctx } from './context.js';
 import { pruneSessions } from './modules/auth/auth.service.js';
 import { pruneRateCounters } from './modules/auth/rate-limit.js';
+import { pruneEntryKeys } from './modules/parcels/parcels.intake.js';
+import { pruneShelfSerials } from './modules/shelves/shelves.service.js';
+import { pruneDeskKeys } from './modules/station/station.service.js';
 
-/** Hourly clean-up: expired sessions, spent sign-in codes, rate counters of windows long past. */
+/**
+ * The hourly clean-up: expired sessions, spent sign-in codes, rate counters of windows long past,
+ * idempotency keys older than 48 hours, shelf-label counters of days more than a week past.
+ */
+export async function housekeep(ctx: Ctx): Promise<void> {
+  await pruneSessions(ctx);
+  await pruneRateCounters(ctx);
+  await pruneEntryKeys(ctx);
+  await pruneDeskKeys(ctx);
+  await pruneShelfSerials(ctx);
+}
+
+/** Runs housekeep now and then every interval; answers the function that stops it. */
 export function startHousekeeping(ctx: Ctx, intervalMs = 3_600_000): () => void {
   const run = async () => {
     try {
-      await pruneSessions(ctx);
-      await pruneRateCounters(ctx);
+      await housekeep(ctx);
     } catch (err) {
       ctx.log.warn({ err }, 'housekeeping failed');
     }

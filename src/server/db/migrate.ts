@@ -7,6 +7,7 @@ import * as listIndexes from './migrations/2026112904_list_indexes.js';
 import * as parcelCounts from './migrations/2026112905_parcel_counts.js';
 import * as staffSecurity from './migrations/2026120601_staff_security.js';
 import * as station from './migrations/2026120602_station.js';
+import * as keyPruning from './migrations/2026120603_key_pruning.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026112905_parcel_counts': parcelCounts,
   '2026120601_staff_security': staffSecurity,
   '2026120602_station': station,
+  '2026120603_key_pruning': keyPruning,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,7 +2,7 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden } from '../../errors.js';
-import { requestHash, storedAnswer } from '../../idempotency.js';
+import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
 import type { CourierAuth } from '../../actors.js';
 import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
@@ -97,6 +97,11 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
  * name and address before 提交: only within a community the courier delivers to, and at a
  * courier's pace (RECIPIENT_LOOKUP_LIMITS), so that it cannot serve to walk through phones.
  */
+/** Drops the courier entries' stored answers older than 48 hours (housekeeping). */
+export async function pruneEntryKeys(ctx: Ctx): Promise<void> {
+  await repo.deleteIdempotentBefore(ctx.db, keysExpireBefore(ctx.now()));
+}
+
 export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
   const record = await courierRecordIn(ctx, auth.account.phone, communityId);
   if (!record) throw forbidden('not_your_community');

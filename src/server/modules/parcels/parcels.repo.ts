@@ -88,6 +88,17 @@ export function findOpenByTracking(db: Executor, communityId: number, trackingNo
     .executeTakeFirst();
 }
 
+/** The latest parcel of a community with this tracking number (any state): the open one if there is one. */
+export function findLatestByTracking(db: Executor, communityId: number, trackingNo: string) {
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.community_id', '=', communityId)
+    .where('parcels.tracking_no', '=', trackingNo)
+    .orderBy('parcels.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** Who the latest parcel of a community with this tracking number was for (any state). */
 export function latestRecipientByTracking(db: Executor, communityId: number, trackingNo: string) {
   return db
@@ -293,6 +304,11 @@ function counters(db: Executor, scope: Scope, communityId?: number) {
 }
 
 // Idempotency of courier entry
+/** Drops the stored answers of courier entries made before a time (housekeeping). */
+export function deleteIdempotentBefore(db: Executor, before: string) {
+  return db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+}
+
 export function findIdempotent(db: Executor, courierAccountId: number, key: string) {
   return db
     .selectFrom('idempotency_keys')

@@ -318,6 +318,15 @@ export function recipientFromHistory(ctx: Ctx, communityId: number, trackingNo: 
   return repo.latestRecipientByTracking(ctx.db, communityId, trackingNo);
 }
 
+/**
+ * The latest parcel of a community with this tracking number, in any state. An open one (pending
+ * or awaiting) is always the latest: the unique index admits one open parcel per number, and a
+ * later entry could only come once it had closed.
+ */
+export function latestParcelByTracking(db: Ctx['db'] | Trx, communityId: number, trackingNo: string) {
+  return repo.findLatestByTracking(db, communityId, trackingNo);
+}
+
 /** The open (pending or awaiting) parcel of a community with this tracking number. */
 export function openParcelByTracking(db: Ctx['db'] | Trx, communityId: number, trackingNo: string) {
   return repo.findOpenByTracking(db, communityId, trackingNo);

@@ -64,6 +64,22 @@ export function layerCounts(db: Executor, shelfId: number) {
 }
 
 /**
+ * A community's shelves, each with the parcels awaiting pickup per layer, in one query (a row per
+ * shelf and occupied layer; `shelf_layer` null and `n` 0 for an empty shelf), answered from
+ * parcels_shelf_idx.
+ */
+export function shelfLayers(db: Executor, communityId: number) {
+  return db
+    .selectFrom('shelves')
+    .leftJoin('parcels', (j) => j.onRef('parcels.shelf_id', '=', 'shelves.id').on('parcels.status', '=', stateLiteral('awaiting_pickup')))
+    .select(['shelves.id', 'shelves.code', 'shelves.layers', 'shelves.capacity', 'parcels.shelf_layer', (eb) => eb.fn.count<number>('parcels.id').as('n')])
+    .where('shelves.community_id', '=', communityId)
+    .groupBy(['shelves.id', 'shelves.code', 'shelves.layers', 'shelves.capacity', 'parcels.shelf_layer'])
+    .orderBy('shelves.code')
+    .execute();
+}
+
+/**
  * The next label serial of a community on a day: one statement that adds one and answers the
  * new value, so that concurrent intakes never get the same (the row is locked until commit).
  */

@@ -1,4 +1,4 @@
-import { nowIso, type Ctx, type Executor } from '../../context.js';
+import { nowIso, sharesCommits, type Ctx, type Executor } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
@@ -66,34 +66,71 @@ export interface ShelfPlace {
   label: string;
 }
 
+/** Where on the shelves a parcel goes, before it has a label. */
+export interface ShelfSpot {
+  shelfId: number;
+  code: string;
+  layer: number;
+}
+
 /**
- * Where an incoming parcel goes, inside the intake's transaction: the shelf asked for, or the one
- * with the most room left; on it, the layer with the fewest parcels; and a label with the next
- * serial of the community's day (Asia/Shanghai), skipping one still on a waiting parcel of an
- * earlier day. Null for a community without shelves (it works as before). Capacity is a limit for
- * the choice, not a lock: parcels placed at the same instant may pass it by a few.
+ * Where an incoming parcel goes: the shelf asked for, or the one with the most room left; on it,
+ * the layer with the fewest parcels. Null for a community without shelves (it works as before).
+ * One read, made before the intake's transaction: capacity is a limit for the choice, not a
+ * lock, so parcels placed at the same instant may pass it by a few.
  */
-export async function placeOnShelf(ctx: Ctx, trx: Executor, communityId: number, shelfId?: number): Promise<ShelfPlace | null> {
-  const shelves = await repo.listShelves(trx, communityId);
-  if (shelves.length === 0 && shelfId === undefined) return null;
-  const shelf =
-    shelfId !== undefined
-      ? shelves.find((s) => s.id === shelfId)
-      : shelves.reduce<repo.ShelfWithOccupancy | undefined>((best, s) => (!best || s.capacity - Number(s.occupied) > best.capacity - Number(best.occupied) ? s : best), undefined);
+export async function chooseSpot(db: Executor, communityId: number, shelfId?: number): Promise<ShelfSpot | null> {
+  const rows = await repo.shelfLayers(db, communityId);
+  if (rows.length === 0 && shelfId === undefined) return null;
+  const shelves = new Map<number, { code: string; layers: number; capacity: number; occupied: number; perLayer: Map<number, number> }>();
+  for (const r of rows) {
+    const s = shelves.get(r.id) ?? { code: r.code, layers: r.layers, capacity: r.capacity, occupied: 0, perLayer: new Map() };
+    shelves.set(r.id, s);
+    s.occupied += Number(r.n);
+    if (r.shelf_layer !== null) s.perLayer.set(r.shelf_layer, Number(r.n));
+  }
+  const room = (id: number) => {
+    const s = shelves.get(id);
+    return s ? s.capacity - s.occupied : -Infinity;
+  };
+  const id = shelfId ?? [...shelves.keys()].reduce((best, s) => (room(s) > room(best) ? s : best));
+  const shelf = shelves.get(id);
   if (!shelf) {
     const message = '货架不存在或不属于该小区';
     throw badRequest('validation_error', message, { issues: [{ path: 'body/shelfId', code: 'invalid_value', message }] });
   }
-  if (Number(shelf.occupied) >= shelf.capacity) throw conflict('shelf_full', shelfId !== undefined ? `货架 ${shelf.code} 已满，请换一个货架` : undefined);
-  const counts = new Map((await repo.layerCounts(trx, shelf.id)).map((l) => [l.shelf_layer, Number(l.n)]));
+  if (shelf.occupied >= shelf.capacity) throw conflict('shelf_full', shelfId !== undefined ? `货架 ${shelf.code} 已满，请换一个货架` : undefined);
   let layer = 1;
-  for (let l = 2; l <= shelf.layers; l++) if ((counts.get(l) ?? 0) < (counts.get(layer) ?? 0)) layer = l;
+  for (let l = 2; l <= shelf.layers; l++) if ((shelf.perLayer.get(l) ?? 0) < (shelf.perLayer.get(layer) ?? 0)) layer = l;
+  return { shelfId: id, code: shelf.code, layer };
+}
+
+/**
+ * The spot's label, with the next serial of the community's day (Asia/Shanghai), skipping one
+ * still on a waiting parcel of an earlier day. The serial's counter row is locked from its draw
+ * until the commit of the transaction it is drawn in: where each transaction holds its own locks
+ * (PostgreSQL) draw it in a statement of its own before the intake's transaction (`ctx.db`), so
+ * that a community's intakes do not wait for each other's commits (a serial lost to a failed
+ * intake is a harmless gap); under SQLite's group commit draw it inside the unit (`trx`), where
+ * a statement of its own would cost a disk flush of its own.
+ */
+export async function labelSpot(ctx: Ctx, db: Executor, communityId: number, spot: ShelfSpot): Promise<ShelfPlace> {
   const { day } = shanghaiDayHour(ctx.now());
   for (let i = 0; i < 50; i++) {
-    const label = `${shelf.code}-${layer}-${String(await repo.nextSerial(trx, communityId, day)).padStart(4, '0')}`;
-    if (!(await repo.labelInUse(trx, communityId, label))) return { shelfId: shelf.id, layer, label };
+    const label = `${spot.code}-${spot.layer}-${String(await repo.nextSerial(db, communityId, day)).padStart(4, '0')}`;
+    if (!(await repo.labelInUse(db, communityId, label))) return { shelfId: spot.shelfId, layer: spot.layer, label };
   }
   throw conflict('shelf_full');
+}
+
+/** A spot's label as labelSpot says: drawn now (PostgreSQL) or in the unit, by the function answered. */
+export async function prepareLabel(ctx: Ctx, communityId: number, spot: ShelfSpot | null): Promise<(trx: Executor) => Promise<ShelfPlace | null>> {
+  if (!spot) return async () => null;
+  if (!sharesCommits(ctx)) {
+    const place = await labelSpot(ctx, ctx.db, communityId, spot);
+    return async () => place;
+  }
+  return (trx) => labelSpot(ctx, trx, communityId, spot);
 }
 
 /** Drops label counters of days more than a week past (housekeeping). */

@@ -9,3 +9,8 @@ export function findDeskIdempotent(db: Executor, staffId: number, key: string) {
 export function insertDeskIdempotent(db: Executor, row: { staff_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string }) {
   return db.insertInto('desk_idempotency_keys').values(row).execute();
 }
+
+/** Drops the stored answers of desk intakes made before a time (housekeeping). */
+export function deleteDeskIdempotentBefore(db: Executor, before: string) {
+  return db.deleteFrom('desk_idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+}

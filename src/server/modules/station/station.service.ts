@@ -4,7 +4,7 @@ import { SHELF_LABEL_PATTERN } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
-import { requestHash, storedAnswer } from '../../idempotency.js';
+import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
 import type { Scope, StaffAuth } from '../../actors.js';
 import type { CommunityRow } from '../../db/types.js';
 import { visibleCommunity } from '../communities/communities.service.js';
@@ -14,7 +14,7 @@ import { feeAsOf, presentParcel } from '../parcels/parcels.present.js';
 import type { ParcelViewT } from '../parcels/parcels.schema.js';
 import * as parcels from '../parcels/parcels.service.js';
 import { residentByPhoneTail, residentForParcel } from '../residents/residents.service.js';
-import { placeOnShelf } from '../shelves/shelves.service.js';
+import { chooseSpot, prepareLabel } from '../shelves/shelves.service.js';
 import * as repo from './station.repo.js';
 import type { DeskIntakeReq, LookupReplyT, LookupReq, PickupManyReq } from './station.schema.js';
 
@@ -53,9 +53,10 @@ async function replay(ctx: Ctx, staffId: number, key: string, hash: string): Pro
   return storedAnswer<ParcelViewT>(await repo.findDeskIdempotent(ctx.db, staffId, key), hash);
 }
 
-/** The recipient of a desk intake: the phone given, or its tail's one resident, or what lookup knows. */
-async function recipientOf(ctx: Ctx, body: DeskIntakeReq) {
-  const known = await parcels.recipientFromHistory(ctx, body.communityId, body.trackingNo);
+type Known = { recipient_phone: string; recipient_name: string; carrier: string } | undefined;
+
+/** The recipient of a desk intake: the phone given, or its tail's one resident, or what the number's last parcel knows. */
+async function recipientOf(ctx: Ctx, body: DeskIntakeReq, known: Known) {
   if (body.recipientPhone) return { phone: body.recipientPhone, name: undefined, carrier: known?.carrier };
   if (body.phoneTail) {
     const r = await residentByPhoneTail(ctx, body.communityId, body.phoneTail);
@@ -72,10 +73,10 @@ async function recipientOf(ctx: Ctx, body: DeskIntakeReq) {
  * courier of the batch, and the carrier: as given, else the courier's, else the number's history,
  * else its shape.
  */
-async function deskParcel(ctx: Ctx, auth: StaffAuth, community: CommunityRow, body: DeskIntakeReq): Promise<parcels.DeskParcel> {
+async function deskParcel(ctx: Ctx, auth: StaffAuth, community: CommunityRow, body: DeskIntakeReq, known: Known): Promise<parcels.DeskParcel> {
   const courier = body.courierId === undefined ? null : await getCourier(ctx, auth.scope, body.courierId).catch(notFoundAsNull);
   if (body.courierId !== undefined && courier?.communityId !== community.id) throw issue('body/courierId', '快递员不属于该小区');
-  const recipient = await recipientOf(ctx, body);
+  const recipient = await recipientOf(ctx, body, known);
   const carrier = body.carrier ?? courier?.carrier ?? recipient.carrier ?? guessCarrier(body.trackingNo);
   if (!carrier) throw badRequest('carrier_required');
   const resident = await residentForParcel(ctx, community.id, recipient.phone);
@@ -108,15 +109,16 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
   const community = await visibleCommunity(ctx, auth.scope, body.communityId);
   if (!(await getOrg(ctx, community.org_id)).appEnabled) throw forbidden('app_closed');
   try {
-    const open = await parcels.openParcelByTracking(ctx.db, community.id, body.trackingNo);
-    if (open?.status === 'awaiting_pickup') throw conflict('duplicate_tracking_no');
-    const entry = open ? null : await deskParcel(ctx, auth, community, body);
+    const latest = await parcels.latestParcelByTracking(ctx.db, community.id, body.trackingNo);
+    if (latest?.status === 'awaiting_pickup') throw conflict('duplicate_tracking_no');
+    const entry = latest?.status === 'pending_receipt' ? null : await deskParcel(ctx, auth, community, body, latest);
+    const label = await prepareLabel(ctx, community.id, await chooseSpot(ctx.db, community.id, body.shelfId));
     const view = await inTransaction(
       ctx,
       async (trx) => {
         const now = await parcels.openParcelByTracking(trx, community.id, body.trackingNo);
         if (now?.status === 'awaiting_pickup') throw conflict('duplicate_tracking_no');
-        const place = await placeOnShelf(ctx, trx, community.id, body.shelfId);
+        const place = await label(trx);
         const damaged = body.damaged ?? false;
         let row;
         if (now) row = await parcels.receiveInTransaction(ctx, trx, now, auth.staff, { damaged, place });
@@ -142,14 +144,22 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
   }
 }
 
+/** Drops the desk intakes' stored answers older than 48 hours (housekeeping). */
+export async function pruneDeskKeys(ctx: Ctx): Promise<void> {
+  await repo.deleteDeskIdempotentBefore(ctx.db, keysExpireBefore(ctx.now()));
+}
+
 /** 移库: a waiting parcel to another shelf of its community, with a new label. */
 export async function moveParcel(ctx: Ctx, auth: StaffAuth, id: number, shelfId: number) {
+  const before = await parcels.parcelInScope(ctx.db, auth.scope, id);
+  if (before.status !== 'awaiting_pickup') throw conflict('invalid_state');
+  const label = await prepareLabel(ctx, before.community_id, await chooseSpot(ctx.db, before.community_id, shelfId));
   const row = await inTransaction(
     ctx,
     async (trx) => {
       const p = await parcels.parcelInScope(trx, auth.scope, id);
       if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
-      const place = await placeOnShelf(ctx, trx, p.community_id, shelfId);
+      const place = await label(trx);
       if (!place) throw issue('body/shelfId', '货架不存在或不属于该小区');
       return parcels.moveToShelfInTransaction(ctx, trx, p, auth.staff, place);
     },
