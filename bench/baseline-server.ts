@@ -63,9 +63,7 @@ function sqliteStore(file: string, fresh: boolean): Store {
   db.exec(`CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, body TEXT NOT NULL)`);
   db.exec('CREATE INDEX IF NOT EXISTS items_phone ON items (phone)');
-  const insert = db.prepare<[string, string, string], { id: number }>(
-    'INSERT INTO items (key, phone, body) VALUES (?, ?, ?) RETURNING id',
-  );
+  const insert = db.prepare<[string, string, string], { id: number }>('INSERT INTO items (key, phone, body) VALUES (?, ?, ?) RETURNING id');
   const select = db.prepare<[string], Item>('SELECT id, key, phone, body FROM items WHERE phone = ? LIMIT 20');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM items');
   return {

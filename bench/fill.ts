@@ -109,8 +109,10 @@ function digits(n: number, width: number): string {
 // ---------------------------------------------------------------------------------------------
 // People: names, phones, homes.
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鑫斌宇浩凯健俊帆帅旭宁龙林欣佳怡雪梅琳晨辰昊然子涵梓轩一诺思远雨萱博文欣怡浩宇诗涵志强建国国强海燕晓东丹丹婷婷';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鑫斌宇浩凯健俊帆帅旭宁龙林欣佳怡雪梅琳晨辰昊然子涵梓轩一诺思远雨萱博文欣怡浩宇诗涵志强建国国强海燕晓东丹丹婷婷';
 
 function chineseName(h: number): string {
   const surname = SURNAMES[h % SURNAMES.length] ?? '王';
@@ -122,7 +124,34 @@ function chineseName(h: number): string {
 
 // Residents, strangers and couriers draw from different prefixes, so a stranger's parcel never
 // lands on a resident's phone by chance (it would be linked to them) and phones stay unique.
-const RESIDENT_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157', '158', '159', '180', '181', '182', '183', '185', '186', '187', '188', '189'];
+const RESIDENT_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '156',
+  '157',
+  '158',
+  '159',
+  '180',
+  '181',
+  '182',
+  '183',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+];
 const STRANGER_PREFIXES = ['166', '172', '173', '175', '176', '177', '178', '191', '193', '195', '196', '198', '199'];
 const COURIER_PREFIX = '134';
 
@@ -264,24 +293,71 @@ function pgBulk(query: PgQuery, table: string, columns: readonly (readonly [stri
 }
 
 const RESIDENT_COLUMNS = [
-  ['org_id', 'bigint'], ['community_id', 'bigint'], ['name', 'text'], ['phone', 'text'], ['building', 'text'],
-  ['unit', 'text'], ['room', 'text'], ['created_at', 'text'], ['updated_at', 'text'],
+  ['org_id', 'bigint'],
+  ['community_id', 'bigint'],
+  ['name', 'text'],
+  ['phone', 'text'],
+  ['building', 'text'],
+  ['unit', 'text'],
+  ['room', 'text'],
+  ['created_at', 'text'],
+  ['updated_at', 'text'],
 ] as const satisfies readonly (readonly [string, PgType])[];
 
 const PARCEL_COLUMNS = [
-  ['org_id', 'bigint'], ['community_id', 'bigint'], ['carrier', 'text'], ['tracking_no', 'text'], ['courier_id', 'bigint'],
-  ['courier_account_id', 'bigint'], ['courier_name', 'text'], ['courier_phone', 'text'], ['recipient_name', 'text'],
-  ['recipient_phone', 'text'], ['resident_id', 'bigint'], ['address', 'text'], ['status', 'text'], ['damaged', 'int'],
-  ['entered_at', 'text'], ['received_at', 'text'], ['received_by', 'bigint'], ['picked_up_at', 'text'], ['picked_up_by', 'bigint'],
-  ['rejected_at', 'text'], ['rejected_by', 'bigint'], ['reject_reason', 'text'], ['pickup_code', 'text'], ['fee_rate_fen', 'int'],
-  ['fee_waived', 'int'], ['fee_waived_at', 'text'], ['fee_waived_by', 'bigint'], ['fee_charged_fen', 'int'],
+  ['org_id', 'bigint'],
+  ['community_id', 'bigint'],
+  ['carrier', 'text'],
+  ['tracking_no', 'text'],
+  ['courier_id', 'bigint'],
+  ['courier_account_id', 'bigint'],
+  ['courier_name', 'text'],
+  ['courier_phone', 'text'],
+  ['recipient_name', 'text'],
+  ['recipient_phone', 'text'],
+  ['resident_id', 'bigint'],
+  ['address', 'text'],
+  ['status', 'text'],
+  ['damaged', 'int'],
+  ['entered_at', 'text'],
+  ['received_at', 'text'],
+  ['received_by', 'bigint'],
+  ['picked_up_at', 'text'],
+  ['picked_up_by', 'bigint'],
+  ['rejected_at', 'text'],
+  ['rejected_by', 'bigint'],
+  ['reject_reason', 'text'],
+  ['pickup_code', 'text'],
+  ['fee_rate_fen', 'int'],
+  ['fee_waived', 'int'],
+  ['fee_waived_at', 'text'],
+  ['fee_waived_by', 'bigint'],
+  ['fee_charged_fen', 'int'],
 ] as const satisfies readonly (readonly [string, PgType])[];
 
 // ---------------------------------------------------------------------------------------------
 
 const COMMUNITY_BASES = [
-  '华润二十四城', '万科城', '保利花园', '碧桂园', '龙湖春江郦城', '绿地世纪城', '中海国际社区', '融创滨江', '金地格林小城', '招商雍华府',
-  '世茂云锦', '恒大名都', '阳光城翡丽湾', '旭辉城', '新城国际', '远洋万和', '华侨城', '蓝光COCO', '首开琅樾', '越秀星汇',
+  '华润二十四城',
+  '万科城',
+  '保利花园',
+  '碧桂园',
+  '龙湖春江郦城',
+  '绿地世纪城',
+  '中海国际社区',
+  '融创滨江',
+  '金地格林小城',
+  '招商雍华府',
+  '世茂云锦',
+  '恒大名都',
+  '阳光城翡丽湾',
+  '旭辉城',
+  '新城国际',
+  '远洋万和',
+  '华侨城',
+  '蓝光COCO',
+  '首开琅樾',
+  '越秀星汇',
 ];
 const REJECT_REASONS = [null, null, '外包装破损严重', '收件人不在本小区', '到付件，收件人拒付', '超大件，无法存放', '重复投递'];
 
@@ -317,7 +393,10 @@ function drawCum(cum: Float64Array | readonly number[], total: number, u: number
 class Reservoir<T> {
   readonly items: T[] = [];
   private seen = 0;
-  constructor(private readonly size: number, private readonly r: () => number) {}
+  constructor(
+    private readonly size: number,
+    private readonly r: () => number,
+  ) {}
   offer(item: T): void {
     this.seen++;
     if (this.items.length < this.size) this.items.push(item);
@@ -443,9 +522,15 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       acc += c === communityTotal - 1 ? residentTotal - acc : Math.max(1, Math.round((residentTotal * weightOf(c, false)) / weightSum));
     }
     rStart.push(residentTotal);
-    const before = await db.selectFrom('residents').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const before = await db
+      .selectFrom('residents')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     const maxBefore = Number(before?.max ?? 0);
-    const parcelsBefore = await db.selectFrom('parcels').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const parcelsBefore = await db
+      .selectFrom('parcels')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     const maxParcelBefore = Number(parcelsBefore?.max ?? 0);
 
     let pgConnRelease: (() => void) | null = null;
@@ -494,7 +579,9 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
     if (opts.deferIndexes ?? true) {
       if (raw) {
         dropped = raw
-          .prepare("SELECT type, name, sql AS ddl FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('parcels', 'residents') AND sql IS NOT NULL")
+          .prepare(
+            "SELECT type, name, sql AS ddl FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('parcels', 'residents') AND sql IS NOT NULL",
+          )
           .all() as { type: string; name: string; ddl: string }[];
         for (const ix of dropped) raw.exec(`DROP ${ix.type === 'trigger' ? 'TRIGGER' : 'INDEX'} "${ix.name}"`);
       } else if (pgQuery) {
@@ -734,7 +821,14 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
         if (raw) events = raw.prepare(query.sql).run(...(query.parameters as Value[])).changes;
         else if (pgQuery) {
           await pgQuery(query.sql, query.parameters);
-          events = Number((await db.selectFrom('parcel_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+          events = Number(
+            (
+              await db
+                .selectFrom('parcel_events')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirst()
+            )?.n ?? 0,
+          );
         }
         phase('events');
       }

@@ -21,7 +21,9 @@ const serverMemory = () => processMemory(app.proc.pid ?? 0);
 
 // The demo data (created on the empty database) gives the admin and three communities.
 const cookie = await signInStaff(base, 'admin', 'admin123456');
-const communities = ((await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json()) as { items: { name: string }[] }).items.map((c) => c.name);
+const communities = ((await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json()) as { items: { name: string }[] }).items.map(
+  (c) => c.name,
+);
 
 async function makeXlsx(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -56,7 +58,9 @@ try {
   const xlsx = await makeXlsx();
   await measure('xlsx, all new', xlsx, 'couriers.xlsx');
   await measure('same xlsx, all updates', xlsx, 'couriers.xlsx');
-  const csv = Buffer.from(await (await fetch(`${base}/api/couriers/export?format=csv&q=${encodeURIComponent('快递员')}`, { headers: { cookie } })).arrayBuffer());
+  const csv = Buffer.from(
+    await (await fetch(`${base}/api/couriers/export?format=csv&q=${encodeURIComponent('快递员')}`, { headers: { cookie } })).arrayBuffer(),
+  );
   await measure('its csv export, round trip', csv, 'couriers.csv');
 } finally {
   await app.stop();

@@ -237,15 +237,11 @@ function pad(s: string, n: number, right = false): string {
  * and of the server (% of one core), and — for results named in
  * `baselines` (result name → the baseline result it is compared with) — the req/s ratio.
  */
-export function formatTable(
-  results: readonly LoadResult[],
-  baselines?: Readonly<Record<string, LoadResult>>,
-): string {
+export function formatTable(results: readonly LoadResult[], baselines?: Readonly<Record<string, LoadResult>>): string {
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'load cpu', 'srv cpu', 'vs baseline']];
   for (const r of results) {
     const base = baselines?.[r.name];
-    const ratio =
-      base === undefined ? '' : base.throughput > 0 ? `${(r.throughput / base.throughput).toFixed(2)}× ${base.name}` : `— ${base.name}`;
+    const ratio = base === undefined ? '' : base.throughput > 0 ? `${(r.throughput / base.throughput).toFixed(2)}× ${base.name}` : `— ${base.name}`;
     rows.push([
       r.name,
       r.throughput.toFixed(0),

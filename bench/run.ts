@@ -39,7 +39,13 @@ const dbLabel = scratch ? 'PostgreSQL' : 'SQLite';
 /** The database's size on disk, in MiB. */
 async function databaseSizeMb(): Promise<number> {
   if (!scratch) {
-    return fs.readdirSync(dir).filter((f) => f.startsWith('kuaidi.sqlite')).reduce((a, f) => a + fs.statSync(path.join(dir, f)).size, 0) / 2 ** 20;
+    return (
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith('kuaidi.sqlite'))
+        .reduce((a, f) => a + fs.statSync(path.join(dir, f)).size, 0) /
+      2 ** 20
+    );
   }
   const database = openDatabase({ kind: 'postgres', url: scratch.url });
   try {
@@ -54,7 +60,9 @@ const results: LoadResult[] = [];
 let baselinePeak = 0;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 try {
-  out(`快递代收 benchmark: ${parcels.toLocaleString('en')} parcels on ${dbLabel}; node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  out(
+    `快递代收 benchmark: ${parcels.toLocaleString('en')} parcels on ${dbLabel}; node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  );
 
   // 1. The data, written straight into a migrated database (the app's own schema and services).
   const config = scratch ? ({ kind: 'postgres', url: scratch.url } as const) : ({ kind: 'sqlite', file: path.join(dir, 'kuaidi.sqlite') } as const);
@@ -70,18 +78,31 @@ try {
   // and sent when the server starts); off, so that the scenarios measure the desk's requests alone.
   await database.db.updateTable('communities').set({ reminders_enabled: 0 }).execute();
   await database.close();
-  out(`filled ${world.counts.parcels.toLocaleString('en')} parcels, ${world.counts.residents.toLocaleString('en')} residents in ${world.seconds.toFixed(0)} s; database ${(await databaseSizeMb()).toFixed(0)} MiB`);
+  out(
+    `filled ${world.counts.parcels.toLocaleString('en')} parcels, ${world.counts.residents.toLocaleString('en')} residents in ${world.seconds.toFixed(0)} s; database ${(await databaseSizeMb()).toFixed(0)} MiB`,
+  );
 
   // 2. The baseline: the least this machine does for one durable insert and one indexed select,
   // over a table as large, with the same durability settings.
-  const baselineArgs = ['--port', String(await freePort()), '--rows', String(parcels), ...(scratch ? ['--db', scratch.url] : ['--file', path.join(dir, 'baseline.sqlite')])];
+  const baselineArgs = [
+    '--port',
+    String(await freePort()),
+    '--rows',
+    String(parcels),
+    ...(scratch ? ['--db', scratch.url] : ['--file', path.join(dir, 'baseline.sqlite')]),
+  ];
   const baseline = await startServer('bench/baseline-server.ts', baselineArgs);
   const baselineResults: LoadResult[] = [];
   try {
     const phones = world.sample.residentPhones;
-    const load = (s: Omit<Scenario, 'url' | 'connections' | 'durationSeconds'>) => runLoad({ url: baseline.url, connections, durationSeconds, ...s }, { serverPid: baseline.pid });
+    const load = (s: Omit<Scenario, 'url' | 'connections' | 'durationSeconds'>) =>
+      runLoad({ url: baseline.url, connections, durationSeconds, ...s }, { serverPid: baseline.pid });
     baselineResults.push(
-      await load({ name: 'baseline: insert', requests: [{ method: 'POST', path: '/insert', body: { key: '{{uuid}}', phone: '{{pick:phones}}', body: 'x' } }], lists: { phones } }),
+      await load({
+        name: 'baseline: insert',
+        requests: [{ method: 'POST', path: '/insert', body: { key: '{{uuid}}', phone: '{{pick:phones}}', body: 'x' } }],
+        lists: { phones },
+      }),
       await load({ name: 'baseline: select', requests: [{ method: 'GET', path: '/select?phone={{pick:phones}}' }], lists: { phones } }),
     );
     baselinePeak = peakRssMb(baseline.pid);
@@ -91,7 +112,18 @@ try {
   const [baseInsert, baseSelect] = baselineResults as [LoadResult, LoadResult];
 
   // 3. The real server on the filled database.
-  const server = await startAppServer({ DATA_DIR: dir, DATABASE_URL: scratch?.url ?? '', DEMO_DATA: 'off', SMS_CAP_PER_HOUR: '1000', SMS_CAP_PER_DAY: '10000', RATE_LIMIT_PER_MINUTE: '0', MAX_CONNECTIONS_PER_ADDRESS: '0' }, { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [] });
+  const server = await startAppServer(
+    {
+      DATA_DIR: dir,
+      DATABASE_URL: scratch?.url ?? '',
+      DEMO_DATA: 'off',
+      SMS_CAP_PER_HOUR: '1000',
+      SMS_CAP_PER_DAY: '10000',
+      RATE_LIMIT_PER_MINUTE: '0',
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+    },
+    { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [] },
+  );
   try {
     const admin = await signInStaff(server.base, world.admin.username, world.admin.password);
     const busy = world.communities.find((c) => c.busy) ?? world.communities[0];
@@ -124,8 +156,14 @@ try {
     // (e) 待领取 of the busiest community: page 1, and a page deep in it (before (c) collects them).
     const total = await countOf(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`);
     const deep = Math.max(1, Math.floor(total / 20 / 2));
-    await run({ name: '(e) 待领取 page 1', requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=1`, headers: { cookie: admin } }] });
-    await run({ name: `(e) 待领取 page ${deep}`, requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }] });
+    await run({
+      name: '(e) 待领取 page 1',
+      requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=1`, headers: { cookie: admin } }],
+    });
+    await run({
+      name: `(e) 待领取 page ${deep}`,
+      requests: [{ method: 'GET', path: `/api/parcels?status=awaiting_pickup&communityId=${busy.id}&page=${deep}`, headers: { cookie: admin } }],
+    });
 
     // (b) front-desk receive of what was just entered, each parcel once.
     const pending = (await listParcels(server.base, admin, `status=pending_receipt&communityId=${busy.id}`, 20_000)).map((p) => p.id);
@@ -139,7 +177,9 @@ try {
 
     // (c) pickup by code: the clerk searches the code, then confirms the fee the answer showed.
     // Half of the codes at full speed over all connections, then some over one connection.
-    const codes = (await listParcels(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`, 20_000)).flatMap((p) => (p.pickupCode ? [p.pickupCode] : []));
+    const codes = (await listParcels(server.base, admin, `status=awaiting_pickup&communityId=${busy.id}`, 20_000)).flatMap((p) =>
+      p.pickupCode ? [p.pickupCode] : [],
+    );
     const pickup = (list: string[]) => ({
       name: '(c) pickup: search code + pickup',
       amount: list.length * 2,
@@ -171,7 +211,11 @@ try {
       ['(d) search by name', 'names', world.sample.names],
     ];
     for (const [name, list, values] of searches) {
-      const s = { name, requests: [{ method: 'GET' as const, path: `/api/parcels?q={{pick:${list}}}`, headers: { cookie: admin } }], lists: { [list]: values } };
+      const s = {
+        name,
+        requests: [{ method: 'GET' as const, path: `/api/parcels?q={{pick:${list}}}`, headers: { cookie: admin } }],
+        lists: { [list]: values },
+      };
       await run(s);
       await run({ ...s, name: `${name} ${ONE}`, connections: 1 });
     }
@@ -196,7 +240,11 @@ try {
         ['(g) checkout by phone tail (4)', [...new Set(waiting.map((p) => p.recipientPhone.slice(-4)))]],
       ];
       for (const [name, list] of keys) {
-        const s = { name, requests: [{ method: 'GET' as const, path: `/api/parcels/checkout?communityId=${station.id}&key={{pick:keys}}`, headers: { cookie: admin } }], lists: { keys: list } };
+        const s = {
+          name,
+          requests: [{ method: 'GET' as const, path: `/api/parcels/checkout?communityId=${station.id}&key={{pick:keys}}`, headers: { cookie: admin } }],
+          lists: { keys: list },
+        };
         await checkCheckout(server.base, admin, station.id, list[0] ?? '');
         await run(s);
         await run({ ...s, name: `${name} ${ONE}`, connections: 1 });
@@ -205,7 +253,9 @@ try {
 
     const peak = peakRssMb(pid);
     // Writes compare with the baseline's insert, reads with its indexed select.
-    const versus = Object.fromEntries(results.filter((r) => !r.name.endsWith(ONE)).map((r) => [r.name, /^\((a|b|c|f)\)/.test(r.name) ? baseInsert : baseSelect]));
+    const versus = Object.fromEntries(
+      results.filter((r) => !r.name.endsWith(ONE)).map((r) => [r.name, /^\((a|b|c|f)\)/.test(r.name) ? baseInsert : baseSelect]),
+    );
     out('');
     out(formatTable([...baselineResults, ...results], versus));
     out('');
@@ -302,5 +352,6 @@ async function checkDeskIntake(base: string, cookie: string, communityId: number
 async function checkCheckout(base: string, cookie: string, communityId: number, key: string): Promise<void> {
   const res = await fetch(`${base}/api/parcels/checkout?communityId=${communityId}&key=${encodeURIComponent(key)}`, { headers: { cookie } });
   const r = (await res.json()) as { items?: unknown[]; verified?: boolean };
-  if (res.status !== 200 || !r.items?.length || r.verified !== /^\d{6}$/.test(key)) throw new Error(`checkout ${key}: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
+  if (res.status !== 200 || !r.items?.length || r.verified !== /^\d{6}$/.test(key))
+    throw new Error(`checkout ${key}: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
 }

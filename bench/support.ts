@@ -51,7 +51,7 @@ export interface AppServer {
 
 /** Builds the server (tsc) and starts `dist/server/main.js` with `env`; resolves once /healthz answers. */
 export async function startAppServer(env: Record<string, string>, opts: { build?: boolean; nodeArgs?: string[] } = {}): Promise<AppServer> {
-  if (opts.build !== false) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (opts.build !== false) execFileSync(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/server/main.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
@@ -59,7 +59,7 @@ export async function startAppServer(env: Record<string, string>, opts: { build?
   });
   const base = `http://127.0.0.1:${port}`;
   // Up to ten minutes: a migration over ten million parcels (an index, a recount) runs first.
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     if (proc.exitCode !== null) throw new Error('the server exited while starting');
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
@@ -93,7 +93,11 @@ function sessionCookie(res: Response): string {
 /** Signs staff in with username and password. */
 export async function signInStaff(base: string, username: string, password: string): Promise<string> {
   return sessionCookie(
-    await fetch(`${base}/api/auth/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }),
+    await fetch(`${base}/api/auth/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    }),
   );
 }
 

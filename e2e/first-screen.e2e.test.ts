@@ -80,7 +80,11 @@ describe.skipIf(!browserAvailable)('the first screens', { timeout: 60_000 }, () 
         await page.goto(`/${app}/`);
         await (app === 'courier' ? page.getByRole('textbox', { name: '快递单号', exact: true }) : page.getByRole('tab', { name: /已接收/ })).waitFor();
       });
-      const report = { budget: MOBILE_BUDGET, signedOut: { total: total(signedOut), scripts: signedOut }, signedIn: { total: total(signedIn), scripts: signedIn } };
+      const report = {
+        budget: MOBILE_BUDGET,
+        signedOut: { total: total(signedOut), scripts: signedOut },
+        signedIn: { total: total(signedIn), scripts: signedIn },
+      };
       writeReport(app, report);
       expect(report.signedOut.total, `${app} signed out`).toBeLessThanOrEqual(MOBILE_BUDGET);
       expect(report.signedIn.total, `${app} signed in`).toBeLessThanOrEqual(MOBILE_BUDGET);

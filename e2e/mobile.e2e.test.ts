@@ -34,7 +34,14 @@ async function setUp(app: Parameters<typeof createOrg>[0]) {
   expectStatus(await org.admin.post<Courier>('/api/couriers', { communityId: community.id, name: courierName, phone: courierPhone, carrier: '顺丰速运' }), 201);
   const residentPhone = randomMobile();
   const resident = expectStatus(
-    await org.admin.post<Resident>('/api/residents', { communityId: community.id, name: uniq('住户'), phone: residentPhone, building: '3', unit: '2', room: '1201' }),
+    await org.admin.post<Resident>('/api/residents', {
+      communityId: community.id,
+      name: uniq('住户'),
+      phone: residentPhone,
+      building: '3',
+      unit: '2',
+      room: '1201',
+    }),
     201,
   );
   return { ...org, community, courierPhone, courierName, resident, residentPhone };
@@ -134,7 +141,10 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
     await page.getByRole('button', { name: '知道了' }).click();
     await page.reload();
     await page.getByRole('textbox', { name: '快递单号', exact: true }).waitFor();
-    await page.getByRole('tab', { name: '派送记录' }).or(page.getByText('派送记录', { exact: true }).last()).click();
+    await page
+      .getByRole('tab', { name: '派送记录' })
+      .or(page.getByText('派送记录', { exact: true }).last())
+      .click();
     await page.waitForURL('**/courier/records');
     const records = page.locator('article');
     await expect.poll(() => records.count(), WAIT).toBe(2);

@@ -41,7 +41,8 @@ describe.skipIf(!browserAvailable)('the org screens', { timeout: 60_000 }, () =>
     await row(page, community.name).waitFor();
     expect(await row(page, community.name).innerText()).toContain('2元/天');
     expect(await row(page, other.name).innerText()).toContain('0元/天');
-    for (const header of ['小区', '代收点', '保管费', '催取提醒', '操作']) expect(await page.getByRole('columnheader', { name: header, exact: true }).count()).toBe(1);
+    for (const header of ['小区', '代收点', '保管费', '催取提醒', '操作'])
+      expect(await page.getByRole('columnheader', { name: header, exact: true }).count()).toBe(1);
 
     await row(page, community.name).getByRole('button', { name: '修改' }).click();
     const dialog = page.getByRole('dialog', { name: '代收信息设置' });

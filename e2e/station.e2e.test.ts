@@ -34,13 +34,16 @@ function focusedTestId(page: Page): Promise<string | null> {
 }
 
 async function shelvesFor(world: World): Promise<Shelf[]> {
-  const mk = async (code: string) => expectStatus(await world.admin.post<Shelf>(`/api/communities/${world.community.id}/shelves`, { code, layers: 3, capacity: 100 }), 201);
+  const mk = async (code: string) =>
+    expectStatus(await world.admin.post<Shelf>(`/api/communities/${world.community.id}/shelves`, { code, layers: 3, capacity: 100 }), 201);
   return [await mk('A'), await mk('B')];
 }
 
 /** The rows of 入库's list, oldest first, as [tracking number, state]. */
 async function rows(page: Page): Promise<[string, string][]> {
-  const all = await page.getByTestId('desk-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-tracking') ?? '', e.getAttribute('data-state') ?? ''] as [string, string]));
+  const all = await page
+    .getByTestId('desk-row')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-tracking') ?? '', e.getAttribute('data-state') ?? ''] as [string, string]));
   return all.reverse();
 }
 
@@ -104,7 +107,10 @@ describe.skipIf(!browserAvailable)('station mode', () => {
     await h.screenshot(page, 'station-intake');
 
     // On the server: 50 parcels waiting, each with a shelf label, the serials in scan order.
-    const waiting = expectStatus(await world.admin.get<ListPage<Parcel>>(`/api/parcels?status=awaiting_pickup&communityId=${world.community.id}&pageSize=100`), 200);
+    const waiting = expectStatus(
+      await world.admin.get<ListPage<Parcel>>(`/api/parcels?status=awaiting_pickup&communityId=${world.community.id}&pageSize=100`),
+      200,
+    );
     expect(waiting.total).toBe(50);
     const byNo = new Map(waiting.items.map((p) => [p.trackingNo, p]));
     const serials = order.map((no) => Number(byNo.get(no)?.shelfLabel?.split('-')[2]));
@@ -144,7 +150,14 @@ describe.skipIf(!browserAvailable)('station mode', () => {
     const world = await createWorld(h.t.app);
     await shelvesFor(world);
     const intake = async (phone: string) =>
-      expectStatus(await world.admin.post<Parcel>('/api/parcels/desk-intake', { communityId: world.community.id, trackingNo: trackingNo(), recipientPhone: phone }, { 'idempotency-key': `e2e-${trackingNo()}` }), 201);
+      expectStatus(
+        await world.admin.post<Parcel>(
+          '/api/parcels/desk-intake',
+          { communityId: world.community.id, trackingNo: trackingNo(), recipientPhone: phone },
+          { 'idempotency-key': `e2e-${trackingNo()}` },
+        ),
+        201,
+      );
     const mine = [await intake(world.residentPhone), await intake(world.residentPhone), await intake(world.residentPhone)];
     const other = await intake(randomMobile());
 
@@ -165,7 +178,10 @@ describe.skipIf(!browserAvailable)('station mode', () => {
     h.t.clock.advance(2 * DAY + 60_000);
     const admin = await staffLogin(h.t.app, world.adminUsername, PASSWORD);
     await signIn(page, world.adminUsername, PASSWORD, '/admin/checkout');
-    const fee = expectStatus(await admin.get<{ totalFeeFen: number }>(`/api/parcels/checkout?communityId=${world.community.id}&key=${later[0]?.pickupCode}`), 200).totalFeeFen;
+    const fee = expectStatus(
+      await admin.get<{ totalFeeFen: number }>(`/api/parcels/checkout?communityId=${world.community.id}&key=${later[0]?.pickupCode}`),
+      200,
+    ).totalFeeFen;
     expect(fee).toBeGreaterThan(0);
     // By the shelf label first: the list shows, the code is asked for.
     await expect.poll(() => focusedTestId(page), WAIT).toBe('checkout-key');

@@ -5,6 +5,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/**
+ * The compiler: TypeScript 7 (native), installed as `typescript-7`; the `typescript` name holds
+ * TypeScript 6, whose JavaScript API typescript-eslint's parser needs (TypeScript 7 has none yet).
+ */
+const TSC = 'node_modules/typescript-7/bin/tsc';
+
 const force = process.argv.includes('--force');
 const only = process.argv.find((a) => a === '--web' || a === '--server');
 
@@ -25,7 +31,7 @@ const parts = [
     name: 'server',
     sources: ['src/server', 'src/shared', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
     stamp: 'dist/.server-built',
-    cmd: ['npx', ['tsc', '-p', 'tsconfig.build.json']],
+    cmd: [process.execPath, [TSC, '-p', 'tsconfig.build.json']],
   },
   {
     name: 'web',

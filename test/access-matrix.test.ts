@@ -66,11 +66,16 @@ async function buildOrg() {
   const pending2 = await enter(courier2, c2, r2);
   const awaiting2 = await receive(await enter(courier2, c2, r2));
   // Station mode: a shelf in each community, and a parcel taken in at the desk onto the first.
-  const shelfOf = async (c: Community) => expectStatus(await org.admin.post<Shelf>(`/api/communities/${c.id}/shelves`, { code: 'A', layers: 3, capacity: 50 }), 201);
+  const shelfOf = async (c: Community) =>
+    expectStatus(await org.admin.post<Shelf>(`/api/communities/${c.id}/shelves`, { code: 'A', layers: 3, capacity: 50 }), 201);
   const s1 = await shelfOf(c1);
   const s2 = await shelfOf(c2);
   const shelved1 = expectStatus(
-    await org.admin.post<Parcel>('/api/parcels/desk-intake', { communityId: c1.id, trackingNo: trackingNo(), recipientPhone: r1.phone, courierId: rec1.id }, idem()),
+    await org.admin.post<Parcel>(
+      '/api/parcels/desk-intake',
+      { communityId: c1.id, trackingNo: trackingNo(), recipientPhone: r1.phone, courierId: rec1.id },
+      idem(),
+    ),
     201,
   );
   const clerk1 = await createClerk(t.app, org.admin, [c1.id]);
@@ -311,14 +316,19 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /api/auth/staff/login': {
     role: 'public',
-    foreign: (s) => (s.adminUsername ? [{ url: '/api/auth/staff/login', json: { username: s.adminUsername, password: 'not-the-password-1' }, expect: 'refuse', refuseWith: [401] }] : []),
+    foreign: (s) =>
+      s.adminUsername
+        ? [{ url: '/api/auth/staff/login', json: { username: s.adminUsername, password: 'not-the-password-1' }, expect: 'refuse', refuseWith: [401] }]
+        : [],
   },
   'POST /api/auth/logout': { role: 'public', own: () => [{ url: '/api/auth/logout', expect: 'logout' }] },
   'GET /api/me': { role: 'session', own: () => [{ url: '/api/me', expect: 'own' }] },
   // One's own password: a wrong current password is refused (the matrix keeps its passwords).
   'POST /api/auth/password': {
     role: 'staff',
-    own: () => [{ url: '/api/auth/password', json: { currentPassword: 'not-the-password-1', newPassword: 'taken-over-123' }, expect: 'refuse', refuseWith: [400] }],
+    own: () => [
+      { url: '/api/auth/password', json: { currentPassword: 'not-the-password-1', newPassword: 'taken-over-123' }, expect: 'refuse', refuseWith: [400] },
+    ],
   },
   'POST /api/auth/otp': {
     role: 'public',
@@ -329,7 +339,9 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /api/auth/courier/login': {
     role: 'public',
-    foreign: (s) => [{ url: '/api/auth/courier/login', json: { phone: s.courierPhone, code: '', name: '冒名' }, expect: 'refuse', refuseWith: [400, 401, 429] }],
+    foreign: (s) => [
+      { url: '/api/auth/courier/login', json: { phone: s.courierPhone, code: '', name: '冒名' }, expect: 'refuse', refuseWith: [400, 401, 429] },
+    ],
   },
   'POST /api/auth/resident/login': {
     role: 'public',
@@ -343,7 +355,11 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/communities/{id}': {
     role: 'admin',
     foreign: (s) =>
-      s.communities.map((c) => ({ url: `/api/communities/${c.id}`, json: { collectionPointName: '偷改', feeRateFen: 0, remindersEnabled: false }, expect: 'refuse' })),
+      s.communities.map((c) => ({
+        url: `/api/communities/${c.id}`,
+        json: { collectionPointName: '偷改', feeRateFen: 0, remindersEnabled: false },
+        expect: 'refuse',
+      })),
   },
   'POST /api/staff': {
     role: 'admin',
@@ -371,11 +387,16 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     own: () => [{ url: '/api/couriers', expect: 'own' }],
     foreign: (s) =>
-      listOf('/api/couriers', [...s.communities.map((c) => `communityId=${c.id}`), `q=${s.courierPhone}`, `q=${encodeURIComponent(s.courierRecords[0]!.name)}`], 'list'),
+      listOf(
+        '/api/couriers',
+        [...s.communities.map((c) => `communityId=${c.id}`), `q=${s.courierPhone}`, `q=${encodeURIComponent(s.courierRecords[0]!.name)}`],
+        'list',
+      ),
   },
   'POST /api/couriers': {
     role: 'staff',
-    foreign: (s) => s.communities.map((c) => ({ url: '/api/couriers', json: { communityId: c.id, name: '潜入', phone: randomMobile(), carrier: '百世' }, expect: 'refuse' })),
+    foreign: (s) =>
+      s.communities.map((c) => ({ url: '/api/couriers', json: { communityId: c.id, name: '潜入', phone: randomMobile(), carrier: '百世' }, expect: 'refuse' })),
   },
   'GET /api/couriers/template': {
     role: 'staff',
@@ -392,7 +413,12 @@ const ROUTES: Record<string, RouteSpec> = {
         url: '/api/couriers/import',
         csv: csvFile([
           ['姓名', '手机', '快递公司', '派送小区'],
-          ...slices.flatMap((s) => s.communities.flatMap((c) => [['潜入', randomMobile(), '百世', c.name], ['偷改', s.courierPhone, '申通', c.name]])),
+          ...slices.flatMap((s) =>
+            s.communities.flatMap((c) => [
+              ['潜入', randomMobile(), '百世', c.name],
+              ['偷改', s.courierPhone, '申通', c.name],
+            ]),
+          ),
         ]),
         expect: 'import',
       },
@@ -407,7 +433,11 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/couriers/{id}': {
     role: 'staff',
     foreign: (s, a) => [
-      ...s.courierRecords.map((k) => ({ url: `/api/couriers/${k.id}`, json: { name: '偷改', carrier: '申通', phone: randomMobile() }, expect: 'refuse' as const })),
+      ...s.courierRecords.map((k) => ({
+        url: `/api/couriers/${k.id}`,
+        json: { name: '偷改', carrier: '申通', phone: randomMobile() },
+        expect: 'refuse' as const,
+      })),
       // The actor's own courier record moved into their community.
       ...s.communities.map((c) => ({ url: `/api/couriers/${a.own.courierRecordId}`, json: { communityId: c.id }, expect: 'refuse' as const })),
     ],
@@ -417,7 +447,11 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     own: () => [{ url: '/api/residents', expect: 'own' }],
     foreign: (s) =>
-      listOf('/api/residents', [...s.communities.map((c) => `communityId=${c.id}`), `q=${s.residentPhone}`, `q=${encodeURIComponent(s.residents[0]!.name)}`], 'list'),
+      listOf(
+        '/api/residents',
+        [...s.communities.map((c) => `communityId=${c.id}`), `q=${s.residentPhone}`, `q=${encodeURIComponent(s.residents[0]!.name)}`],
+        'list',
+      ),
   },
   'POST /api/residents': {
     role: 'staff',
@@ -442,7 +476,12 @@ const ROUTES: Record<string, RouteSpec> = {
         url: '/api/residents/import',
         csv: csvFile([
           ['姓名', '手机', '小区', '楼栋', '单元', '房号'],
-          ...slices.flatMap((s) => s.communities.flatMap((c) => [['潜入', randomMobile(), c.name, '1', '1', '101'], ['偷改', s.residentPhone, c.name, '3', '2', '501']])),
+          ...slices.flatMap((s) =>
+            s.communities.flatMap((c) => [
+              ['潜入', randomMobile(), c.name, '1', '1', '101'],
+              ['偷改', s.residentPhone, c.name, '3', '2', '501'],
+            ]),
+          ),
         ]),
         expect: 'import',
       },
@@ -451,7 +490,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/residents/export': {
     role: 'staff',
     own: () => [{ url: '/api/residents/export', expect: 'own' }],
-    foreign: (s) => listOf('/api/residents/export', [...s.communities.map((c) => `communityId=${c.id}&format=csv`), `q=${s.residentPhone}&format=csv`], 'export'),
+    foreign: (s) =>
+      listOf('/api/residents/export', [...s.communities.map((c) => `communityId=${c.id}&format=csv`), `q=${s.residentPhone}&format=csv`], 'export'),
   },
   'GET /api/residents/{id}': { role: 'staff', foreign: (s) => s.residents.map((r) => ({ url: `/api/residents/${r.id}`, expect: 'refuse' })) },
   'PATCH /api/residents/{id}': {
@@ -470,7 +510,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/parcels/export': {
     role: 'staff',
     own: () => [{ url: '/api/parcels/export', expect: 'own' }],
-    foreign: (s) => listOf('/api/parcels/export', parcelFilters(s).map((q) => `${q}&format=csv`), 'export'),
+    foreign: (s) =>
+      listOf(
+        '/api/parcels/export',
+        parcelFilters(s).map((q) => `${q}&format=csv`),
+        'export',
+      ),
   },
   'GET /api/parcels/counts': {
     role: 'staff',
@@ -500,12 +545,18 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     foreign: (s) => [{ url: '/api/parcels/reject', json: { ids: s.parcels.map((p) => p.id), reason: '偷拒' }, expect: 'batch' }],
   },
-  'GET /api/communities/{id}/shelves': { role: 'staff', foreign: (s) => s.communities.map((c) => ({ url: `/api/communities/${c.id}/shelves`, expect: 'refuse' })) },
+  'GET /api/communities/{id}/shelves': {
+    role: 'staff',
+    foreign: (s) => s.communities.map((c) => ({ url: `/api/communities/${c.id}/shelves`, expect: 'refuse' })),
+  },
   'POST /api/communities/{id}/shelves': {
     role: 'staff',
     foreign: (s) => s.communities.map((c) => ({ url: `/api/communities/${c.id}/shelves`, json: { code: 'Z9', layers: 1, capacity: 1 }, expect: 'refuse' })),
   },
-  'PATCH /api/shelves/{id}': { role: 'staff', foreign: (s) => s.shelves.map((x) => ({ url: `/api/shelves/${x.id}`, json: { code: 'Z8', capacity: 1 }, expect: 'refuse' })) },
+  'PATCH /api/shelves/{id}': {
+    role: 'staff',
+    foreign: (s) => s.shelves.map((x) => ({ url: `/api/shelves/${x.id}`, json: { code: 'Z8', capacity: 1 }, expect: 'refuse' })),
+  },
   'DELETE /api/shelves/{id}': { role: 'staff', foreign: (s) => s.shelves.map((x) => ({ url: `/api/shelves/${x.id}`, expect: 'refuse' })) },
   'GET /api/parcels/lookup': {
     role: 'staff',
@@ -518,7 +569,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/parcels/desk-intake': {
     role: 'staff',
     foreign: (s, a) => [
-      ...s.communities.map((c) => ({ url: '/api/parcels/desk-intake', json: { communityId: c.id, trackingNo: trackingNo(), recipientPhone: s.residentPhone, carrier: '中通' }, headers: idem(), expect: 'refuse' as const })),
+      ...s.communities.map((c) => ({
+        url: '/api/parcels/desk-intake',
+        json: { communityId: c.id, trackingNo: trackingNo(), recipientPhone: s.residentPhone, carrier: '中通' },
+        headers: idem(),
+        expect: 'refuse' as const,
+      })),
       // Into the actor's own community, onto their shelf or with their courier: refused as not of that community.
       ...s.shelves.map((x) => ({
         url: '/api/parcels/desk-intake',
@@ -544,7 +600,9 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     foreign: (s) =>
       s.communities.flatMap((c) => [
-        ...s.parcels.filter((p) => p.pickupCode).map((p) => ({ url: `/api/parcels/checkout?communityId=${c.id}&key=${p.pickupCode}`, expect: 'refuse' as const })),
+        ...s.parcels
+          .filter((p) => p.pickupCode)
+          .map((p) => ({ url: `/api/parcels/checkout?communityId=${c.id}&key=${p.pickupCode}`, expect: 'refuse' as const })),
         { url: `/api/parcels/checkout?communityId=${c.id}&key=${s.residentPhone.slice(-4)}`, expect: 'refuse' as const },
       ]),
   },
@@ -552,7 +610,13 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     foreign: (s) => {
       const waiting = s.parcels.filter((p) => p.pickupCode);
-      return [{ url: '/api/parcels/pickup', json: { ids: waiting.map((p) => p.id), totalFeeFen: waiting.reduce((a, p) => a + (s.feeOf.get(p.id) ?? 0), 0), code: waiting[0]?.pickupCode ?? '' }, expect: 'batch' }];
+      return [
+        {
+          url: '/api/parcels/pickup',
+          json: { ids: waiting.map((p) => p.id), totalFeeFen: waiting.reduce((a, p) => a + (s.feeOf.get(p.id) ?? 0), 0), code: waiting[0]?.pickupCode ?? '' },
+          expect: 'batch',
+        },
+      ];
     },
   },
   'GET /api/courier/communities': { role: 'courier', own: () => [{ url: '/api/courier/communities', expect: 'own' }] },
@@ -570,7 +634,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/courier/parcels': { role: 'courier', own: () => [{ url: '/api/courier/parcels?pageSize=200', expect: 'own' }] },
   'GET /api/courier/recipient': {
     role: 'courier',
-    foreign: (s) => s.communities.map((c) => ({ url: `/api/courier/recipient?communityId=${c.id}&phone=${s.residentPhone}`, expect: 'refuse', refuseWith: [403] })),
+    foreign: (s) =>
+      s.communities.map((c) => ({ url: `/api/courier/recipient?communityId=${c.id}&phone=${s.residentPhone}`, expect: 'refuse', refuseWith: [403] })),
   },
   'GET /api/resident/parcels': { role: 'resident', own: () => [{ url: '/api/resident/parcels?pageSize=200', expect: 'own' }] },
   'GET /api/notifications': {
@@ -580,7 +645,10 @@ const ROUTES: Record<string, RouteSpec> = {
       { url: '/api/notifications?status=failed', expect: 'own' },
     ],
   },
-  'POST /api/notifications/{id}/retry': { role: 'admin', foreign: (s) => s.outboxIds.map((id) => ({ url: `/api/notifications/${id}/retry`, expect: 'refuse' })) },
+  'POST /api/notifications/{id}/retry': {
+    role: 'admin',
+    foreign: (s) => s.outboxIds.map((id) => ({ url: `/api/notifications/${id}/retry`, expect: 'refuse' })),
+  },
   'GET /api/wechat/authorize': { role: 'wechat', own: () => [{ url: '/api/wechat/authorize?next=%2Fresident%2F', expect: 'own' }] },
   'GET /api/wechat/callback': { role: 'wechat', own: () => [{ url: '/api/wechat/callback?state=abc&next=%2Fresident%2F', expect: 'own' }] },
   // The console provider's inbox: every SMS "sent" (sign-in codes, pickup codes, phones), to anyone,
@@ -642,7 +710,12 @@ interface Answer {
 }
 
 /** A request as the client, keeping its session cookie up to date; a spreadsheet answer is read as text. */
-async function send(c: Client, method: Method, url: string, v: { json?: Record<string, unknown>; csv?: string; fields?: Record<string, string>; headers?: Record<string, string> }): Promise<Answer> {
+async function send(
+  c: Client,
+  method: Method,
+  url: string,
+  v: { json?: Record<string, unknown>; csv?: string; fields?: Record<string, string>; headers?: Record<string, string> },
+): Promise<Answer> {
   const headers: Record<string, string> = { ...(c.cookie ? { cookie: `sid=${c.cookie}` } : {}), ...v.headers };
   let payload: string | Buffer | undefined;
   if (v.csv !== undefined) {
@@ -708,7 +781,8 @@ async function runMatrix(actor: Actor): Promise<string[]> {
         let fields: Record<string, string> | undefined;
         if (withExtras) {
           if (v.csv !== undefined) fields = Object.fromEntries(Object.entries(extras).map(([k, x]) => [k, String(x)]));
-          else if (method === 'GET' || method === 'DELETE') url += `${url.includes('?') ? '&' : '?'}${new URLSearchParams(Object.entries(extras).map(([k, x]) => [k, String(x)]))}`;
+          else if (method === 'GET' || method === 'DELETE')
+            url += `${url.includes('?') ? '&' : '?'}${new URLSearchParams(Object.entries(extras).map(([k, x]) => [k, String(x)]))}`;
           else json = { ...extras, ...v.json }; // a field the route takes keeps its value
         }
         // The sign-in codes are guessed fresh: each wrong try is a real wrong try.
@@ -806,11 +880,41 @@ async function snapshot(orgId: number, communityId?: number) {
   const db = t.database.db;
   const inCommunity = communityId !== undefined;
   const cid = communityId ?? 0;
-  const communities = await db.selectFrom('communities').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('id', '=', cid)).orderBy('id').execute();
-  const shelves = await db.selectFrom('shelves').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
-  const couriers = await db.selectFrom('couriers').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
-  const residents = await db.selectFrom('residents').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
-  const parcels = await db.selectFrom('parcels').selectAll().where('org_id', '=', orgId).$if(inCommunity, (q) => q.where('community_id', '=', cid)).orderBy('id').execute();
+  const communities = await db
+    .selectFrom('communities')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(inCommunity, (q) => q.where('id', '=', cid))
+    .orderBy('id')
+    .execute();
+  const shelves = await db
+    .selectFrom('shelves')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(inCommunity, (q) => q.where('community_id', '=', cid))
+    .orderBy('id')
+    .execute();
+  const couriers = await db
+    .selectFrom('couriers')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(inCommunity, (q) => q.where('community_id', '=', cid))
+    .orderBy('id')
+    .execute();
+  const residents = await db
+    .selectFrom('residents')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(inCommunity, (q) => q.where('community_id', '=', cid))
+    .orderBy('id')
+    .execute();
+  const parcels = await db
+    .selectFrom('parcels')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(inCommunity, (q) => q.where('community_id', '=', cid))
+    .orderBy('id')
+    .execute();
   const parcelIds = parcels.map((p) => p.id);
   const events = parcelIds.length ? await db.selectFrom('parcel_events').selectAll().where('parcel_id', 'in', parcelIds).orderBy('id').execute() : [];
   const outbox = await db
@@ -844,12 +948,30 @@ async function snapshot(orgId: number, communityId?: number) {
           .execute(),
       };
   const phones = [...couriers.map((c) => c.phone), ...residents.map((r) => r.phone)];
-  const accounts = await db.selectFrom('courier_accounts').selectAll().where('phone', 'in', phones.length ? phones : ['-']).orderBy('id').execute();
-  const wechat = await db.selectFrom('wechat_bindings').selectAll().where('phone', 'in', phones.length ? phones : ['-']).orderBy('phone').execute();
+  const accounts = await db
+    .selectFrom('courier_accounts')
+    .selectAll()
+    .where('phone', 'in', phones.length ? phones : ['-'])
+    .orderBy('id')
+    .execute();
+  const wechat = await db
+    .selectFrom('wechat_bindings')
+    .selectAll()
+    .where('phone', 'in', phones.length ? phones : ['-'])
+    .orderBy('phone')
+    .execute();
   return { ...whole, communities, shelves, couriers, residents, parcels, events, outbox, counts, accounts, wechat };
 }
 
-const orgCount = async () => Number((await t.database.db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const orgCount = async () =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom('orgs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // The tests
@@ -916,7 +1038,15 @@ describe('access matrix over every route of /openapi.json', () => {
       // A's courier delivers to community 1 only: community 2 is as foreign to the courier app as B.
       { name: 'A courier', kind: 'courier', client: A.courier1, spare: spares.aCourier, targets: [b, a2], secrets: [...b.secrets, ...a2.secrets], own: ownA1 },
       { name: 'A resident', kind: 'resident', client: residentA, spare: spares.aResident, targets: [b, a], secrets: b.secrets, own: ownA1 },
-      { name: 'no session', kind: 'none', client: new Client(t.app), spare: new Client(t.app), targets: [b, a], secrets: [...b.secrets, ...a.secrets], own: ownA1 },
+      {
+        name: 'no session',
+        kind: 'none',
+        client: new Client(t.app),
+        spare: new Client(t.app),
+        targets: [b, a],
+        secrets: [...b.secrets, ...a.secrets],
+        own: ownA1,
+      },
     ];
 
     const before = { b: await snapshot(B.org.id), a1: await snapshot(A.org.id, A.c1.id), orgs: await orgCount() };
@@ -1026,8 +1156,20 @@ describe('access matrix over every route of /openapi.json', () => {
     // Staff: a new clerk (role given as clerk, the extras add B's orgId) and an existing one.
     const username = uniq('clerk');
     await refusedOrIgnored(
-      await A.admin.post('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds: [A.c2.id], orgId: B.org.id, status: 'picked_up', feeFen: 0 }),
-      async () => expect(await db.selectFrom('staff').select(['org_id', 'role']).where('username', '=', username).executeTakeFirstOrThrow()).toEqual({ org_id: A.org.id, role: 'clerk' }),
+      await A.admin.post('/api/staff', {
+        username,
+        password: 'clerk-pass-123',
+        role: 'clerk',
+        communityIds: [A.c2.id],
+        orgId: B.org.id,
+        status: 'picked_up',
+        feeFen: 0,
+      }),
+      async () =>
+        expect(await db.selectFrom('staff').select(['org_id', 'role']).where('username', '=', username).executeTakeFirstOrThrow()).toEqual({
+          org_id: A.org.id,
+          role: 'clerk',
+        }),
       async () => expect(await db.selectFrom('staff').select('id').where('username', '=', username).execute()).toEqual([]),
     );
     const clerkRow = await db.selectFrom('staff').selectAll().where('id', '=', A.clerk2.staff.id).executeTakeFirstOrThrow();
@@ -1089,8 +1231,13 @@ describe('access matrix over every route of /openapi.json', () => {
     expect(fee).toBeGreaterThan(0);
     // 领取 at a fee of the clerk's choosing: refused with the fee as of now, nothing changes.
     tally.requests += 2;
-    expect(expectStatus(await clerk.post(`/api/parcels/${A.parcels2.awaiting.id}/pickup`, { feeFen: 0 }), 409)).toMatchObject({ error: 'fee_changed', feeFen: fee });
-    expect([400, 409]).toContain((await clerk.post(`/api/parcels/${A.parcels2.awaiting.id}/pickup`, { feeFen: 0, status: 'picked_up', orgId: B.org.id })).status);
+    expect(expectStatus(await clerk.post(`/api/parcels/${A.parcels2.awaiting.id}/pickup`, { feeFen: 0 }), 409)).toMatchObject({
+      error: 'fee_changed',
+      feeFen: fee,
+    });
+    expect([400, 409]).toContain(
+      (await clerk.post(`/api/parcels/${A.parcels2.awaiting.id}/pickup`, { feeFen: 0, status: 'picked_up', orgId: B.org.id })).status,
+    );
     expect(await parcelRow(A.parcels2.awaiting.id)).toEqual(awaiting);
 
     // A courier's entry is pending receipt, without a code or a fee, in the courier's org.
@@ -1098,11 +1245,26 @@ describe('access matrix over every route of /openapi.json', () => {
     await refusedOrIgnored(
       await A.courier1.post(
         '/api/courier/parcels',
-        { communityId: A.c1.id, trackingNo: tn, recipientPhone: A.r1.phone, recipientName: A.r1.name, status: 'awaiting_pickup', feeFen: 0, orgId: B.org.id, role: 'admin' },
+        {
+          communityId: A.c1.id,
+          trackingNo: tn,
+          recipientPhone: A.r1.phone,
+          recipientName: A.r1.name,
+          status: 'awaiting_pickup',
+          feeFen: 0,
+          orgId: B.org.id,
+          role: 'admin',
+        },
         idem(),
       ),
       async () =>
-        expect(await db.selectFrom('parcels').select(['status', 'org_id', 'pickup_code', 'fee_rate_fen', 'fee_charged_fen']).where('tracking_no', '=', tn).executeTakeFirstOrThrow()).toEqual({
+        expect(
+          await db
+            .selectFrom('parcels')
+            .select(['status', 'org_id', 'pickup_code', 'fee_rate_fen', 'fee_charged_fen'])
+            .where('tracking_no', '=', tn)
+            .executeTakeFirstOrThrow(),
+        ).toEqual({
           status: 'pending_receipt',
           org_id: A.org.id,
           pickup_code: null,

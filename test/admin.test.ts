@@ -227,7 +227,11 @@ describe('staff (人员管理)', () => {
     const mine = await createCommunity(a.admin);
     const theirs = await createCommunity(b.admin);
     const username = uniq('clerk');
-    expectError(await a.admin.post('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds: [mine.id, theirs.id] }), 400, 'validation_error');
+    expectError(
+      await a.admin.post('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds: [mine.id, theirs.id] }),
+      400,
+      'validation_error',
+    );
     // Nothing was created: the username is still free.
     const clerk = expectStatus(await a.admin.post<Staff>('/api/staff', { username, password: 'clerk-pass-123', role: 'clerk', communityIds: [mine.id] }), 201);
     expectError(await a.admin.patch(`/api/staff/${clerk.id}`, { communityIds: [theirs.id] }), 400, 'validation_error');
@@ -254,7 +258,10 @@ describe('couriers (快递员管理)', () => {
     expect(expectStatus(await admin.get(`/api/couriers/${created.id}`), 200)).toEqual(created);
 
     const wide = randomMobile();
-    const second = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: c.id, name: uniq('李师傅'), phone: fullWidth(wide), carrier: 'ZTO' }), 201);
+    const second = expectStatus(
+      await admin.post<Courier>('/api/couriers', { communityId: c.id, name: uniq('李师傅'), phone: fullWidth(wide), carrier: 'ZTO' }),
+      201,
+    );
     expect(second).toMatchObject({ phone: wide, carrier: '中通快递' });
 
     expectInvalidField(await admin.post('/api/couriers', { communityId: c.id, name: uniq('王'), phone: randomMobile(), carrier: '火星快递' }), 'carrier');
@@ -281,11 +288,19 @@ describe('couriers (快递员管理)', () => {
     const c1 = await createCommunity(admin);
     const c2 = await createCommunity(admin);
     const token = uniq('');
-    const sf = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: c1.id, name: `顺丰${token}小哥`, phone: randomMobile(), carrier: '顺丰速运' }), 201);
-    const zto = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: c1.id, name: uniq('中通'), phone: randomMobile(), carrier: '中通' }), 201);
+    const sf = expectStatus(
+      await admin.post<Courier>('/api/couriers', { communityId: c1.id, name: `顺丰${token}小哥`, phone: randomMobile(), carrier: '顺丰速运' }),
+      201,
+    );
+    const zto = expectStatus(
+      await admin.post<Courier>('/api/couriers', { communityId: c1.id, name: uniq('中通'), phone: randomMobile(), carrier: '中通' }),
+      201,
+    );
     const inC2: { id: number }[] = [];
     for (let i = 0; i < 5; i++) {
-      inC2.push(expectStatus(await admin.post<Courier>('/api/couriers', { communityId: c2.id, name: uniq('派件员'), phone: randomMobile(), carrier: '韵达' }), 201));
+      inC2.push(
+        expectStatus(await admin.post<Courier>('/api/couriers', { communityId: c2.id, name: uniq('派件员'), phone: randomMobile(), carrier: '韵达' }), 201),
+      );
     }
 
     const all = expectStatus(await admin.get<Page<Courier>>('/api/couriers'), 200);
@@ -310,7 +325,12 @@ describe('couriers (快递员管理)', () => {
 
     // Pages of 2 over the 5 of c2: 2, 2, 1, then nothing; the total stays 5.
     const seen: number[] = [];
-    for (const [page, size] of [[1, 2], [2, 2], [3, 1], [4, 0]] as const) {
+    for (const [page, size] of [
+      [1, 2],
+      [2, 2],
+      [3, 1],
+      [4, 0],
+    ] as const) {
       const r = expectStatus(await admin.get<Page<Courier>>(`/api/couriers?communityId=${c2.id}&page=${page}&pageSize=2`), 200);
       expect(r.total).toBe(5);
       expect(r.items).toHaveLength(size);
@@ -349,7 +369,7 @@ describe('couriers (快递员管理)', () => {
     expect(expectStatus(await admin.get('/api/couriers'), 200)).toMatchObject({ total: 1, items: [{ id: b.id }] });
   });
 
-  it("a clerk sees and edits only the couriers of their communities", async () => {
+  it('a clerk sees and edits only the couriers of their communities', async () => {
     const { admin } = await createOrg(t.app);
     const x = await createCommunity(admin);
     const y = await createCommunity(admin);
@@ -405,11 +425,29 @@ describe('residents (住户管理)', () => {
     const c1 = await createCommunity(admin);
     const c2 = await createCommunity(admin);
     const token = uniq('');
-    const named = expectStatus(await admin.post<Resident>('/api/residents', { communityId: c1.id, name: `业主${token}`, phone: randomMobile(), building: '9', unit: '1', room: '101' }), 201);
-    const other = expectStatus(await admin.post<Resident>('/api/residents', { communityId: c1.id, name: uniq('业主'), phone: randomMobile(), building: '8', unit: '1', room: '101' }), 201);
+    const named = expectStatus(
+      await admin.post<Resident>('/api/residents', { communityId: c1.id, name: `业主${token}`, phone: randomMobile(), building: '9', unit: '1', room: '101' }),
+      201,
+    );
+    const other = expectStatus(
+      await admin.post<Resident>('/api/residents', { communityId: c1.id, name: uniq('业主'), phone: randomMobile(), building: '8', unit: '1', room: '101' }),
+      201,
+    );
     const inC2: { id: number }[] = [];
     for (let i = 0; i < 5; i++) {
-      inC2.push(expectStatus(await admin.post<Resident>('/api/residents', { communityId: c2.id, name: uniq('住户'), phone: randomMobile(), building: '1', unit: '1', room: `${101 + i}` }), 201));
+      inC2.push(
+        expectStatus(
+          await admin.post<Resident>('/api/residents', {
+            communityId: c2.id,
+            name: uniq('住户'),
+            phone: randomMobile(),
+            building: '1',
+            unit: '1',
+            room: `${101 + i}`,
+          }),
+          201,
+        ),
+      );
     }
     expect(expectStatus(await admin.get<Page<Resident>>('/api/residents'), 200).total).toBe(7);
     expect(expectStatus(await admin.get(`/api/residents?q=${encodeURIComponent(token)}`), 200)).toEqual({ items: [named], total: 1 });
@@ -419,7 +457,11 @@ describe('residents (住户管理)', () => {
     const onlyC2 = expectStatus(await admin.get<Page<Resident>>(`/api/residents?communityId=${c2.id}`), 200);
     expect(onlyC2.items.map((i: { id: number }) => i.id)).toEqual(inC2.map((i) => i.id));
     const seen: number[] = [];
-    for (const [page, size] of [[1, 2], [2, 2], [3, 1]] as const) {
+    for (const [page, size] of [
+      [1, 2],
+      [2, 2],
+      [3, 1],
+    ] as const) {
       const r = expectStatus(await admin.get<Page<Resident>>(`/api/residents?communityId=${c2.id}&page=${page}&pageSize=2`), 200);
       expect(r.total).toBe(5);
       expect(r.items).toHaveLength(size);

@@ -122,7 +122,8 @@ describe('staff sign-in lockout across addresses', () => {
     // 9 wrong tries from each of 11 addresses: none of them reaches its own limit of 10.
     for (let a = 0; a < 11; a++) {
       const c = new Client(t.app, uniqueIp());
-      for (let i = 0; i < 9; i++) expect((await c.post('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${a}-${i}` })).status).toBe(401);
+      for (let i = 0; i < 9; i++)
+        expect((await c.post('/api/auth/staff/login', { username: org.adminUsername, password: `wrong-${a}-${i}` })).status).toBe(401);
     }
     // 99 so far: one more address, one more wrong try, and the account is closed to all.
     expectStatus(await new Client(t.app, uniqueIp()).post('/api/auth/staff/login', { username: org.adminUsername, password: ADMIN_PASSWORD }), 200);

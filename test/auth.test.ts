@@ -93,7 +93,13 @@ describe('staff sign-in and sessions', () => {
     const cookieFrom = async (config: Parameters<typeof testConfig>[0], remoteAddress: string, headers: Record<string, string> = {}) => {
       const app = await buildApp({ config: testConfig(config), database: t.database, now: t.clock.now });
       try {
-        const r = await app.inject({ method: 'POST', url: '/api/auth/staff/login', remoteAddress, headers, payload: { username: adminUsername, password: ADMIN_PASSWORD } });
+        const r = await app.inject({
+          method: 'POST',
+          url: '/api/auth/staff/login',
+          remoteAddress,
+          headers,
+          payload: { username: adminUsername, password: ADMIN_PASSWORD },
+        });
         expect(r.statusCode).toBe(200);
         return String(r.headers['set-cookie']);
       } finally {
@@ -355,7 +361,11 @@ describe('who is signed in', () => {
       communities: [{ communityId: community.id, communityName: community.name, carrier: '京东快递' }],
       wechat: { enabled: false, bound: false },
     });
-    expect(expectStatus(await resident.get('/api/me'), 200)).toEqual({ kind: 'resident', resident: { phone: residentPhone }, wechat: { enabled: false, bound: false } });
+    expect(expectStatus(await resident.get('/api/me'), 200)).toEqual({
+      kind: 'resident',
+      resident: { phone: residentPhone },
+      wechat: { enabled: false, bound: false },
+    });
     const nobody = await new Client(t.app).get('/api/me');
     expect(nobody.status).toBe(401);
     expect(nobody.body).toEqual({ error: 'unauthorized', message: '请先登录' });

@@ -103,7 +103,13 @@ describe('unknown fields are refused', () => {
       [w.admin, 'POST', `/api/parcels/${w.awaiting.id}/pickup`, { feeFen: 0, feeChargedFen: 0 }, 'feeChargedFen'],
       [w.admin, 'POST', '/api/parcels/receive', { ids: [w.pending.id], orgId: 1 }, 'orgId'],
       [w.admin, 'POST', '/api/parcels/reject', { ids: [w.pending.id], status: 'rejected' }, 'status'],
-      [w.courier, 'POST', '/api/courier/parcels', { communityId: c.id, trackingNo: 'SF123456', recipientPhone: randomMobile(), recipientName: '丙', status: 'picked_up' }, 'status'],
+      [
+        w.courier,
+        'POST',
+        '/api/courier/parcels',
+        { communityId: c.id, trackingNo: 'SF123456', recipientPhone: randomMobile(), recipientName: '丙', status: 'picked_up' },
+        'status',
+      ],
       [new Client(t.app), 'POST', '/api/auth/otp', { phone: randomMobile(), purpose: 'resident', admin: true }, 'admin'],
       [new Client(t.app), 'POST', '/api/auth/staff/login', { username: w.adminUsername, password: 'admin-pass-123', role: 'admin' }, 'role'],
     ];
@@ -142,7 +148,17 @@ describe('unknown fields are refused', () => {
 describe('malformed requests', () => {
   it('non-numeric and out-of-range ids answer 400 with issues', async () => {
     const w = await createWorld(t.app);
-    for (const url of ['/api/parcels/abc', '/api/parcels/1.5', '/api/parcels/-1', '/api/parcels/0', '/api/parcels/99999999999999999999', '/api/couriers/abc', '/api/residents/1e', '/api/communities/%20', '/api/staff/0x10']) {
+    for (const url of [
+      '/api/parcels/abc',
+      '/api/parcels/1.5',
+      '/api/parcels/-1',
+      '/api/parcels/0',
+      '/api/parcels/99999999999999999999',
+      '/api/couriers/abc',
+      '/api/residents/1e',
+      '/api/communities/%20',
+      '/api/staff/0x10',
+    ]) {
       const body = expectValidation(await w.admin.get(url));
       expect(body.issues.map((i) => i.path)).toContain('params/id');
     }
@@ -214,7 +230,13 @@ describe('malformed requests', () => {
 
   it('unknown routes answer 404 { error: "not_found", message }', async () => {
     const w = await createWorld(t.app);
-    for (const [method, url] of [['GET', '/api/nope'], ['GET', '/nope'], ['POST', '/api/parcels/1/teleport'], ['DELETE', '/api/communities/1'], ['PUT', '/api/couriers']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/nope'],
+      ['GET', '/nope'],
+      ['POST', '/api/parcels/1/teleport'],
+      ['DELETE', '/api/communities/1'],
+      ['PUT', '/api/couriers'],
+    ] as const) {
       const r = await raw(w.admin, method, url);
       expect(r.status).toBe(404);
       expectErrorShape(r.status, r.body);
@@ -240,7 +262,17 @@ describe('text is kept literally', () => {
     ];
     const created: { id: number; name: string }[] = [];
     for (const [i, name] of names.entries()) {
-      const r = expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '<b>1</b>', unit: "'1'", room: `${200 + i}` }), 201);
+      const r = expectStatus(
+        await w.admin.post<Resident>('/api/residents', {
+          communityId: w.community.id,
+          name,
+          phone: randomMobile(),
+          building: '<b>1</b>',
+          unit: "'1'",
+          room: `${200 + i}`,
+        }),
+        201,
+      );
       expect(r).toMatchObject({ name, building: '<b>1</b>', unit: "'1'" });
       expect(expectStatus(await w.admin.get<Resident>(`/api/residents/${r.id}`), 200).name).toBe(name);
       created.push(r);
@@ -253,7 +285,10 @@ describe('text is kept literally', () => {
     expect(found.items.map((i: { id: number }) => i.id)).toEqual([created[0]?.id]);
 
     // A parcel's recipient name and a courier's name, too.
-    const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '<img src=x onerror=alert(1)>' }), 201);
+    const p = expectStatus(
+      await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '<img src=x onerror=alert(1)>' }),
+      201,
+    );
     expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).recipientName).toBe('<img src=x onerror=alert(1)>');
     const k = expectStatus(await w.admin.patch<Courier>(`/api/couriers/${w.courierRecord.id}`, { name: "O'Brien <快递>" }), 200);
     expect(k.name).toBe("O'Brien <快递>");
@@ -262,7 +297,9 @@ describe('text is kept literally', () => {
   it('CR/LF and other control characters in a name are refused with a clear message and nothing is stored', async () => {
     const w = await createWorld(t.app);
     for (const name of ['兰\r\n兰', '兰\n兰', '兰\u0000兰', '兰\t兰']) {
-      const body = expectValidation(await w.admin.post('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '1', unit: '1', room: '1' }));
+      const body = expectValidation(
+        await w.admin.post('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '1', unit: '1', room: '1' }),
+      );
       expect(body.issues.map((i) => i.path)).toContain('body/name');
       expect(body.message).toMatch(/[\u4e00-\u9fff]/);
     }
@@ -274,7 +311,10 @@ describe('text is kept literally', () => {
   it('% and _ in a search match literally', async () => {
     const w = await createWorld(t.app);
     const make = async (name: string) =>
-      expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '7', unit: '7', room: uniq('') }), 201);
+      expectStatus(
+        await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name, phone: randomMobile(), building: '7', unit: '7', room: uniq('') }),
+        201,
+      );
     const percent = await make('百分%号');
     const underscore = await make('下划_线');
     const backslash = await make('反\\斜');
@@ -290,12 +330,16 @@ describe('text is kept literally', () => {
     expect(await search('%%')).toEqual([]);
 
     // Couriers and parcels search the same way.
-    const courier = expectStatus(await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: '百_分%', phone: randomMobile(), carrier: '百世' }), 201);
+    const courier = expectStatus(
+      await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: '百_分%', phone: randomMobile(), carrier: '百世' }),
+      201,
+    );
     expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?q=${encodeURIComponent('_')}`), 200).items).toEqual([courier]);
     expect(expectStatus(await w.admin.get<Page<Courier>>(`/api/couriers?q=${encodeURIComponent('%')}`), 200).items).toEqual([courier]);
     const parcel = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件_人%' }), 201);
     await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: randomMobile(), recipientName: '收件人' });
-    const parcels = async (q: string) => expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200).items.map((i: { id: number }) => i.id);
+    const parcels = async (q: string) =>
+      expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200).items.map((i: { id: number }) => i.id);
     for (const q of ['%', '件_人', '_人%']) expect(await parcels(q)).toEqual([parcel.id]);
     // Parcels go through the trigram index: one or two characters are a name's start or end only.
     expect(await parcels('_')).toEqual([]);
@@ -378,9 +422,49 @@ describe('meta routes', () => {
 
 describe('junk never crashes the server', () => {
   const HUGE = 'x'.repeat(20_000);
-  const junkValues: unknown[] = [null, -1, 0, 1.5, 1e308, -1e308, 9007199254740993, '', ' ', HUGE, '\u0000', '😀'.repeat(500), "' OR 1=1 --", '%', [], [1, 'a', null], {}, { a: { b: [] } }, true, false];
+  const junkValues: unknown[] = [
+    null,
+    -1,
+    0,
+    1.5,
+    1e308,
+    -1e308,
+    9007199254740993,
+    '',
+    ' ',
+    HUGE,
+    '\u0000',
+    '😀'.repeat(500),
+    "' OR 1=1 --",
+    '%',
+    [],
+    [1, 'a', null],
+    {},
+    { a: { b: [] } },
+    true,
+    false,
+  ];
   const junkBodies: (string | undefined)[] = [undefined, '', '{}', '[]', 'null', '"text"', '123', 'true', '{"a":', '[{}]', JSON.stringify({ [HUGE]: 1 })];
-  const junkQueryValues = ['', 'abc', '-1', '0', '1.5', '1e400', '99999999999999999999', '%00', '%25', '_', '%5C', 'true', encodeURIComponent(HUGE.slice(0, 5000)), '2026-02-30', '9999-12-31', '0000-01-01', '2026-01-01T00:00:00%2B25:00', '%F0%9F%98%80'];
+  const junkQueryValues = [
+    '',
+    'abc',
+    '-1',
+    '0',
+    '1.5',
+    '1e400',
+    '99999999999999999999',
+    '%00',
+    '%25',
+    '_',
+    '%5C',
+    'true',
+    encodeURIComponent(HUGE.slice(0, 5000)),
+    '2026-02-30',
+    '9999-12-31',
+    '0000-01-01',
+    '2026-01-01T00:00:00%2B25:00',
+    '%F0%9F%98%80',
+  ];
   const idValues = ['1', '0', '-1', 'abc', '1.5', '99999999999999999999', '9007199254740993', '%00', '%E4%B8%AD'];
 
   it('no route answers 5xx to empty, mistyped, huge, array or null input', async () => {
@@ -393,12 +477,17 @@ describe('junk never crashes the server', () => {
     /** An id of the org's own record for the path, so that junk reaches the service, not just the 404. */
     const ownId = (path: string): string =>
       String(
-        path.startsWith('/api/parcels/') ? w.awaiting.id
-        : path.startsWith('/api/couriers/') ? w.courierRecord.id
-        : path.startsWith('/api/residents/') ? w.resident.id
-        : path.startsWith('/api/communities/') ? w.community.id
-        : path.startsWith('/api/staff/') ? clerk.staff.id // never the admin's own: a junk password would end the session
-        : 1,
+        path.startsWith('/api/parcels/')
+          ? w.awaiting.id
+          : path.startsWith('/api/couriers/')
+            ? w.courierRecord.id
+            : path.startsWith('/api/residents/')
+              ? w.resident.id
+              : path.startsWith('/api/communities/')
+                ? w.community.id
+                : path.startsWith('/api/staff/')
+                  ? clerk.staff.id // never the admin's own: a junk password would end the session
+                  : 1,
       );
     let calls = 0;
     const failures: string[] = [];

@@ -41,10 +41,20 @@ describe('concurrency', () => {
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
     const codes = results.map((r) => r.body.pickupCode as string);
     expect(new Set(codes).size).toBe(50);
-    const rows = await t.database.db.selectFrom('parcels').select('pickup_code').where('community_id', '=', w.community.id).where('status', '=', 'awaiting_pickup').execute();
+    const rows = await t.database.db
+      .selectFrom('parcels')
+      .select('pickup_code')
+      .where('community_id', '=', w.community.id)
+      .where('status', '=', 'awaiting_pickup')
+      .execute();
     expect(new Set(rows.map((r) => r.pickup_code)).size).toBe(50);
     // One event and one notice per receipt, no more.
-    const events = await t.database.db.selectFrom('parcel_events').select('id').where('parcel_id', 'in', ids).where('to_status', '=', 'awaiting_pickup').execute();
+    const events = await t.database.db
+      .selectFrom('parcel_events')
+      .select('id')
+      .where('parcel_id', 'in', ids)
+      .where('to_status', '=', 'awaiting_pickup')
+      .execute();
     expect(events).toHaveLength(50);
     const outbox = await t.database.db.selectFrom('outbox').select('id').where('parcel_id', 'in', ids).execute();
     expect(outbox).toHaveLength(50);
@@ -99,20 +109,34 @@ describe('concurrency', () => {
       const results = await Promise.all(calls.map((c) => c.run()));
       expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
       const won = (kind: string) => results.filter((r, i) => r.status === 200 && calls[i]?.kind === kind).length;
-      const row = await t.database.db.selectFrom('parcels').select(['status', 'fee_charged_fen', 'fee_waived']).where('id', '=', p.id).executeTakeFirstOrThrow();
+      const row = await t.database.db
+        .selectFrom('parcels')
+        .select(['status', 'fee_charged_fen', 'fee_waived'])
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
       const events = await t.database.db.selectFrom('parcel_events').select('to_status').where('parcel_id', '=', p.id).orderBy('id').execute();
       // At most one pickup and one waiver, at least one of them; never a rejection once received.
       // A waiver that lands first turns the pickups at the shown fee into fee_changed, so the one
       // that may win is the one at no fee (or none, when every pickup read the fee before it).
       const [pickups, waivers] = [won('pickup'), won('waive')];
-      expect({ pickups: pickups <= 1, waivers: waivers <= 1, some: pickups + waivers > 0, rejects: won('reject') }).toEqual({ pickups: true, waivers: true, some: true, rejects: 0 });
+      expect({ pickups: pickups <= 1, waivers: waivers <= 1, some: pickups + waivers > 0, rejects: won('reject') }).toEqual({
+        pickups: true,
+        waivers: true,
+        some: true,
+        rejects: 0,
+      });
       expect(row).toEqual({
         status: pickups ? 'picked_up' : 'awaiting_pickup',
         fee_waived: waivers,
         fee_charged_fen: pickups ? (waivers ? 0 : fee) : null,
       });
       // One event per call that succeeded, after the entry and the receipt.
-      expect(events.map((e) => e.to_status)).toEqual(['pending_receipt', 'awaiting_pickup', ...(waivers ? ['awaiting_pickup'] : []), ...(pickups ? ['picked_up'] : [])]);
+      expect(events.map((e) => e.to_status)).toEqual([
+        'pending_receipt',
+        'awaiting_pickup',
+        ...(waivers ? ['awaiting_pickup'] : []),
+        ...(pickups ? ['picked_up'] : []),
+      ]);
     }
   });
 

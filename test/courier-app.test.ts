@@ -16,7 +16,9 @@ describe('派送快递: the recipient behind a typed phone', () => {
     expect(found).toEqual({ recipient: { name: w.resident.name, address: '1/1/101' } });
     // Full-width digits and +86 are the same phone.
     const wide = `+86 ${w.residentPhone}`.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
-    expect(expectStatus(await w.courier.get<RecipientReply>(`/api/courier/recipient?communityId=${w.community.id}&phone=${encodeURIComponent(wide)}`), 200)).toEqual(found);
+    expect(
+      expectStatus(await w.courier.get<RecipientReply>(`/api/courier/recipient?communityId=${w.community.id}&phone=${encodeURIComponent(wide)}`), 200),
+    ).toEqual(found);
     const nobody = expectStatus(await w.courier.get<RecipientReply>(`/api/courier/recipient?communityId=${w.community.id}&phone=${randomMobile()}`), 200);
     expect(nobody).toEqual({ recipient: null });
   });

@@ -29,7 +29,13 @@ describe('the embedded SQLite database', () => {
       expect(await migrateToLatest(database.db)).toEqual(Object.keys(migrations));
       expect(await migrateToLatest(database.db)).toEqual([]);
       const tables = async () =>
-        (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'parcel_search_%'`.execute(database.db)).rows.length;
+        (
+          await sql<{
+            name: string;
+          }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'parcel_search_%'`.execute(
+            database.db,
+          )
+        ).rows.length;
       // 20 tables and the FTS5 search table (whose shadow tables are left out).
       expect(await tables()).toBe(21);
       const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });

@@ -57,7 +57,12 @@ async function query<T>(db: { file: string; pgUrl?: string }, text: string, para
     await c.connect();
     try {
       let n = 0;
-      return (await c.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+      return (
+        await c.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
     } finally {
       await c.end();
     }
@@ -82,7 +87,9 @@ async function courierOf(base: string) {
     fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const cookieOf = (r: Response) => (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const adminUsername = uniq('admin');
-  await json(await post('/api/operator/orgs', { name: uniq('物业'), adminUsername, adminPassword: 'admin-pass-123' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }));
+  await json(
+    await post('/api/operator/orgs', { name: uniq('物业'), adminUsername, adminPassword: 'admin-pass-123' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }),
+  );
   const login = await post('/api/auth/staff/login', { username: adminUsername, password: 'admin-pass-123' });
   await json(login);
   const admin = cookieOf(login);
@@ -188,16 +195,24 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
       expect(disagreeing).toEqual([]);
 
       // Codes unique among the parcels awaiting pickup; one received notice each, none twice.
-      const codes = await query<{ pickup_code: string }>(db, "SELECT pickup_code FROM parcels WHERE community_id = ? AND status = 'awaiting_pickup'", [who.communityId]);
+      const codes = await query<{ pickup_code: string }>(db, "SELECT pickup_code FROM parcels WHERE community_id = ? AND status = 'awaiting_pickup'", [
+        who.communityId,
+      ]);
       expect(new Set(codes.map((c) => c.pickup_code)).size).toBe(toReceive);
-      const notices = await query<{ parcel_id: number }>(db, "SELECT parcel_id FROM outbox WHERE kind = 'parcel_received' AND org_id = (SELECT org_id FROM communities WHERE id = ?)", [who.communityId]);
+      const notices = await query<{ parcel_id: number }>(
+        db,
+        "SELECT parcel_id FROM outbox WHERE kind = 'parcel_received' AND org_id = (SELECT org_id FROM communities WHERE id = ?)",
+        [who.communityId],
+      );
       expect({ notices: notices.length, parcels: new Set(notices.map((n) => Number(n.parcel_id))).size }).toEqual({ notices: toReceive, parcels: toReceive });
 
       // Every key holds the answer of its parcel; the kept counts agree with a real count.
       const keys = await query<{ key: string; response: string }>(db, 'SELECT key, response FROM idempotency_keys');
       const idOfKey = new Map(keys.map((k) => [k.key, (JSON.parse(k.response) as { id: number }).id]));
       expect(jobs.filter((j) => idOfKey.get(j.key) !== j.ackedId)).toEqual([]);
-      const counts = await query<{ status: string; n: number }>(db, 'SELECT status, SUM(n) AS n FROM parcel_counts WHERE community_id = ? GROUP BY status', [who.communityId]);
+      const counts = await query<{ status: string; n: number }>(db, 'SELECT status, SUM(n) AS n FROM parcel_counts WHERE community_id = ? GROUP BY status', [
+        who.communityId,
+      ]);
       const kept = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]).filter(([, n]) => n !== 0));
       expect(kept).toEqual({ pending_receipt: CRASH.jobs - toReceive, awaiting_pickup: toReceive });
 
@@ -205,7 +220,9 @@ describe('crash: SIGKILL in the middle of courier intakes and receipts', () => {
         const integrity = await query<{ integrity_check: string }>(db, 'PRAGMA integrity_check');
         expect(integrity).toEqual([{ integrity_check: 'ok' }]);
       }
-      const retries = Object.entries(tally.retried).map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`).join(', ');
+      const retries = Object.entries(tally.retried)
+        .map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`)
+        .join(', ');
       figures.push(
         `[crash ${db.pgUrl ? 'postgres' : 'sqlite'}] ${kills} SIGKILLs survived; ${CRASH.jobs} intakes acknowledged, ` +
           `${lost} lost, ${duplicates} duplicated; ${received(jobs)} receipts confirmed (${tally.receivedBeforeLostAnswer} had committed before their answer was lost), ` +
@@ -254,7 +271,11 @@ describe('overload: a flood against the real server', () => {
       }),
     );
     // Only acknowledgements and refusals to come back later: no 5xx but 503, no lost connection.
-    expect(Object.keys(statuses).map(Number).filter((s) => s !== 201 && s !== 503 && s !== 429)).toEqual([]);
+    expect(
+      Object.keys(statuses)
+        .map(Number)
+        .filter((s) => s !== 201 && s !== 503 && s !== 429),
+    ).toEqual([]);
     expect(statuses[503]).toBeGreaterThan(0);
     expect(server.proc.exitCode).toBeNull();
     // The load has dropped: served again at once.

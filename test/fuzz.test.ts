@@ -28,7 +28,10 @@ let inputsTried = 0;
 const answered: Record<string, number> = {};
 
 afterAll(() => {
-  const classes = Object.entries(answered).sort().map(([k, n]) => `${k} ${n}`).join(', ');
+  const classes = Object.entries(answered)
+    .sort()
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   process.stdout.write(`[fuzz] inputs tried: ${inputsTried}\n`);
   process.stdout.write(`[fuzz] seed ${SEED}, ${RUNS} runs per route (FUZZ_SEED, FUZZ_RUNS); answers: ${classes}\n`);
 });
@@ -37,8 +40,28 @@ afterAll(() => {
 // Hostile text
 // ---------------------------------------------------------------------------------------------
 
-const SQL = ["' OR 1=1 --", "'; DROP TABLE parcels; --", '%', '_', '\\', '%_%', "admin'--", '" OR ""="', '1; SELECT pg_sleep(5)', "') UNION SELECT * FROM staff --", '\\%\\_'];
-const HTML = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '&lt;b&gt;&amp;', "javascript:alert('x')", '{{7*7}}', '${7*7}'];
+const SQL = [
+  "' OR 1=1 --",
+  "'; DROP TABLE parcels; --",
+  '%',
+  '_',
+  '\\',
+  '%_%',
+  "admin'--",
+  '" OR ""="',
+  '1; SELECT pg_sleep(5)',
+  "') UNION SELECT * FROM staff --",
+  '\\%\\_',
+];
+const HTML = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg onload=alert(1)>',
+  '&lt;b&gt;&amp;',
+  "javascript:alert('x')",
+  '{{7*7}}',
+  '${7*7}',
+];
 const UNICODE = ['😀📦', 'مرحبا بالعالم', '１２３４５', '𠮷野家', 'e\u0301\u0301', 'a\u2028b\u2029c', 'Ω≈ç√∫', 'ﷺ', 'a\uFFFDb', '\u05D0\u05D1 abc'];
 /** Invisible and direction-changing characters, with which a name is made to look like another: refused in free text. */
 const SPOOF = ['a\u202Eevil\u202Cb', 'a\u200Bb\u200Dc', '\u200E', '\u200F', '\u202A', '\u2060', '\u2064', '\u2066x\u2069', '\uFEFF'];
@@ -52,13 +75,72 @@ const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/
 
 const HUGE = 'x'.repeat(5000);
 const JUNK: unknown[] = [
-  null, true, false, 0, -1, 1.5, -0.5, 1e308, -1e308, 9007199254740993, 2 ** 31, 'NaN', 'Infinity', '-0', '1e400', '0x10', '',
-  ' ', '\t', HUGE, '😀'.repeat(300), '０１２', [], [1, 'a', null], {}, { a: { b: [] } }, [[[[[]]]]],
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0.5,
+  1e308,
+  -1e308,
+  9007199254740993,
+  2 ** 31,
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e400',
+  '0x10',
+  '',
+  ' ',
+  '\t',
+  HUGE,
+  '😀'.repeat(300),
+  '０１２',
+  [],
+  [1, 'a', null],
+  {},
+  { a: { b: [] } },
+  [[[[[]]]]],
 ];
 /** Bodies that are not a JSON object, or not JSON at all. */
-const JUNK_BODIES = ['null', '[]', '"text"', '123', 'true', '[{}]', '{', '{"a":1', '{"a":1}x', '', ' ', '\u0000', '['.repeat(3000) + ']'.repeat(3000), '1'.repeat(400), '{"a":"\\ud800"}'];
+const JUNK_BODIES = [
+  'null',
+  '[]',
+  '"text"',
+  '123',
+  'true',
+  '[{}]',
+  '{',
+  '{"a":1',
+  '{"a":1}x',
+  '',
+  ' ',
+  '\u0000',
+  '['.repeat(3000) + ']'.repeat(3000),
+  '1'.repeat(400),
+  '{"a":"\\ud800"}',
+];
 /** Query values sent as they are, not encoded: bad percent-escapes, separators. */
-const RAW_QUERY = ['%', '%%', '%E4%B8', '%ZZ', '%C0%AF', '%ED%A0%80', '%F0%9F%98', '+', '%2B', '&', '==', '%0D%0ASet-Cookie:%20x=1', '%0d%0aX-Injected:%201', '%FF', '[]', 'a=b=c', '%00'];
+const RAW_QUERY = [
+  '%',
+  '%%',
+  '%E4%B8',
+  '%ZZ',
+  '%C0%AF',
+  '%ED%A0%80',
+  '%F0%9F%98',
+  '+',
+  '%2B',
+  '&',
+  '==',
+  '%0D%0ASet-Cookie:%20x=1',
+  '%0d%0aX-Injected:%201',
+  '%FF',
+  '[]',
+  'a=b=c',
+  '%00',
+];
 /** Unknown body keys (the schemas are strict). */
 const EXTRA_KEYS = ['zz', 'orgId', 'id', 'status', 'role', 'isAdmin', '', ' ', '😀', 'a.b', '$where', 'name\u0000'];
 /** Unknown query keys (the query parser keeps even `__proto__` as a key of its own, and the schemas are strict). */
@@ -147,7 +229,8 @@ function whyInvalid(f: Field, v: unknown): string | null {
     case 'integer':
     case 'number': {
       let n: number;
-      if (where === 'query') n = Number(v); // z.coerce.number
+      if (where === 'query')
+        n = Number(v); // z.coerce.number
       else if (typeof v === 'number') n = v;
       else return 'not a number';
       if (s.type === 'integer' ? !Number.isSafeInteger(n) : !Number.isFinite(n)) return 'not an integer';
@@ -209,7 +292,14 @@ const mobileArb: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom('139', '138', '150', '158', '186', '188', '199', '177'), fc.stringMatching(/^\d{8}$/))
   .chain(([head, tail]) => {
     const n = head + tail;
-    return fc.constantFrom(n, `+86 ${n}`, `0086${n}`, `${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}`, n.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))), ` ${n} `);
+    return fc.constantFrom(
+      n,
+      `+86 ${n}`,
+      `0086${n}`,
+      `${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}`,
+      n.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
+      ` ${n} `,
+    );
   });
 const chineseArb = fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 8 });
 const dateArb = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true });
@@ -297,7 +387,12 @@ function invalidArb(f: Field, ids: Ids): fc.Arbitrary<unknown> {
   }
   if (s.type === 'array') {
     const tooMany = (s.maxItems ?? 200) + 1;
-    arbs.push(fc.constantFrom([], Array.from({ length: tooMany }, (_, i) => ids.all[i % ids.all.length] ?? 1)));
+    arbs.push(
+      fc.constantFrom(
+        [],
+        Array.from({ length: tooMany }, (_, i) => ids.all[i % ids.all.length] ?? 1),
+      ),
+    );
     arbs.push(fc.array(fc.constantFrom(...JUNK), { minLength: 1, maxLength: 3 }));
   }
   const mix = fc.oneof(...arbs);
@@ -361,7 +456,9 @@ function bodyArb(s: JsonSchema, ids: Ids): fc.Arbitrary<BodyCase> {
             weight: 4,
             arbitrary: fc.integer({ min: 0, max: fields.length - 1 }).chain((i) => {
               const f = fields[i] as Field;
-              return fc.tuple(valid, fc.oneof({ weight: 5, arbitrary: fieldMix(f, ids) }, { weight: 1, arbitrary: fc.constant(ABSENT) })).map(([r, v]) => asCase({ ...r, [f.name]: v }));
+              return fc
+                .tuple(valid, fc.oneof({ weight: 5, arbitrary: fieldMix(f, ids) }, { weight: 1, arbitrary: fc.constant(ABSENT) }))
+                .map(([r, v]) => asCase({ ...r, [f.name]: v }));
             }),
           },
         ]
@@ -373,10 +470,12 @@ function bodyArb(s: JsonSchema, ids: Ids): fc.Arbitrary<BodyCase> {
     // Prototype pollution: refused by the JSON parser.
     {
       weight: 1,
-      arbitrary: fc.tuple(valid, fc.constantFrom('"__proto__":{"isAdmin":true}', '"constructor":{"prototype":{"isAdmin":true}}', '"__proto__":null')).map(([r, extra]) => {
-        const json = JSON.stringify(withoutAbsent(r));
-        return { payload: `{${extra}${json === '{}' ? '' : ','}${json.slice(1)}`, invalid: 'prototype key', parserError: true };
-      }),
+      arbitrary: fc
+        .tuple(valid, fc.constantFrom('"__proto__":{"isAdmin":true}', '"constructor":{"prototype":{"isAdmin":true}}', '"__proto__":null'))
+        .map(([r, extra]) => {
+          const json = JSON.stringify(withoutAbsent(r));
+          return { payload: `{${extra}${json === '{}' ? '' : ','}${json.slice(1)}`, invalid: 'prototype key', parserError: true };
+        }),
     },
     // Not an object, or not JSON.
     { weight: 1, arbitrary: fc.constantFrom(...JUNK_BODIES).map((payload) => ({ payload, invalid: 'not a JSON object', parserError: true })) },
@@ -414,9 +513,9 @@ function queryArb(params: Param[], ids: Ids): fc.Arbitrary<QueryCase> {
     // All parameters but one valid (or left out).
     {
       weight: 4,
-      arbitrary: fc.integer({ min: 0, max: params.length - 1 }).chain((i) =>
-        fc.tuple(baseline, anything(params[i] as Param)).map(([b, v]) => b.map((x, j) => (j === i ? v : x))),
-      ),
+      arbitrary: fc
+        .integer({ min: 0, max: params.length - 1 })
+        .chain((i) => fc.tuple(baseline, anything(params[i] as Param)).map(([b, v]) => b.map((x, j) => (j === i ? v : x)))),
     },
     // Every parameter anything.
     { weight: 2, arbitrary: fc.tuple(...params.map(anything)) },
@@ -464,7 +563,7 @@ interface Actor {
 let ipSeq = 0;
 function nextIp(): string {
   ipSeq++;
-  return `10.${77 + ((ipSeq >> 16) & 127)}.${(ipSeq >> 8) & 255}.${(ipSeq & 255) || 1}`;
+  return `10.${77 + ((ipSeq >> 16) & 127)}.${(ipSeq >> 8) & 255}.${ipSeq & 255 || 1}`;
 }
 
 interface Sent {
@@ -537,7 +636,8 @@ function problemsOf(route: string, req: Sent, res: Answer, expectInvalid: { why:
   }
   if (expectInvalid) {
     const allowed = expectInvalid.parserError ? ['validation_error', 'bad_request'] : ['validation_error'];
-    if (res.status !== 400 || !allowed.includes(String(b?.error))) problems.push(`invalid input (${expectInvalid.why}) not refused with 400 ${allowed.join('/')}`);
+    if (res.status !== 400 || !allowed.includes(String(b?.error)))
+      problems.push(`invalid input (${expectInvalid.why}) not refused with 400 ${allowed.join('/')}`);
   }
   // Nothing of the input reaches a header: no header of its own, no line break, no cookie but the session's.
   for (const [name, value] of Object.entries(res.headers)) {
@@ -592,9 +692,19 @@ async function fuzzWorld(app: App) {
   const other = await createWorld(app); // another org: its ids are in the pool, never reachable
   const clerk = await createClerk(app, w.admin, [w.community.id]);
   const resident = await residentLogin(app, w.residentPhone);
-  const spareCourier = expectStatus(await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: uniq('备用'), phone: randomMobile(), carrier: '中通' }), 201);
+  const spareCourier = expectStatus(
+    await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: uniq('备用'), phone: randomMobile(), carrier: '中通' }),
+    201,
+  );
   const spareResident = expectStatus(
-    await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name: uniq('备用'), phone: randomMobile(), building: '2', unit: '1', room: '301' }),
+    await w.admin.post<Resident>('/api/residents', {
+      communityId: w.community.id,
+      name: uniq('备用'),
+      phone: randomMobile(),
+      building: '2',
+      unit: '1',
+      room: '301',
+    }),
     201,
   );
   const freshParcel = async (awaiting: boolean): Promise<number> => {
@@ -613,8 +723,18 @@ async function fuzzWorld(app: App) {
   };
   const foreign = expectStatus(await enterParcel(other.courier, { communityId: other.community.id, recipientPhone: other.residentPhone }), 201);
   const ids = [
-    w.community.id, clerk.staff.id, w.adminId, w.courierRecord.id, spareCourier.id, w.resident.id, spareResident.id, ...parcels,
-    other.community.id, other.courierRecord.id, other.resident.id, foreign.id,
+    w.community.id,
+    clerk.staff.id,
+    w.adminId,
+    w.courierRecord.id,
+    spareCourier.id,
+    w.resident.id,
+    spareResident.id,
+    ...parcels,
+    other.community.id,
+    other.courierRecord.id,
+    other.resident.id,
+    foreign.id,
   ];
   const prefer = { communityId: [w.community.id], communityIds: [w.community.id], courierId: [w.courierRecord.id, spareCourier.id], ids: parcels };
   return { w, other, clerk, resident, spareCourier, spareResident, freshParcel, parcelFor, parcelMoved, ids: { all: [...new Set(ids)], prefer } satisfies Ids };
@@ -670,7 +790,9 @@ describe('every body and query schema of /openapi.json, fuzzed', () => {
     for (const op of ops) {
       const route = `${op.method} ${op.path}`;
       const jsonBody = op.requestBody?.content?.['application/json']?.schema;
-      const queryParams: Param[] = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: !!p.required, schema: p.schema ?? {} }));
+      const queryParams: Param[] = (op.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name, required: !!p.required, schema: p.schema ?? {} }));
       const takesKey = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key');
       if (op.path.endsWith('/import') && queryParams.length === 0) {
         // The multipart imports have their own hostile-file tests (spreadsheets-hostile.test.ts); they take no query.
@@ -715,7 +837,14 @@ describe('every body and query schema of /openapi.json, fuzzed', () => {
     expect(failures, failures.join('\n\n')).toEqual([]);
     // Every body and query route of the API was fuzzed (the list grows with the API).
     expect(fuzzed.length, fuzzed.join('\n')).toBeGreaterThanOrEqual(35);
-    for (const must of ['POST /api/courier/parcels', 'GET /api/parcels', 'POST /api/residents', 'PATCH /api/staff/{id}', 'POST /api/operator/orgs', 'GET /api/wechat/callback']) {
+    for (const must of [
+      'POST /api/courier/parcels',
+      'GET /api/parcels',
+      'POST /api/residents',
+      'PATCH /api/staff/{id}',
+      'POST /api/operator/orgs',
+      'GET /api/wechat/callback',
+    ]) {
       expect(fuzzed).toContain(must);
     }
     expect(skipped.sort()).toEqual(['POST /api/couriers/import (multipart upload)', 'POST /api/residents/import (multipart upload)']);
@@ -770,9 +899,7 @@ function inertArb(max: number): fc.Arbitrary<string> {
       { weight: 3, arbitrary: fc.constantFrom(...INERT) },
       {
         weight: 2,
-        arbitrary: fc
-          .tuple(fc.constantFrom(...INERT), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom(...INERT))
-          .map(([a, b, c]) => a + b + c),
+        arbitrary: fc.tuple(fc.constantFrom(...INERT), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom(...INERT)).map(([a, b, c]) => a + b + c),
       },
     )
     .filter((s) => s.length >= 1 && s.length <= max && s === s.trim() && !CONTROL.test(s) && !INVISIBLE.test(s));
@@ -801,15 +928,34 @@ async function textCases(app: App) {
     if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 400)}`);
     return r.body as T;
   };
-  const post = (url: string, body: unknown, headers?: Record<string, string>): Sent => ({ method: 'POST', url, payload: JSON.stringify(body), ...(headers ? { headers } : {}) });
+  const post = (url: string, body: unknown, headers?: Record<string, string>): Sent => ({
+    method: 'POST',
+    url,
+    payload: JSON.stringify(body),
+    ...(headers ? { headers } : {}),
+  });
   const patch = (url: string, body: unknown): Sent => ({ method: 'PATCH', url, payload: JSON.stringify(body) });
   /** A read (`search`: a search for the text under test, which counts as an input). */
   const get = async <T>(url: string, search = false): Promise<T> => json<T>(await send(app, admin, { method: 'GET', url }, search), 200, `GET ${url}`);
   const total = async (url: string): Promise<number> => (await get<Page<unknown>>(url)).total;
-  const spareCourier = expectStatus(await w.admin.post<Courier>('/api/couriers', { communityId: c, name: '备用', phone: randomMobile(), carrier: '中通' }), 201);
-  const spareResident = expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: c, name: '备用', phone: randomMobile(), building: '9', unit: '9', room: '909' }), 201);
+  const spareCourier = expectStatus(
+    await w.admin.post<Courier>('/api/couriers', { communityId: c, name: '备用', phone: randomMobile(), carrier: '中通' }),
+    201,
+  );
+  const spareResident = expectStatus(
+    await w.admin.post<Resident>('/api/residents', { communityId: c, name: '备用', phone: randomMobile(), building: '9', unit: '9', room: '909' }),
+    201,
+  );
   const pending = async () => expectStatus(await enterParcel(w.courier, { communityId: c, recipientPhone: w.residentPhone }), 201);
-  const residentBody = (field: string, v: string) => ({ communityId: c, name: '住户', phone: randomMobile(), building: uniq('b'), unit: '1', room: uniq('r'), [field]: v });
+  const residentBody = (field: string, v: string) => ({
+    communityId: c,
+    name: '住户',
+    phone: randomMobile(),
+    building: uniq('b'),
+    unit: '1',
+    room: uniq('r'),
+    [field]: v,
+  });
   const entry = (v: string) => ({ communityId: c, trackingNo: uniq('FZ').toUpperCase(), recipientPhone: randomMobile(), recipientName: v });
   const key = () => ({ 'idempotency-key': uniq('fz') });
 
@@ -833,7 +979,12 @@ async function textCases(app: App) {
       refuse: async (v) => {
         const before = (await get<Page<Community>>('/api/communities')).total;
         const req = post('/api/communities', { name: v });
-        return { req, res: await send(app, admin, req), field: 'body/name', unchanged: async () => expect((await get<Page<Community>>('/api/communities')).total).toBe(before) };
+        return {
+          req,
+          res: await send(app, admin, req),
+          field: 'body/name',
+          unchanged: async () => expect((await get<Page<Community>>('/api/communities')).total).toBe(before),
+        };
       },
     },
     {
@@ -847,14 +998,23 @@ async function textCases(app: App) {
       refuse: async (v) => {
         const before = await get<Community>(`/api/communities/${c}`);
         const req = patch(`/api/communities/${c}`, { collectionPointName: v });
-        return { req, res: await send(app, admin, req), field: 'body/collectionPointName', unchanged: async () => expect(await get<Community>(`/api/communities/${c}`)).toEqual(before) };
+        return {
+          req,
+          res: await send(app, admin, req),
+          field: 'body/collectionPointName',
+          unchanged: async () => expect(await get<Community>(`/api/communities/${c}`)).toEqual(before),
+        };
       },
     },
     {
       label: 'courier name',
       max: 50,
       run: async (v) => {
-        const made = json<Courier>(await send(app, admin, post('/api/couriers', { communityId: c, name: v, phone: randomMobile(), carrier: '百世' })), 201, 'POST /api/couriers');
+        const made = json<Courier>(
+          await send(app, admin, post('/api/couriers', { communityId: c, name: v, phone: randomMobile(), carrier: '百世' })),
+          201,
+          'POST /api/couriers',
+        );
         same('POST /api/couriers name', made.name, v);
         same('GET /api/couriers/:id name', (await get<Courier>(`/api/couriers/${made.id}`)).name, v);
         const changed = json<Courier>(await send(app, admin, patch(`/api/couriers/${spareCourier.id}`, { name: v })), 200, 'PATCH /api/couriers/:id');
@@ -880,29 +1040,27 @@ async function textCases(app: App) {
         };
       },
     },
-    ...(['name', 'building', 'unit', 'room'] as const).map(
-      (field): TextCase => ({
-        label: `resident ${field}`,
-        max: field === 'name' ? 50 : 20,
-        run: async (v) => {
-          const made = json<Resident>(await send(app, admin, post('/api/residents', residentBody(field, v))), 201, 'POST /api/residents');
-          same(`POST /api/residents ${field}`, made[field], v);
-          same(`GET /api/residents/:id ${field}`, (await get<Resident>(`/api/residents/${made.id}`))[field], v);
-          if (field === 'name') {
-            // Searching for the text finds that resident: the text is matched literally.
-            const found = await get<Page<Resident>>(`/api/residents?pageSize=200&q=${enc(v)}`, true);
-            if (!found.items.some((x) => x.id === made.id)) throw new Error(`resident ${JSON.stringify(v)} not found by its own name`);
-          }
-          const changed = json<Resident>(await send(app, admin, patch(`/api/residents/${spareResident.id}`, { [field]: v })), 200, 'PATCH /api/residents/:id');
-          same(`PATCH /api/residents/:id ${field}`, changed[field], v);
-        },
-        refuse: async (v) => {
-          const before = await total('/api/residents');
-          const req = post('/api/residents', residentBody(field, v));
-          return { req, res: await send(app, admin, req), field: `body/${field}`, unchanged: async () => expect(await total('/api/residents')).toBe(before) };
-        },
-      }),
-    ),
+    ...(['name', 'building', 'unit', 'room'] as const).map((field): TextCase => ({
+      label: `resident ${field}`,
+      max: field === 'name' ? 50 : 20,
+      run: async (v) => {
+        const made = json<Resident>(await send(app, admin, post('/api/residents', residentBody(field, v))), 201, 'POST /api/residents');
+        same(`POST /api/residents ${field}`, made[field], v);
+        same(`GET /api/residents/:id ${field}`, (await get<Resident>(`/api/residents/${made.id}`))[field], v);
+        if (field === 'name') {
+          // Searching for the text finds that resident: the text is matched literally.
+          const found = await get<Page<Resident>>(`/api/residents?pageSize=200&q=${enc(v)}`, true);
+          if (!found.items.some((x) => x.id === made.id)) throw new Error(`resident ${JSON.stringify(v)} not found by its own name`);
+        }
+        const changed = json<Resident>(await send(app, admin, patch(`/api/residents/${spareResident.id}`, { [field]: v })), 200, 'PATCH /api/residents/:id');
+        same(`PATCH /api/residents/:id ${field}`, changed[field], v);
+      },
+      refuse: async (v) => {
+        const before = await total('/api/residents');
+        const req = post('/api/residents', residentBody(field, v));
+        return { req, res: await send(app, admin, req), field: `body/${field}`, unchanged: async () => expect(await total('/api/residents')).toBe(before) };
+      },
+    })),
     {
       label: 'recipient name',
       max: 50,
@@ -917,7 +1075,12 @@ async function textCases(app: App) {
       refuse: async (v) => {
         const before = await total('/api/parcels');
         const req = post('/api/courier/parcels', entry(v), key());
-        return { req, res: await send(app, courier, req), field: 'body/recipientName', unchanged: async () => expect(await total('/api/parcels')).toBe(before) };
+        return {
+          req,
+          res: await send(app, courier, req),
+          field: 'body/recipientName',
+          unchanged: async () => expect(await total('/api/parcels')).toBe(before),
+        };
       },
     },
     {
@@ -958,7 +1121,15 @@ async function textCases(app: App) {
         same('orgs.name as stored', row.name, v);
       },
       refuse: async (v) => {
-        const count = async () => Number((await t.database.db.selectFrom('orgs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        const count = async () =>
+          Number(
+            (
+              await t.database.db
+                .selectFrom('orgs')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
         const before = await count();
         const req = post('/api/operator/orgs', { name: v, adminUsername: uniq('fz'), adminPassword: 'admin-pass-123' });
         return { req, res: await send(app, operator, req), field: 'body/name', unchanged: async () => expect(await count()).toBe(before) };
@@ -973,14 +1144,23 @@ describe('text is inert', () => {
     const { w, cases, get } = await textCases(t.app);
     const failures: string[] = [];
     for (const [i, c] of cases.entries()) {
-      const failure = await check(`inert ${c.label}`, 1000 + i, c.label === 'org name' ? Math.ceil(RUNS / 3) : Math.ceil((RUNS * 2) / 3), inertArb(c.max), (v) => c.run(v));
+      const failure = await check(
+        `inert ${c.label}`,
+        1000 + i,
+        c.label === 'org name' ? Math.ceil(RUNS / 3) : Math.ceil((RUNS * 2) / 3),
+        inertArb(c.max),
+        (v) => c.run(v),
+      );
       if (failure) failures.push(failure);
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
 
     // The tables are all there and the lists still answer.
     for (const table of ['orgs', 'communities', 'staff', 'couriers', 'residents', 'parcels', 'parcel_events', 'outbox', 'sessions'] as const) {
-      const { n } = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const { n } = await t.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(n), table).toBeGreaterThan(0);
     }
     expect((await get<Page<Parcel>>('/api/parcels')).total).toBeGreaterThan(RUNS / 2);
@@ -993,26 +1173,42 @@ describe('text is inert', () => {
     await expectHealthy(t.app);
   });
 
-  it('CR/LF, other control characters and invisible or bidi characters inside a single-line field: 400 with issues naming it, nothing stored', { timeout: 120_000 }, async () => {
-    const { cases } = await textCases(t.app);
-    const breakArb = fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\t', '\u001b', '\u007f', '\r\nSet-Cookie: x=1\r\n', '\nX-Injected: 1\n', '\n{"level":60,"msg":"INJECTED"}\n', ...SPOOF);
-    const sideArb = fc.oneof(chineseArb, fc.constantFrom(...SQL.filter((s) => s.trim() === s), ...HTML)).filter((s) => s.length <= 8);
-    const failures: string[] = [];
-    for (const [i, c] of cases.entries()) {
-      const arb = fc.tuple(sideArb, breakArb, sideArb).map(([a, b, z]) => a + b + z);
-      const failure = await check(`control ${c.label}`, 2000 + i, c.label === 'org name' ? Math.ceil(RUNS / 3) : Math.ceil(RUNS / 2), arb, async (v) => {
-        const { req, res, field, unchanged } = await c.refuse(v);
-        const problem = problemsOf(c.label, req, res, { why: 'control character in a single-line field', parserError: false });
-        if (problem) throw new Error(problem);
-        const issues = (res.body as { issues: { path: string }[] }).issues;
-        if (!issues.some((x) => x.path === field)) throw new Error(`${c.label}: no issue at ${field}: ${res.text}`);
-        await unchanged();
-      });
-      if (failure) failures.push(failure);
-    }
-    expect(failures, failures.join('\n\n')).toEqual([]);
-    await expectHealthy(t.app);
-  });
+  it(
+    'CR/LF, other control characters and invisible or bidi characters inside a single-line field: 400 with issues naming it, nothing stored',
+    { timeout: 120_000 },
+    async () => {
+      const { cases } = await textCases(t.app);
+      const breakArb = fc.constantFrom(
+        '\r\n',
+        '\n',
+        '\r',
+        '\u0000',
+        '\t',
+        '\u001b',
+        '\u007f',
+        '\r\nSet-Cookie: x=1\r\n',
+        '\nX-Injected: 1\n',
+        '\n{"level":60,"msg":"INJECTED"}\n',
+        ...SPOOF,
+      );
+      const sideArb = fc.oneof(chineseArb, fc.constantFrom(...SQL.filter((s) => s.trim() === s), ...HTML)).filter((s) => s.length <= 8);
+      const failures: string[] = [];
+      for (const [i, c] of cases.entries()) {
+        const arb = fc.tuple(sideArb, breakArb, sideArb).map(([a, b, z]) => a + b + z);
+        const failure = await check(`control ${c.label}`, 2000 + i, c.label === 'org name' ? Math.ceil(RUNS / 3) : Math.ceil(RUNS / 2), arb, async (v) => {
+          const { req, res, field, unchanged } = await c.refuse(v);
+          const problem = problemsOf(c.label, req, res, { why: 'control character in a single-line field', parserError: false });
+          if (problem) throw new Error(problem);
+          const issues = (res.body as { issues: { path: string }[] }).issues;
+          if (!issues.some((x) => x.path === field)) throw new Error(`${c.label}: no issue at ${field}: ${res.text}`);
+          await unchanged();
+        });
+        if (failure) failures.push(failure);
+      }
+      expect(failures, failures.join('\n\n')).toEqual([]);
+      await expectHealthy(t.app);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1039,11 +1235,26 @@ describe('logs', () => {
           case 1:
             return [admin, { method: 'GET', url: `/api/residents?q=${enc(v)}&building=${enc(v)}` }];
           case 2:
-            return [admin, { method: 'POST', url: '/api/residents', payload: JSON.stringify({ communityId: w.community.id, name: v, phone: randomMobile(), building: v, unit: '1', room: '1' }) }];
+            return [
+              admin,
+              {
+                method: 'POST',
+                url: '/api/residents',
+                payload: JSON.stringify({ communityId: w.community.id, name: v, phone: randomMobile(), building: v, unit: '1', room: '1' }),
+              },
+            ];
           case 3:
             return [{ freshIp: true }, { method: 'POST', url: '/api/auth/staff/login', payload: JSON.stringify({ username: v, password: v }) }];
           case 4:
-            return [courier, { method: 'POST', url: '/api/courier/parcels', payload: JSON.stringify({ communityId: w.community.id, trackingNo: v, recipientPhone: v, recipientName: v }), headers: { 'idempotency-key': uniq('log') } }];
+            return [
+              courier,
+              {
+                method: 'POST',
+                url: '/api/courier/parcels',
+                payload: JSON.stringify({ communityId: w.community.id, trackingNo: v, recipientPhone: v, recipientName: v }),
+                headers: { 'idempotency-key': uniq('log') },
+              },
+            ];
           case 5:
             return [admin, { method: 'GET', url: `/api/nope/${enc(v)}?x=${enc(v)}` }];
           default:
@@ -1061,7 +1272,10 @@ describe('logs', () => {
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
 
-    const lines = logs.text().split('\n').filter((l) => l !== '');
+    const lines = logs
+      .text()
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(RUNS);
     let withBreak = 0;
     for (const line of lines) {

@@ -28,7 +28,13 @@ async function parcelWithFee() {
 
 /** A raw POST as the signed-in client, with the headers a browser on another page would send. */
 function post(c: Client, url: string, headers: Record<string, string>, payload?: string | Buffer) {
-  return t.app.inject({ method: 'POST', url, remoteAddress: c.ip, headers: { cookie: `sid=${c.cookie ?? ''}`, host: 'desk.example.com', ...headers }, ...(payload !== undefined ? { payload } : {}) });
+  return t.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: c.ip,
+    headers: { cookie: `sid=${c.cookie ?? ''}`, host: 'desk.example.com', ...headers },
+    ...(payload !== undefined ? { payload } : {}),
+  });
 }
 
 describe('cross-site requests (CSRF)', () => {
@@ -69,7 +75,10 @@ describe('cross-site requests (CSRF)', () => {
     expect((await post(w.admin, '/api/auth/logout', { origin: 'http://127.0.0.1:9999' })).statusCode).toBe(403);
     expectStatus(await w.admin.get('/api/me'), 200);
     // The same upload from the console itself goes through.
-    expect((await upload(w.admin, '/api/couriers/import', Buffer.from(`姓名,手机,快递公司,派送小区\n${uniq('乙')},13912340002,圆通,${w.community.name}\n`), 'c.csv')).status).toBe(200);
+    expect(
+      (await upload(w.admin, '/api/couriers/import', Buffer.from(`姓名,手机,快递公司,派送小区\n${uniq('乙')},13912340002,圆通,${w.community.name}\n`), 'c.csv'))
+        .status,
+    ).toBe(200);
   });
 
   it('ALLOWED_ORIGINS lets a named origin in (the console on another host name than the API sees)', async () => {
@@ -78,9 +87,17 @@ describe('cross-site requests (CSRF)', () => {
       const { w, id } = await parcelWithFee();
       const c = new Client(app);
       c.cookie = w.admin.cookie;
-      const r = await app.inject({ method: 'POST', url: `/api/parcels/${id}/waive-fee`, headers: { cookie: `sid=${c.cookie ?? ''}`, origin: 'https://wuye.example.com', 'content-type': 'application/json' }, payload: '{}' });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/parcels/${id}/waive-fee`,
+        headers: { cookie: `sid=${c.cookie ?? ''}`, origin: 'https://wuye.example.com', 'content-type': 'application/json' },
+        payload: '{}',
+      });
       expect(r.statusCode, r.body).toBe(200);
-      expect(loadConfig({ ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080' }).allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+      expect(loadConfig({ ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080' }).allowedOrigins).toEqual([
+        'https://a.example',
+        'http://b.example:8080',
+      ]);
       expect(() => loadConfig({ ALLOWED_ORIGINS: 'a.example' })).toThrow(/ALLOWED_ORIGINS/);
     } finally {
       await app.close();
@@ -172,17 +189,38 @@ describe('names that look like other names', () => {
     expect((await w.admin.get<{ total: number }>('/api/residents')).body.total).toBe(1);
     expect((await w.admin.get<{ total: number }>('/api/couriers')).body.total).toBe(1);
     // Right-to-left letters themselves are text, not a trick: they are kept as typed.
-    const hebrew = expectStatus(await w.admin.post<Resident>('/api/residents', { communityId: w.community.id, name: 'שלום 李', phone: '13912340013', building: '1', unit: '1', room: '2' }), 201);
+    const hebrew = expectStatus(
+      await w.admin.post<Resident>('/api/residents', {
+        communityId: w.community.id,
+        name: 'שלום 李',
+        phone: '13912340013',
+        building: '1',
+        unit: '1',
+        room: '2',
+      }),
+      201,
+    );
     expect(hebrew.name).toBe('שלום 李');
   });
 
   it('imports report such a cell with its row and column, and import the other rows', async () => {
     const w = await createWorld(t.app);
     const csv = `姓名,手机,快递公司,派送小区\n李\u202E君,13912340021,圆通,${w.community.name}\n张三,13912340022,圆通,${w.community.name}\n`;
-    const r = expectStatus(await upload<{ created: number; failed: number; errors: { row: number; column: string; message: string }[] }>(w.admin, '/api/couriers/import', Buffer.from(csv), 'c.csv'), 200);
+    const r = expectStatus(
+      await upload<{ created: number; failed: number; errors: { row: number; column: string; message: string }[] }>(
+        w.admin,
+        '/api/couriers/import',
+        Buffer.from(csv),
+        'c.csv',
+      ),
+      200,
+    );
     expect(r).toMatchObject({ created: 1, failed: 1, errors: [{ row: 2, column: '姓名', message: '姓名不能包含不可见字符或文字方向控制符' }] });
     const residents = `姓名,手机,小区,楼栋,单元,房号\n王五,13912340023,${w.community.name},1\u200B,1,1\n`;
-    const rr = expectStatus(await upload<{ created: number; errors: { column: string }[] }>(w.admin, '/api/residents/import', Buffer.from(residents), 'r.csv'), 200);
+    const rr = expectStatus(
+      await upload<{ created: number; errors: { column: string }[] }>(w.admin, '/api/residents/import', Buffer.from(residents), 'r.csv'),
+      200,
+    );
     expect(rr.created).toBe(0);
     expect(rr.errors.map((e) => e.column)).toEqual(['楼栋']);
   });
@@ -197,7 +235,10 @@ describe('demo data', () => {
 
     const logins = await seedDemo(t.app.ctx, 'random');
     expect(logins.map((l) => l.username)).toEqual(['admin', 'clerk']);
-    for (const [username, known] of [['admin', 'admin123456'], ['clerk', 'clerk123456']] as const) {
+    for (const [username, known] of [
+      ['admin', 'admin123456'],
+      ['clerk', 'clerk123456'],
+    ] as const) {
       expect((await new Client(t.app).post('/api/auth/staff/login', { username, password: known })).status).toBe(401);
     }
     const admin = new Client(t.app);
@@ -206,12 +247,19 @@ describe('demo data', () => {
     expect(login.staff.mustChangePassword).toBe(true);
     // Until the password is changed: who am I, sign out and the change itself; nothing else.
     expect(expectStatus(await admin.get<Me>('/api/me'), 200)).toMatchObject({ kind: 'staff', staff: { mustChangePassword: true } });
-    for (const [method, url] of [['GET', '/api/parcels'], ['GET', '/api/communities'], ['GET', '/api/staff'], ['PUT', '/api/app']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/parcels'],
+      ['GET', '/api/communities'],
+      ['GET', '/api/staff'],
+      ['PUT', '/api/app'],
+    ] as const) {
       const r = await admin.call<ApiError>(method, url, method === 'PUT' ? { enabled: false } : undefined);
       expect(r.status, url).toBe(403);
       expect(r.body).toMatchObject({ error: 'password_change_required', message: '请先修改初始密码' });
     }
-    expect((await admin.post<ApiError>('/api/auth/password', { currentPassword: 'not-it-123', newPassword: 'a-new-password-1' })).body.error).toBe('wrong_password');
+    expect((await admin.post<ApiError>('/api/auth/password', { currentPassword: 'not-it-123', newPassword: 'a-new-password-1' })).body.error).toBe(
+      'wrong_password',
+    );
     expect((await admin.post<ApiError>('/api/auth/password', { currentPassword: password, newPassword: password })).body.error).toBe('password_unchanged');
     expect((await admin.post<ApiError>('/api/auth/password', { currentPassword: password, newPassword: 'short' })).status).toBe(400);
     expectStatus(await admin.post('/api/auth/password', { currentPassword: password, newPassword: 'a-new-password-1' }), 204);
@@ -227,9 +275,14 @@ describe('accounts', () => {
     const w = await createWorld(t.app);
     const upper = w.adminUsername.toUpperCase();
     expectStatus(await new Client(t.app).post('/api/auth/staff/login', { username: upper, password: 'admin-pass-123' }), 200);
-    expect((await w.admin.post<ApiError>('/api/staff', { username: upper, password: 'clerk-pass-123', role: 'clerk', communityIds: [w.community.id] })).body.error).toBe('username_taken');
+    expect(
+      (await w.admin.post<ApiError>('/api/staff', { username: upper, password: 'clerk-pass-123', role: 'clerk', communityIds: [w.community.id] })).body.error,
+    ).toBe('username_taken');
     const other = await createWorld(t.app);
-    expect((await other.admin.post<ApiError>('/api/staff', { username: upper, password: 'clerk-pass-123', role: 'clerk', communityIds: [other.community.id] })).body.error).toBe('username_taken');
+    expect(
+      (await other.admin.post<ApiError>('/api/staff', { username: upper, password: 'clerk-pass-123', role: 'clerk', communityIds: [other.community.id] })).body
+        .error,
+    ).toBe('username_taken');
   });
 
   it('a session ends at its maximum age however busy: staff after a day, couriers and residents after 90 days', async () => {
@@ -274,10 +327,23 @@ describe('accounts', () => {
     const w = await createWorld(t.app);
     expect((await w.courier.post('/api/couriers', { nonsense: true })).status).toBe(401);
     // Every API route declares its access in /openapi.json's security, but sign-in and the inbox.
-    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/openapi.json' })).body) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
-    const open = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => !op.security).map(([m]) => `${m.toUpperCase()} ${p}`));
+    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/openapi.json' })).body) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const open = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !op.security)
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
+    );
     expect(open.filter((r) => r.includes('/api/')).sort()).toEqual(
-      ['POST /api/auth/courier/login', 'POST /api/auth/logout', 'POST /api/auth/otp', 'POST /api/auth/resident/login', 'POST /api/auth/staff/login', 'GET /api/dev/messages'].sort(),
+      [
+        'POST /api/auth/courier/login',
+        'POST /api/auth/logout',
+        'POST /api/auth/otp',
+        'POST /api/auth/resident/login',
+        'POST /api/auth/staff/login',
+        'GET /api/dev/messages',
+      ].sort(),
     );
   });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { maskPhone } from '../src/shared/phone.js';
-import type { AppState, BatchResult, Community, Courier, CourierCommunities, Notification, Page, Parcel, ParcelDetail, Resident, Staff } from './support/api.js';
+import type {
+  AppState,
+  BatchResult,
+  Community,
+  Courier,
+  CourierCommunities,
+  Notification,
+  Page,
+  Parcel,
+  ParcelDetail,
+  Resident,
+  Staff,
+} from './support/api.js';
 import { useTestApp } from './support/app.js';
 import {
   Client,
@@ -124,7 +136,11 @@ describe('between orgs', () => {
     expectError(await a.admin.patch(`/api/couriers/${a.courierRecord.id}`, { communityId: b.community.id }), 404, 'not_found');
     expectError(await a.admin.patch(`/api/residents/${a.resident.id}`, { communityId: b.community.id }), 404, 'not_found');
     expectError(await a.admin.post('/api/couriers', { communityId: b.community.id, name: '潜入', phone: randomMobile(), carrier: '百世' }), 404, 'not_found');
-    expectError(await a.admin.post('/api/residents', { communityId: b.community.id, name: '潜入', phone: randomMobile(), building: '1', unit: '1', room: '1' }), 404, 'not_found');
+    expectError(
+      await a.admin.post('/api/residents', { communityId: b.community.id, name: '潜入', phone: randomMobile(), building: '1', unit: '1', room: '1' }),
+      404,
+      'not_found',
+    );
 
     expect(await snapshot(b)).toEqual(before);
     // B's disabled-or-not admin still works, with the old password.
@@ -190,8 +206,14 @@ describe('between the communities of one org', () => {
     const inX = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: x.id, name: '双区师傅', phone: courierPhone, carrier: '百世' }), 201);
     const inY = expectStatus(await admin.post<Courier>('/api/couriers', { communityId: y.id, name: '双区师傅', phone: courierPhone, carrier: '申通' }), 201);
     const courier = await courierLogin(t.app, courierPhone, '双区师傅');
-    const resX = expectStatus(await admin.post<Resident>('/api/residents', { communityId: x.id, name: '甲', phone: randomMobile(), building: '1', unit: '1', room: '101' }), 201);
-    const resY = expectStatus(await admin.post<Resident>('/api/residents', { communityId: y.id, name: '乙', phone: randomMobile(), building: '2', unit: '1', room: '101' }), 201);
+    const resX = expectStatus(
+      await admin.post<Resident>('/api/residents', { communityId: x.id, name: '甲', phone: randomMobile(), building: '1', unit: '1', room: '101' }),
+      201,
+    );
+    const resY = expectStatus(
+      await admin.post<Resident>('/api/residents', { communityId: y.id, name: '乙', phone: randomMobile(), building: '2', unit: '1', room: '101' }),
+      201,
+    );
     const pX = expectStatus(await enterParcel(courier, { communityId: x.id, recipientPhone: resX.phone }), 201);
     const pY = expectStatus(await enterParcel(courier, { communityId: y.id, recipientPhone: resY.phone }), 201);
     const pY2 = expectStatus(await enterParcel(courier, { communityId: y.id, recipientPhone: resY.phone }), 201);

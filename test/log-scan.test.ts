@@ -19,16 +19,26 @@ describe('the log scan', () => {
   });
 
   it('passes what the server does log: masked URLs, pino timestamps and durations, ids, ISO times', () => {
-    expect(scanLine(line({ responseTime: 13.607254999999896, req: { url: '/api/parcels?q=*******5678', route: '/api/parcels' }, msg: 'request completed' }))).toEqual([]);
+    expect(
+      scanLine(line({ responseTime: 13.607254999999896, req: { url: '/api/parcels?q=*******5678', route: '/api/parcels' }, msg: 'request completed' })),
+    ).toEqual([]);
     expect(scanLine(line({ req: { url: '/assets/useBreakpoint-BxTtU9Cp.js' } }))).toEqual([]);
     expect(scanLine(line({ reqId: 'req-1f', at: '2026-01-08T07:30:00.000Z', outboxId: 42, reason: 'E12345 timeout' }))).toEqual([]);
   });
 
   it('an error is logged with the digits of its message, stack and detail masked', () => {
-    const err = Object.assign(new Error('duplicate key value 13912345678'), { detail: 'Key (community_id, pickup_code)=(5, 482913) already exists.', code: '23505' });
+    const err = Object.assign(new Error('duplicate key value 13912345678'), {
+      detail: 'Key (community_id, pickup_code)=(5, 482913) already exists.',
+      code: '23505',
+    });
     const logged = serializeError(err);
     expect(scanLine(JSON.stringify(logged))).toEqual([]);
-    expect(logged).toMatchObject({ type: 'Error', message: 'duplicate key value *******5678', detail: 'Key (community_id, pickup_code)=(5, ******) already exists.', code: '23505' });
+    expect(logged).toMatchObject({
+      type: 'Error',
+      message: 'duplicate key value *******5678',
+      detail: 'Key (community_id, pickup_code)=(5, ******) already exists.',
+      code: '23505',
+    });
   });
 
   it("a request is logged without WeChat's OAuth code and state, and with phones and codes masked", () => {

@@ -43,7 +43,8 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const openid = (tag: string) => `o${tag.padEnd(27, 'x')}`;
-const bind = (phone: string, id: string) => t.database.db.insertInto('wechat_bindings').values({ phone, openid: id, bound_at: t.clock.now().toISOString() }).execute();
+const bind = (phone: string, id: string) =>
+  t.database.db.insertInto('wechat_bindings').values({ phone, openid: id, bound_at: t.clock.now().toISOString() }).execute();
 const rowsOf = (parcelId: number) => t.database.db.selectFrom('outbox').selectAll().where('parcel_id', '=', parcelId).orderBy('id').execute();
 
 async function receivedParcel(w: Awaited<ReturnType<typeof createWorld>>, admin = w.admin): Promise<Parcel> {
@@ -84,7 +85,10 @@ describe('channels', () => {
     const [failed, fallback] = await rowsOf(p.id);
     expect(failed).toMatchObject({ channel: 'wechat', status: 'failed', attempts: 1, last_error: '43004 user unsubscribed' });
     expect(fallback).toMatchObject({ channel: 'sms', status: 'sent', recipient: w.courierPhone });
-    const [text] = sms.to(w.courierPhone).filter((m) => m.kind === 'parcel_rejected').map((m) => m.text);
+    const [text] = sms
+      .to(w.courierPhone)
+      .filter((m) => m.kind === 'parcel_rejected')
+      .map((m) => m.text);
     expect(text).toContain(`*******${w.residentPhone.slice(-4)}`);
     expect(text).not.toContain(w.residentPhone);
     expect(text).toContain('破损');
@@ -111,7 +115,12 @@ describe('SMS caps', () => {
     // The daily cap (5) still holds after the hour.
     for (let i = 0; i < 2; i++) await receivedParcel(w);
     await t.app.outbox.runOnce();
-    const capped = await t.database.db.selectFrom('outbox').select('last_error').where('recipient', '=', w.residentPhone).where('status', '=', 'capped').execute();
+    const capped = await t.database.db
+      .selectFrom('outbox')
+      .select('last_error')
+      .where('recipient', '=', w.residentPhone)
+      .where('status', '=', 'capped')
+      .execute();
     expect(capped.map((r) => r.last_error)).toEqual(['已达短信上限：每天5条']);
   });
 });
@@ -132,7 +141,16 @@ describe('催取: the daily overdue reminder', () => {
     const reminders = () =>
       t.database.db.selectFrom('outbox').selectAll().where('kind', '=', 'pickup_reminder').where('recipient', '=', w.residentPhone).orderBy('id').execute();
     // Several processes at once, and again later: one reminder for the day.
-    const allReminders = async () => Number((await t.database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'pickup_reminder').executeTakeFirstOrThrow()).n);
+    const allReminders = async () =>
+      Number(
+        (
+          await t.database.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('kind', '=', 'pickup_reminder')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await allReminders();
     const queued = await Promise.all([queueReminders(t.app.ctx, 10), queueReminders(t.app.ctx, 10), queueReminders(t.app.ctx, 10)]);
     // (Other tests' residents here are overdue too: the three runs share their rows between them.)
@@ -143,7 +161,11 @@ describe('催取: the daily overdue reminder', () => {
     expect(JSON.parse(first?.params ?? '{}')).toMatchObject({ pickupCodes: [old1.pickupCode, old2.pickupCode] });
     expect(first?.dedupe_key).toBe(`remind:${w.community.id}:${w.residentPhone}:2026-03-02`);
     await t.app.outbox.runOnce();
-    const text = sms.to(w.residentPhone).filter((m) => m.kind === 'pickup_reminder').at(-1)?.text ?? '';
+    const text =
+      sms
+        .to(w.residentPhone)
+        .filter((m) => m.kind === 'pickup_reminder')
+        .at(-1)?.text ?? '';
     expect(text).toContain(`催取提醒：您有2件快递在${w.community.name}`);
     expect(text).not.toContain(fresh.pickupCode ?? 'none');
 
@@ -189,7 +211,10 @@ describe('leases', () => {
         })),
       )
       .execute();
-    const [a, b] = await Promise.all([leaseDue(t.database.db, t.database.dialect, now, later, 20), leaseDue(t.database.db, t.database.dialect, now, later, 20)]);
+    const [a, b] = await Promise.all([
+      leaseDue(t.database.db, t.database.dialect, now, later, 20),
+      leaseDue(t.database.db, t.database.dialect, now, later, 20),
+    ]);
     expect(a).toHaveLength(20);
     expect(b).toHaveLength(20);
     const ids = new Set([...a, ...b].map((r) => r.id));

@@ -117,7 +117,11 @@ describe.skipIf(!pgAdminUrl)('the outbox shared by two server processes on Postg
 
   /** The outbox rows of these phones. */
   const rowsOf = (to: string[]) =>
-    database!.db.selectFrom('outbox').select(['id', 'recipient', 'status', 'attempts', 'locked_until', 'sent_at', 'last_error']).where('recipient', 'in', to).execute();
+    database!.db
+      .selectFrom('outbox')
+      .select(['id', 'recipient', 'status', 'attempts', 'locked_until', 'sent_at', 'last_error'])
+      .where('recipient', 'in', to)
+      .execute();
 
   /** Waits until every row of these phones is sent; fails after `ms`. */
   async function allSent(to: string[], ms = 60_000): Promise<void> {
@@ -224,7 +228,7 @@ describe.skipIf(!pgAdminUrl)('the outbox shared by two server processes on Postg
     // The survivor sends everything else; what the victim had leased stays queued under its lease.
     // Settled: nothing left but leased rows, and for 2 s no change.
     let stranded = await rowsOf(to).then((rows) => rows.filter((r) => r.status !== 'sent'));
-    for (let stable = 0; stable < 10; ) {
+    for (let stable = 0; stable < 10;) {
       await sleep(200);
       const now = await rowsOf(to).then((rows) => rows.filter((r) => r.status !== 'sent'));
       const allLeased = now.every((r) => r.locked_until !== null && new Date(r.locked_until).getTime() > Date.now());
@@ -252,7 +256,11 @@ describe.skipIf(!pgAdminUrl)('the outbox shared by two server processes on Postg
       await database!.db
         .updateTable('outbox')
         .set({ locked_until: new Date(Date.now() - 1000).toISOString() })
-        .where('id', 'in', stranded.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          stranded.map((r) => r.id),
+        )
         .execute();
     }
     await allSent(to, 30_000);

@@ -52,7 +52,11 @@ describe('the rate limit', () => {
     const t = await appWith({ maxInFlight: 0, perMinute: 1000 });
     const w = await createWorld(t.app);
     // A fresh app with a small limit, on the same database and sessions.
-    const limited = await buildTestApp({ database: t.database, clock: t.clock, config: { overload: { maxInFlight: 0, perMinute: 4, connectionsPerAddress: 0 } } });
+    const limited = await buildTestApp({
+      database: t.database,
+      clock: t.clock,
+      config: { overload: { maxInFlight: 0, perMinute: 4, connectionsPerAddress: 0 } },
+    });
     apps.push(limited);
     const courier = new Client(limited.app);
     courier.cookie = w.courier.cookie;

@@ -17,7 +17,12 @@ describe("the guide's parcel flow", () => {
 
     const pending = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?status=pending_receipt`), 200);
     expect(pending.total).toBe(1);
-    expect(pending.items[0]).toMatchObject({ id: entered.id, address: '1/1/101', recipientPhone: w.residentPhone, courier: { name: w.courierName, phone: w.courierPhone } });
+    expect(pending.items[0]).toMatchObject({
+      id: entered.id,
+      address: '1/1/101',
+      recipientPhone: w.residentPhone,
+      courier: { name: w.courierName, phone: w.courierPhone },
+    });
 
     const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${entered.id}/receive`, { damaged: true }), 200);
     expect(received).toMatchObject({ status: 'awaiting_pickup', damaged: true, feeFen: 0, feeRateFen: 200 });
@@ -41,7 +46,11 @@ describe("the guide's parcel flow", () => {
     const mine = expectStatus(await resident.get<Page<Parcel>>('/api/resident/parcels?status=awaiting_pickup'), 200);
     expect(mine.items[0]).toMatchObject({ pickupCode: received.pickupCode, feeFen: 3600, collectionPointName: w.community.collectionPointName });
     // The resident sees nobody else's phone or name: the courier's are masked.
-    expect(mine.items[0]?.courier).toEqual({ id: null, name: `${w.courierName[0]}${'*'.repeat(w.courierName.length - 1)}`, phone: `*******${w.courierPhone.slice(-4)}` });
+    expect(mine.items[0]?.courier).toEqual({
+      id: null,
+      name: `${w.courierName[0]}${'*'.repeat(w.courierName.length - 1)}`,
+      phone: `*******${w.courierPhone.slice(-4)}`,
+    });
 
     const wrongFee = await w.admin.post(`/api/parcels/${entered.id}/pickup`, { feeFen: 0 });
     expect(wrongFee.status).toBe(409);

@@ -8,7 +8,11 @@ const t = useTestApp();
 const DAY = 86_400_000;
 
 async function countParcels(orgId: number) {
-  const r = await t.database.db.selectFrom('parcels').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  const r = await t.database.db
+    .selectFrom('parcels')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -32,7 +36,11 @@ describe('courier entry', () => {
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ error: 'duplicate_tracking_no', message: '该快递单号已录入，请勿重复提交' });
     // English for a client that asks for it first.
-    const en = await w.courier.post('/api/courier/parcels', { ...body, recipientName: '收件人' }, { 'idempotency-key': 'en-1', 'accept-language': 'en-US,en;q=0.9,zh;q=0.8' });
+    const en = await w.courier.post(
+      '/api/courier/parcels',
+      { ...body, recipientName: '收件人' },
+      { 'idempotency-key': 'en-1', 'accept-language': 'en-US,en;q=0.9,zh;q=0.8' },
+    );
     expect(en.body).toEqual({ error: 'duplicate_tracking_no', message: 'This tracking number is already entered' });
     expectStatus(await w.admin.post(`/api/parcels/${first.id}/reject`, {}), 200);
     expectStatus(await enterParcel(w.courier, body), 201);
@@ -167,10 +175,16 @@ describe('the front-desk list', () => {
     const w = await createWorld(t.app);
     const other = await createCommunity(w.admin);
     expectStatus(await w.admin.post('/api/couriers', { communityId: other.id, name: w.courierName, phone: w.courierPhone, carrier: '顺丰' }), 201);
-    const a = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: 'AB123456789', recipientPhone: w.residentPhone, recipientName: '王小明' }), 201);
+    const a = expectStatus(
+      await enterParcel(w.courier, { communityId: w.community.id, trackingNo: 'AB123456789', recipientPhone: w.residentPhone, recipientName: '王小明' }),
+      201,
+    );
     t.clock.set('2026-03-01T16:30:00.000Z'); // 03-02 00:30 in Shanghai
     const phone2 = randomMobile();
-    const b = expectStatus(await enterParcel(w.courier, { communityId: other.id, trackingNo: 'CD987654321', recipientPhone: phone2, recipientName: '李雷' }), 201);
+    const b = expectStatus(
+      await enterParcel(w.courier, { communityId: other.id, trackingNo: 'CD987654321', recipientPhone: phone2, recipientName: '李雷' }),
+      201,
+    );
     const recv = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${a.id}/receive`, { damaged: true }), 200);
 
     const ids = async (query: string) => expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?${query}`), 200).items.map((p: { id: number }) => p.id);
@@ -203,7 +217,9 @@ describe('the front-desk list', () => {
     const wang = await enter(`WX${tag}02`, '王小明');
     const quoted = await enter(`QT${tag}03`, `甲"乙%丙_丁${tag}`);
     const search = async (q: string) =>
-      expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200).items.map((p: { id: number }) => p.id).sort((x, y) => x - y);
+      expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=${encodeURIComponent(q)}`), 200)
+        .items.map((p: { id: number }) => p.id)
+        .sort((x, y) => x - y);
     // Three characters or more: anywhere in phone, tracking number or name, any case.
     expect(await search(`oy${tag}`)).toEqual([ouyang]);
     expect(await search('阳明华')).toEqual([ouyang]);
@@ -233,7 +249,11 @@ describe('the front-desk list', () => {
     const row = await t.database.db.selectFrom('parcels').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
     const { id: _id, ...copy } = row;
     for (let i = 1; i <= 1004; i += 251) {
-      const rows = Array.from({ length: Math.min(251, 1005 - i) }, (_, k) => ({ ...copy, tracking_no: `BR${tag}${String(i + k).padStart(4, '0')}`, status: 'picked_up' as const }));
+      const rows = Array.from({ length: Math.min(251, 1005 - i) }, (_, k) => ({
+        ...copy,
+        tracking_no: `BR${tag}${String(i + k).padStart(4, '0')}`,
+        status: 'picked_up' as const,
+      }));
       await t.database.db.insertInto('parcels').values(rows).execute();
     }
     const broad = expectStatus(await w.admin.get<Page<Parcel>>(`/api/parcels?q=BR${tag}`), 200);

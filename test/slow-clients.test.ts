@@ -32,7 +32,11 @@ interface SlowSocket {
 }
 
 /** Sockets that declare a body of `length` bytes, send the headers and its first byte, then nothing. */
-async function slowSockets(port: number, n: number, request: { path: string; headers?: Record<string, string>; firstBytes?: string; length?: number }): Promise<SlowSocket[]> {
+async function slowSockets(
+  port: number,
+  n: number,
+  request: { path: string; headers?: Record<string, string>; firstBytes?: string; length?: number },
+): Promise<SlowSocket[]> {
   const sockets: SlowSocket[] = [];
   for (let i = 0; i < n; i++) {
     const s: SlowSocket = { socket: net.connect({ port, host: '127.0.0.1' }) };
@@ -40,7 +44,11 @@ async function slowSockets(port: number, n: number, request: { path: string; hea
     s.socket.on('data', () => {}); // a 408 or 503 the server may send before it closes
     s.socket.once('close', () => (s.closedAt = Date.now()));
     const headers = { host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': String(request.length ?? 1000), ...request.headers };
-    s.socket.write(`POST ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${request.firstBytes ?? '{'}`);
+    s.socket.write(
+      `POST ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n${request.firstBytes ?? '{'}`,
+    );
     sockets.push(s);
   }
   await Promise.all(sockets.map((s) => new Promise<void>((resolve) => (s.socket.connecting ? s.socket.once('connect', () => resolve()) : resolve()))));
@@ -92,7 +100,9 @@ describe('slow bodies', () => {
     const lasted = Math.max(...slow.map((s) => (s.closedAt ?? 0) - opened));
     expect(lasted).toBeGreaterThanOrEqual(TIMEOUTS.requestMs - 500);
     expect(lasted).toBeLessThan(TIMEOUTS.requestMs + 4_500);
-    process.stdout.write(`[slow bodies] 300 stuck sockets: the clerk answered 200 in ${answer.ms} ms; all closed ${lasted} ms after they opened (request timeout ${TIMEOUTS.requestMs} ms)\n`);
+    process.stdout.write(
+      `[slow bodies] 300 stuck sockets: the clerk answered 200 in ${answer.ms} ms; all closed ${lasted} ms after they opened (request timeout ${TIMEOUTS.requestMs} ms)\n`,
+    );
   });
 
   it('one address may hold 64 connections: the rest are closed at once, and a client at another address is served', async () => {

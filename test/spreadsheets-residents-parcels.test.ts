@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError, Parcel, Resident } from './support/api.js';
 import { useTestApp } from './support/app.js';
 import { Client, createClerk, createCommunity, createWorld, enterParcel, expectStatus, randomMobile, staffLogin, uniq } from './support/factories.js';
-import { download, fixture, HUARUN, LANLAN, loadXlsx, orgWithFixtureCommunities, readCsv, residentRows, sheetRows, upload, utf8FileName } from './support/spreadsheets.js';
+import {
+  download,
+  fixture,
+  HUARUN,
+  LANLAN,
+  loadXlsx,
+  orgWithFixtureCommunities,
+  readCsv,
+  residentRows,
+  sheetRows,
+  upload,
+  utf8FileName,
+} from './support/spreadsheets.js';
 
 // 住户 批量导入 / 导出 (SPEC §11: "imported from csv/xlsx like couriers") and the front desk's
 // parcel export (SPEC §7 更多操作 → export of the list), through HTTP.
@@ -14,7 +26,12 @@ const NAMES = ['姓名', '手机', '小区', '楼栋', '单元', '房号'];
 const DAY = '20260108';
 
 async function residentValues(orgId: number) {
-  return (await residentRows(t.database, orgId)).map((r) => ({ community: r.community, name: r.name, phone: r.phone, home: `${r.building}/${r.unit}/${r.room}` }));
+  return (await residentRows(t.database, orgId)).map((r) => ({
+    community: r.community,
+    name: r.name,
+    phone: r.phone,
+    home: `${r.building}/${r.unit}/${r.room}`,
+  }));
 }
 
 /** What residents.xlsx / residents.xls (from source/residents.csv) import as in a fresh org. */
@@ -130,18 +147,24 @@ describe('residents: export', () => {
     }
     expect(rows[1]).toEqual(NAMES);
     const before = await residentRows(t.database, o.org.id);
-    expect(rows.slice(2)).toEqual(
-      before.map((x) => [/^[=+\-@]/.test(x.name) ? `'${x.name}` : x.name, x.phone, x.community, x.building, x.unit, x.room]),
-    );
+    expect(rows.slice(2)).toEqual(before.map((x) => [/^[=+\-@]/.test(x.name) ? `'${x.name}` : x.name, x.phone, x.community, x.building, x.unit, x.room]));
     expect(rows.slice(2).map((row) => row[5])).toContain('0501'); // a leading zero survives
     t.clock.advance(60_000);
-    expect(expectStatus(await upload(o.admin, '/api/residents/import', r.body, `export.${format}`), 200)).toEqual({ created: 0, updated: 4, failed: 0, errors: [] });
+    expect(expectStatus(await upload(o.admin, '/api/residents/import', r.body, `export.${format}`), 200)).toEqual({
+      created: 0,
+      updated: 4,
+      failed: 0,
+      errors: [],
+    });
     expect(await residentRows(t.database, o.org.id)).toEqual(before);
   });
 
   it('applies filters, and a clerk exports and imports only the clerk’s communities', async () => {
     const o = await orgWithResidents();
-    const names = async (client: Client, query: string) => readCsv((await download(client, `/api/residents/export?format=csv&${query}`)).body).rows.slice(2).map((row) => row[0]);
+    const names = async (client: Client, query: string) =>
+      readCsv((await download(client, `/api/residents/export?format=csv&${query}`)).body)
+        .rows.slice(2)
+        .map((row) => row[0]);
     expect(await names(o.admin, `communityId=${o.lanlan.id}`)).toEqual(["'@home", "'-李"]);
     expect(await names(o.admin, `q=${encodeURIComponent('王')}`)).toEqual(['王小明']);
     expect(await names(o.admin, `building=${encodeURIComponent('A座')}`)).toEqual(["'-李"]);
@@ -155,7 +178,9 @@ describe('residents: export', () => {
       failed: 1,
       errors: [{ row: 3, column: '小区', message: `小区不存在：${HUARUN}` }],
     });
-    expect((await residentValues(o.org.id)).filter((r) => r.home === '5/1/101')).toEqual([{ community: LANLAN, name: '甲', phone: '13800000011', home: '5/1/101' }]);
+    expect((await residentValues(o.org.id)).filter((r) => r.home === '5/1/101')).toEqual([
+      { community: LANLAN, name: '甲', phone: '13800000011', home: '5/1/101' },
+    ]);
   });
 });
 
@@ -172,11 +197,24 @@ describe('parcel export', () => {
   async function world() {
     t.clock.set('2026-01-08T07:30:00.000Z'); // 01-08 15:30 in Shanghai
     const w = await createWorld(t.app);
-    const received = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: uniq('SF').toUpperCase(), recipientPhone: w.residentPhone, recipientName: '王小明' }), 201);
+    const received = expectStatus(
+      await enterParcel(w.courier, {
+        communityId: w.community.id,
+        trackingNo: uniq('SF').toUpperCase(),
+        recipientPhone: w.residentPhone,
+        recipientName: '王小明',
+      }),
+      201,
+    );
     const picked = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${received.id}/receive`, {}), 200);
     const strangerPhone = randomMobile();
     const rejected = expectStatus(
-      await enterParcel(w.courier, { communityId: w.community.id, trackingNo: uniq('ZT').toUpperCase(), recipientPhone: strangerPhone, recipientName: '=HYPERLINK("http://x")' }),
+      await enterParcel(w.courier, {
+        communityId: w.community.id,
+        trackingNo: uniq('ZT').toUpperCase(),
+        recipientPhone: strangerPhone,
+        recipientName: '=HYPERLINK("http://x")',
+      }),
       201,
     );
     expectStatus(await w.admin.post(`/api/parcels/${rejected.id}/reject`, { reason: '+地址不详' }), 200);
@@ -228,9 +266,14 @@ describe('parcel export', () => {
     for (let n = headerAt + 2; n <= rows.length; n++) {
       ws.getRow(n).eachCell((cell) => expect(cell.type).toBe(ExcelJS.ValueType.String));
     }
-    expect(byHeader(rows).map((row) => row['状态']).sort()).toEqual(['已拒收', '待领取']);
+    expect(
+      byHeader(rows)
+        .map((row) => row['状态'])
+        .sort(),
+    ).toEqual(['已拒收', '待领取']);
 
-    const tracking = async (query: string) => byHeader(readCsv((await download(w.admin, `/api/parcels/export?format=csv&${query}`)).body).rows).map((row) => row['快递单号']);
+    const tracking = async (query: string) =>
+      byHeader(readCsv((await download(w.admin, `/api/parcels/export?format=csv&${query}`)).body).rows).map((row) => row['快递单号']);
     expect(await tracking('status=rejected')).toEqual([w.rejected.trackingNo]);
     expect(await tracking(`q=${w.pickupCode}`)).toEqual([w.received.trackingNo]);
     expect(await tracking(`q=${w.strangerPhone.slice(3, 9)}`)).toEqual([w.rejected.trackingNo]);

@@ -31,7 +31,8 @@ const NAMES = ['姓名', '手机', '快递公司', '派送小区'];
 /** The clock's day in Shanghai (TestClock starts on 2026-01-08 07:30Z). */
 const DAY = '20260108';
 
-const importCouriers = <T = unknown>(o: { admin: Parameters<typeof upload>[0] }, file: Buffer, name: string) => upload<T>(o.admin, '/api/couriers/import', file, name);
+const importCouriers = <T = unknown>(o: { admin: Parameters<typeof upload>[0] }, file: Buffer, name: string) =>
+  upload<T>(o.admin, '/api/couriers/import', file, name);
 
 /** What couriers.xlsx / couriers.xls (same rows, from source/couriers.csv) import as in a fresh org. */
 const STANDARD_ERRORS = [
@@ -96,19 +97,22 @@ describe('template', () => {
 });
 
 describe('import of real files', () => {
-  it.each(['couriers.xlsx', 'couriers.xls'])('%s (LibreOffice): aliases, number, +86 and full-width phones, blank row, every error by row and column', async (file) => {
-    const o = await orgWithFixtureCommunities(t.app);
-    const first = expectStatus(await importCouriers(o, fixture(file), file), 200);
-    expect(first).toEqual({ created: 4, updated: 0, failed: 4, errors: STANDARD_ERRORS });
-    expect(await courierValues(t.database, o.org.id)).toEqual(STANDARD_COURIERS);
-    // 快递员电话及派送小区相同时，覆盖原有信息: the same file again updates the same four records.
-    const before = await courierRows(t.database, o.org.id);
-    t.clock.advance(60_000);
-    const second = expectStatus(await importCouriers(o, fixture(file), file), 200);
-    expect(second).toEqual({ created: 0, updated: 4, failed: 4, errors: STANDARD_ERRORS });
-    // Nothing differed, so nothing was written (not even updated_at).
-    expect(await courierRows(t.database, o.org.id)).toEqual(before);
-  });
+  it.each(['couriers.xlsx', 'couriers.xls'])(
+    '%s (LibreOffice): aliases, number, +86 and full-width phones, blank row, every error by row and column',
+    async (file) => {
+      const o = await orgWithFixtureCommunities(t.app);
+      const first = expectStatus(await importCouriers(o, fixture(file), file), 200);
+      expect(first).toEqual({ created: 4, updated: 0, failed: 4, errors: STANDARD_ERRORS });
+      expect(await courierValues(t.database, o.org.id)).toEqual(STANDARD_COURIERS);
+      // 快递员电话及派送小区相同时，覆盖原有信息: the same file again updates the same four records.
+      const before = await courierRows(t.database, o.org.id);
+      t.clock.advance(60_000);
+      const second = expectStatus(await importCouriers(o, fixture(file), file), 200);
+      expect(second).toEqual({ created: 0, updated: 4, failed: 4, errors: STANDARD_ERRORS });
+      // Nothing differed, so nothing was written (not even updated_at).
+      expect(await courierRows(t.database, o.org.id)).toEqual(before);
+    },
+  );
 
   it.each(['couriers-shuffled.xlsx', 'couriers-shuffled.xls'])('%s: names row only, columns in another order, an extra 备注 column', async (file) => {
     const o = await orgWithFixtureCommunities(t.app);
@@ -211,7 +215,9 @@ describe('import of real files', () => {
     // The database refuses one row: the update and the inserts before and after it must all roll back.
     if (dbKind === 'postgres') {
       await sql`CREATE FUNCTION kd_refuse_courier() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql`.execute(t.database.db);
-      await sql`CREATE TRIGGER kd_refuse BEFORE INSERT ON couriers FOR EACH ROW WHEN (NEW.name = '拒绝我') EXECUTE FUNCTION kd_refuse_courier()`.execute(t.database.db);
+      await sql`CREATE TRIGGER kd_refuse BEFORE INSERT ON couriers FOR EACH ROW WHEN (NEW.name = '拒绝我') EXECUTE FUNCTION kd_refuse_courier()`.execute(
+        t.database.db,
+      );
     } else {
       await sql`CREATE TRIGGER kd_refuse BEFORE INSERT ON couriers WHEN NEW.name = '拒绝我' BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(t.database.db);
     }
@@ -271,9 +277,7 @@ describe('export', () => {
     const rows = sheetRows(ws);
     expect(rows.slice(0, 2)).toEqual([GROUPS, NAMES]);
     const before = await courierRows(t.database, o.org.id);
-    expect(rows.slice(2)).toEqual(
-      before.map((c) => [/^[=+\-@]/.test(c.name) ? `'${c.name}` : c.name, c.phone, c.carrier, c.community]),
-    );
+    expect(rows.slice(2)).toEqual(before.map((c) => [/^[=+\-@]/.test(c.name) ? `'${c.name}` : c.name, c.phone, c.carrier, c.community]));
     for (let n = 3; n <= rows.length; n++) {
       for (let c = 1; c <= 4; c++) expect(ws.getRow(n).getCell(c).type).toBe(ExcelJS.ValueType.String);
     }
@@ -320,7 +324,9 @@ describe('export', () => {
     const names = async (query: string) => {
       const r = await download(o.admin, `/api/couriers/export?format=csv&${query}`);
       expect(r.status).toBe(200);
-      return readCsv(r.body).rows.slice(2).map((row) => row[0]);
+      return readCsv(r.body)
+        .rows.slice(2)
+        .map((row) => row[0]);
     };
     expect(await names(`communityId=${o.lanlan.id}`)).toEqual(["'-2+3", "'@SUM(A1)", "'已带引号"]);
     expect(await names(`carrier=${encodeURIComponent('顺丰速运')}`)).toEqual(['张三', "'-2+3"]);
@@ -335,7 +341,11 @@ describe('export', () => {
     const clerk = await createClerk(t.app, o.admin, [o.lanlan.id]);
     const r = await download(clerk.client, '/api/couriers/export?format=csv');
     expect(r.status).toBe(200);
-    expect(readCsv(r.body).rows.slice(2).map((row) => row[3])).toEqual([LANLAN, LANLAN, LANLAN]);
+    expect(
+      readCsv(r.body)
+        .rows.slice(2)
+        .map((row) => row[3]),
+    ).toEqual([LANLAN, LANLAN, LANLAN]);
     // Asking for another community's couriers gives none of them.
     expect(readCsv((await download(clerk.client, `/api/couriers/export?format=csv&communityId=${o.huarun.id}`)).body).rows.slice(2)).toEqual([]);
 

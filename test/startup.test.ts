@@ -12,11 +12,16 @@ const pgBase = inject('pgAdminUrl');
 let scratch: Awaited<ReturnType<typeof scratchPgDatabase>> | undefined;
 let prodScratch: Awaited<ReturnType<typeof scratchPgDatabase>>[] = [];
 
-const start = () =>
-  startServer(['--import', 'tsx', 'src/server/main.ts'], { DATA_DIR: dataDir, DATABASE_URL: scratch?.url ?? '', LOG_LEVEL: 'info' });
+const start = () => startServer(['--import', 'tsx', 'src/server/main.ts'], { DATA_DIR: dataDir, DATABASE_URL: scratch?.url ?? '', LOG_LEVEL: 'info' });
 /** The server as in production, on an empty database of its own (`which`), with more settings. */
 const startProduction = (which: 0 | 1, env: Record<string, string> = {}) =>
-  startServer(['--import', 'tsx', 'src/server/main.ts'], { NODE_ENV: 'production', DATA_DIR: prodDirs[which] ?? '', DATABASE_URL: prodScratch[which]?.url ?? '', LOG_LEVEL: 'info', ...env });
+  startServer(['--import', 'tsx', 'src/server/main.ts'], {
+    NODE_ENV: 'production',
+    DATA_DIR: prodDirs[which] ?? '',
+    DATABASE_URL: prodScratch[which]?.url ?? '',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
 
 beforeAll(async () => {
   if (pgBase) {
@@ -38,7 +43,11 @@ describe('start-up in production', () => {
   it('creates no demo data and so no known password; no /docs, no development inbox', async () => {
     const prod = await startProduction(0);
     try {
-      for (const [username, password] of [['admin', 'admin123456'], ['clerk', 'clerk123456']] as const) expect((await staffSignIn(prod.base, username, password)).status).toBe(401);
+      for (const [username, password] of [
+        ['admin', 'admin123456'],
+        ['clerk', 'clerk123456'],
+      ] as const)
+        expect((await staffSignIn(prod.base, username, password)).status).toBe(401);
       expect((await fetch(`${prod.base}/docs`)).status).toBe(404);
       expect((await fetch(`${prod.base}/api/dev/messages`)).status).toBe(404);
       expect((await fetch(`${prod.base}/healthz`)).status).toBe(200);
@@ -71,7 +80,10 @@ describe('start-up in production', () => {
       expect(change.status).toBe(204);
       expect((await fetch(`${prod.base}/api/parcels`, { headers: { cookie } })).status).toBe(200);
       // Only the log line says that demo data was made; the passwords are not in it.
-      const logLines = prod.output().split('\n').filter((l) => l.startsWith('{'));
+      const logLines = prod
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       expect(logLines.some((l) => l.includes('random passwords'))).toBe(true);
       expect(logLines.join('\n')).not.toContain(printed.admin ?? '-');
     } finally {
@@ -101,7 +113,9 @@ describe('start-up', () => {
     const couriers = (await (await fetch(`${base}/api/couriers`, { headers: { cookie } })).json()) as { total: number };
     expect(couriers.total).toBe(4);
     // An overdue parcel at 2元/天 shows ¥36.00, as in the guide.
-    const awaiting = (await (await fetch(`${base}/api/parcels?status=awaiting_pickup&pageSize=50`, { headers: { cookie } })).json()) as { items: { feeFen: number }[] };
+    const awaiting = (await (await fetch(`${base}/api/parcels?status=awaiting_pickup&pageSize=50`, { headers: { cookie } })).json()) as {
+      items: { feeFen: number }[];
+    };
     expect(awaiting.items.map((p) => p.feeFen)).toContain(3600);
     const clerk = await fetch(`${base}/api/auth/staff/login`, {
       method: 'POST',

@@ -41,10 +41,16 @@ describe('货架管理', () => {
     expect((await w.admin.post<ApiError>(`/api/communities/${w.community.id}/shelves`, { code: 'B', layers: 0, capacity: 5 })).status).toBe(400);
     const b = await shelf(w.admin, w.community.id, 'B', 2, 10);
 
-    const p = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通', shelfId: a.id }), 201);
+    const p = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通', shelfId: a.id }),
+      201,
+    );
     expect(p.shelfId).toBe(a.id);
     const list = expectStatus(await w.admin.get<{ items: Shelf[]; total: number }>(`/api/communities/${w.community.id}/shelves`), 200);
-    expect(list.items.map((s) => [s.code, s.occupied])).toEqual([['A', 1], ['B', 0]]);
+    expect(list.items.map((s) => [s.code, s.occupied])).toEqual([
+      ['A', 1],
+      ['B', 0],
+    ]);
 
     expect(expectStatus(await w.admin.patch<Shelf>(`/api/shelves/${b.id}`, { capacity: 20, code: 'C' }), 200)).toMatchObject({ code: 'C', capacity: 20 });
     const layer = Number(p.shelfLabel?.split('-')[1]);
@@ -104,7 +110,11 @@ describe('scan → phone (GET /api/parcels/lookup)', () => {
     expect(ambiguous.status).toBe(409);
     expect(ambiguous.body.error).toBe('ambiguous');
 
-    for (const q of [`communityId=${w.community.id}`, `communityId=${w.community.id}&phoneTail=123`, `communityId=${w.community.id}&trackingNo=${no}&phoneTail=1234`]) {
+    for (const q of [
+      `communityId=${w.community.id}`,
+      `communityId=${w.community.id}&phoneTail=123`,
+      `communityId=${w.community.id}&trackingNo=${no}&phoneTail=1234`,
+    ]) {
       expect((await w.admin.get(`/api/parcels/lookup?${q}`)).status, q).toBe(400);
     }
     const b = await createWorld(t.app);
@@ -117,10 +127,21 @@ describe('desk intake (入库)', () => {
     const w = await createWorld(t.app);
     const no = trackingNo();
     const p = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: no, recipientPhone: w.residentPhone, carrier: '顺丰' }), 201);
-    expect(p).toMatchObject({ status: 'awaiting_pickup', source: 'desk', carrier: '顺丰速运', shelfLabel: null, shelfId: null, feeFen: 0, recipientName: w.resident.name });
+    expect(p).toMatchObject({
+      status: 'awaiting_pickup',
+      source: 'desk',
+      carrier: '顺丰速运',
+      shelfLabel: null,
+      shelfId: null,
+      feeFen: 0,
+      recipientName: w.resident.name,
+    });
     expect(p.pickupCode).toMatch(/^\d{6}$/);
     expect(p.address).toBe('1/1/101');
-    const detail = expectStatus(await w.admin.get<{ events: { from: string | null; to: string; detail: Record<string, unknown> }[] }>(`/api/parcels/${p.id}`), 200);
+    const detail = expectStatus(
+      await w.admin.get<{ events: { from: string | null; to: string; detail: Record<string, unknown> }[] }>(`/api/parcels/${p.id}`),
+      200,
+    );
     expect(detail.events).toEqual([expect.objectContaining({ from: null, to: 'awaiting_pickup', detail: { source: 'desk', damaged: false } })]);
     const notes = await w.admin.get<{ items: { kind: string; recipient: string; text: string }[] }>('/api/notifications');
     expect(notes.body.items.find((n) => n.kind === 'parcel_received' && n.text.includes(no.slice(-4)))?.text).toContain(`领取码${p.pickupCode}`);
@@ -133,7 +154,13 @@ describe('desk intake (入库)', () => {
     const a = await shelf(w.admin, w.community.id, 'A', 2, 100);
     const b = await shelf(w.admin, w.community.id, 'B', 1, 100);
     const got: Parcel[] = [];
-    for (let i = 0; i < 4; i++) got.push(expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '韵达' }), 201));
+    for (let i = 0; i < 4; i++)
+      got.push(
+        expectStatus(
+          await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '韵达' }),
+          201,
+        ),
+      );
     // A and B alternate (most room left), A's layers alternate; serials count the community's day.
     expect(got.map((p) => p.shelfLabel)).toEqual(['A-1-0001', 'B-1-0002', 'A-2-0003', 'B-1-0004']);
     expect(got.map((p) => p.shelfId)).toEqual([a.id, b.id, a.id, b.id]);
@@ -143,13 +170,24 @@ describe('desk intake (入库)', () => {
     // Another community has its own serials; a chosen shelf is taken as asked.
     const other = await createCommunity(w.admin);
     const c = await shelf(w.admin, other.id, 'A', 1, 5);
-    expect(expectStatus(await deskIntake(w.admin, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '韵达', shelfId: c.id }), 201).shelfLabel).toBe('A-1-0001');
-    expect((await deskIntake<ApiError>(w.admin, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '韵达', shelfId: a.id })).status).toBe(400);
+    expect(
+      expectStatus(
+        await deskIntake(w.admin, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '韵达', shelfId: c.id }),
+        201,
+      ).shelfLabel,
+    ).toBe('A-1-0001');
+    expect(
+      (await deskIntake<ApiError>(w.admin, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '韵达', shelfId: a.id }))
+        .status,
+    ).toBe(400);
 
     // The next day in Shanghai (16:00 UTC) starts again at 0001, skipping a label still on a waiting parcel.
     t.clock.set(new Date(Date.parse(`${shanghaiDayHour(t.clock.now()).day}T00:00:01+08:00`) + DAY));
     const admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123');
-    const next = expectStatus(await deskIntake(admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '韵达', shelfId: a.id }), 201);
+    const next = expectStatus(
+      await deskIntake(admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '韵达', shelfId: a.id }),
+      201,
+    );
     // Layer 1 of A is the emptiest again; A-1-0001 still waits there, so the day's first label is A-1-0002.
     expect(next.shelfLabel).toBe('A-1-0002');
   });
@@ -157,7 +195,10 @@ describe('desk intake (入库)', () => {
   it('the phone comes from what is known of the number, or its last 4 digits; unknown: 400 phone_required; a tail of several: 409', async () => {
     const w = await createWorld(t.app);
     const no = trackingNo();
-    const first = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: no, recipientPhone: w.residentPhone, recipientName: '钱七', carrier: '圆通' }), 201);
+    const first = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: no, recipientPhone: w.residentPhone, recipientName: '钱七', carrier: '圆通' }),
+      201,
+    );
     expectStatus(await w.admin.post(`/api/parcels/${first.id}/pickup`, { feeFen: 0 }), 200);
     // The same number again (a return delivery): the recipient and carrier come from its history.
     const again = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: no }), 201);
@@ -168,18 +209,39 @@ describe('desk intake (入库)', () => {
     expect(unknown.body).toMatchObject({ error: 'phone_required', message: '未找到该单号的收件人，请输入手机号' });
 
     const tail = w.residentPhone.slice(-4);
-    const byTail = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: `SF${String(Date.now()).slice(-12)}`, phoneTail: tail }), 201);
+    const byTail = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: `SF${String(Date.now()).slice(-12)}`, phoneTail: tail }),
+      201,
+    );
     expect(byTail).toMatchObject({ recipientPhone: w.residentPhone, carrier: '顺丰速运' }); // the carrier from the number's shape
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), phoneTail: tail === '0000' ? '0001' : '0000' })).body.error).toBe('phone_required');
+    expect(
+      (await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), phoneTail: tail === '0000' ? '0001' : '0000' })).body.error,
+    ).toBe('phone_required');
     await residentAt(w.admin, w.community.id, `1377777${tail}`);
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), phoneTail: tail, carrier: '圆通' })).body.error).toBe('ambiguous');
+    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), phoneTail: tail, carrier: '圆通' })).body.error).toBe(
+      'ambiguous',
+    );
     // No carrier given, none known, no shape: asked for.
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile() })).body.error).toBe('carrier_required');
+    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile() })).body.error).toBe(
+      'carrier_required',
+    );
     // The batch's courier gives the carrier, and is recorded.
-    const byCourier = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), courierId: w.courierRecord.id }), 201);
+    const byCourier = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), courierId: w.courierRecord.id }),
+      201,
+    );
     expect(byCourier).toMatchObject({ carrier: '百世', courier: { id: w.courierRecord.id, name: w.courierName } });
     const otherCommunity = await createCommunity(w.admin);
-    expect((await deskIntake<ApiError>(w.admin, { communityId: otherCommunity.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), courierId: w.courierRecord.id })).status).toBe(400);
+    expect(
+      (
+        await deskIntake<ApiError>(w.admin, {
+          communityId: otherCommunity.id,
+          trackingNo: trackingNo(),
+          recipientPhone: randomMobile(),
+          courierId: w.courierRecord.id,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('a number the courier entered is received onto the shelf; one already waiting is a duplicate; bad numbers are refused', async () => {
@@ -188,13 +250,23 @@ describe('desk intake (入库)', () => {
     const no = trackingNo();
     const entered = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, trackingNo: no, recipientPhone: w.residentPhone }), 201);
     const received = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: no }), 201);
-    expect(received).toMatchObject({ id: entered.id, status: 'awaiting_pickup', source: 'courier', shelfLabel: 'A-1-0001', courier: { id: w.courierRecord.id } });
+    expect(received).toMatchObject({
+      id: entered.id,
+      status: 'awaiting_pickup',
+      source: 'courier',
+      shelfLabel: 'A-1-0001',
+      courier: { id: w.courierRecord.id },
+    });
     const dup = await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: no, recipientPhone: w.residentPhone });
     expect(dup.status).toBe(409);
     expect(dup.body.error).toBe('duplicate_tracking_no');
-    for (const bad of ['ab', '单号123', 'X'.repeat(41)]) expect((await deskIntake(w.admin, { communityId: w.community.id, trackingNo: bad, recipientPhone: w.residentPhone })).status).toBe(400);
+    for (const bad of ['ab', '单号123', 'X'.repeat(41)])
+      expect((await deskIntake(w.admin, { communityId: w.community.id, trackingNo: bad, recipientPhone: w.residentPhone })).status).toBe(400);
     expect((await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: '12345678901' })).status).toBe(400);
-    expect((await w.admin.post<ApiError>('/api/parcels/desk-intake', { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone })).body.error).toBe('idempotency_key_required');
+    expect(
+      (await w.admin.post<ApiError>('/api/parcels/desk-intake', { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone }))
+        .body.error,
+    ).toBe('idempotency_key_required');
     // Nothing else was made.
     expect((await w.admin.get<{ total: number }>(`/api/parcels?communityId=${w.community.id}`)).body.total).toBe(1);
   });
@@ -218,7 +290,9 @@ describe('desk intake (入库)', () => {
     await shelf(w.admin, w.community.id, 'A', 5, 1000);
     await shelf(w.admin, w.community.id, 'B', 5, 1000);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '中通' })),
+      Array.from({ length: 20 }, () =>
+        deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: randomMobile(), carrier: '中通' }),
+      ),
     );
     const parcels = answers.map((r) => expectStatus(r, 201));
     const labels = parcels.map((p) => p.shelfLabel ?? '');
@@ -231,23 +305,54 @@ describe('desk intake (入库)', () => {
     const w = await createWorld(t.app);
     const other = await createCommunity(w.admin);
     const clerk = await createClerk(t.app, w.admin, [w.community.id]);
-    expectStatus(await deskIntake(clerk.client, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }), 201);
-    expect((await deskIntake(clerk.client, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status).toBe(404);
+    expectStatus(
+      await deskIntake(clerk.client, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }),
+      201,
+    );
+    expect((await deskIntake(clerk.client, { communityId: other.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status).toBe(
+      404,
+    );
     const b = await createWorld(t.app);
-    expect((await deskIntake(b.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status).toBe(404);
-    expect((await deskIntake(w.courier, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status).toBe(401);
+    expect(
+      (await deskIntake(b.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status,
+    ).toBe(404);
+    expect(
+      (await deskIntake(w.courier, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).status,
+    ).toBe(401);
     expectStatus(await w.admin.put('/api/app', { enabled: false }), 200);
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).body.error).toBe('app_closed');
+    expect(
+      (await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).body
+        .error,
+    ).toBe('app_closed');
   });
 
   it('a full shelf is refused when chosen, passed over when not; all full: 409 shelf_full', async () => {
     const w = await createWorld(t.app);
     const small = await shelf(w.admin, w.community.id, 'S', 1, 1);
-    expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通', shelfId: small.id }), 201);
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通', shelfId: small.id })).body.error).toBe('shelf_full');
-    expect((await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).body.error).toBe('shelf_full');
+    expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通', shelfId: small.id }),
+      201,
+    );
+    expect(
+      (
+        await deskIntake<ApiError>(w.admin, {
+          communityId: w.community.id,
+          trackingNo: trackingNo(),
+          recipientPhone: w.residentPhone,
+          carrier: '中通',
+          shelfId: small.id,
+        })
+      ).body.error,
+    ).toBe('shelf_full');
+    expect(
+      (await deskIntake<ApiError>(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' })).body
+        .error,
+    ).toBe('shelf_full');
     await shelf(w.admin, w.community.id, 'T', 1, 1);
-    expect(expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }), 201).shelfLabel).toMatch(/^T-1-/);
+    expect(
+      expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }), 201)
+        .shelfLabel,
+    ).toMatch(/^T-1-/);
   });
 });
 
@@ -256,7 +361,10 @@ describe('移库', () => {
     const w = await createWorld(t.app);
     await shelf(w.admin, w.community.id, 'A');
     const b = await shelf(w.admin, w.community.id, 'B', 1);
-    const p = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }), 201);
+    const p = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }),
+      201,
+    );
     const moved = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/move`, { shelfId: b.id }), 200);
     expect(moved).toMatchObject({ shelfId: b.id, shelfLabel: 'B-1-0002', pickupCode: p.pickupCode });
     const detail = expectStatus(await w.admin.get<{ events: { detail: Record<string, unknown> | null }[] }>(`/api/parcels/${p.id}`), 200);
@@ -275,13 +383,23 @@ describe('checkout (出库)', () => {
     const w = await createWorld(t.app);
     await shelf(w.admin, w.community.id, 'A');
     const parcels: Parcel[] = [];
-    for (let i = 0; i < 3; i++) parcels.push(expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }), 201));
+    for (let i = 0; i < 3; i++)
+      parcels.push(
+        expectStatus(
+          await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: w.residentPhone, carrier: '中通' }),
+          201,
+        ),
+      );
     // Somebody else's parcel with the same phone tail, and one in another community.
     const neighbour = `1377777${w.residentPhone.slice(-4)}`;
-    const theirs = expectStatus(await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: neighbour, carrier: '中通' }), 201);
+    const theirs = expectStatus(
+      await deskIntake(w.admin, { communityId: w.community.id, trackingNo: trackingNo(), recipientPhone: neighbour, carrier: '中通' }),
+      201,
+    );
     return { w, parcels, theirs };
   }
-  const checkout = (c: Client, communityId: number, k: string) => c.get<Checkout>(`/api/parcels/checkout?communityId=${communityId}&key=${encodeURIComponent(k)}`);
+  const checkout = (c: Client, communityId: number, k: string) =>
+    c.get<Checkout>(`/api/parcels/checkout?communityId=${communityId}&key=${encodeURIComponent(k)}`);
 
   it('a code (or the QR, which holds it) lists the recipient’s parcels with the summed fee, verified; one call hands them all out', async () => {
     const { w, parcels, theirs } = await threeParcels();
@@ -310,7 +428,10 @@ describe('checkout (出库)', () => {
     for (const id of ids) expect(expectStatus(await admin.get<Parcel>(`/api/parcels/${id}`), 200)).toMatchObject({ status: 'picked_up', feeChargedFen: 400 });
     // Again: nothing left to hand out.
     expect(expectStatus(await checkout(admin, w.community.id, code), 200)).toEqual({ items: [], totalFeeFen: 0, verified: false });
-    const twice = expectStatus(await admin.post<{ done: number[]; failed: { id: number; error: string }[] }>('/api/parcels/pickup', { ids, totalFeeFen: 0, code }), 200);
+    const twice = expectStatus(
+      await admin.post<{ done: number[]; failed: { id: number; error: string }[] }>('/api/parcels/pickup', { ids, totalFeeFen: 0, code }),
+      200,
+    );
     expect(twice.done).toEqual([]);
     expect(twice.failed.map((f) => f.error)).toEqual(['invalid_state', 'invalid_state', 'invalid_state']);
   });
@@ -327,6 +448,9 @@ describe('checkout (出库)', () => {
     // Another org, another clerk's community: 404.
     const b = await createWorld(t.app);
     expect((await checkout(b.admin, w.community.id, parcels[0]?.pickupCode ?? '')).status).toBe(404);
-    expect((await b.admin.post('/api/parcels/pickup', { ids: [parcels[0]?.id], totalFeeFen: 0, code: parcels[0]?.pickupCode })).body).toEqual({ done: [], failed: [{ id: parcels[0]?.id, error: 'not_found', message: '记录不存在' }] });
+    expect((await b.admin.post('/api/parcels/pickup', { ids: [parcels[0]?.id], totalFeeFen: 0, code: parcels[0]?.pickupCode })).body).toEqual({
+      done: [],
+      failed: [{ id: parcels[0]?.id, error: 'not_found', message: '记录不存在' }],
+    });
   });
 });

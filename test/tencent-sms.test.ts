@@ -60,7 +60,7 @@ async function refusal(send: Promise<void>): Promise<ProviderError> {
 }
 
 describe('the fake verifies signatures as Tencent documents them', () => {
-  it("reproduces each step of the documented example (签名方法 v3, CVM DescribeInstances)", () => {
+  it('reproduces each step of the documented example (签名方法 v3, CVM DescribeInstances)', () => {
     // The values published in Tencent's signature v3 document for this request.
     const r = tc3Sign({
       secretKey: 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE',
@@ -125,7 +125,11 @@ describe('tencentSmsProvider', () => {
         { pickupCode: 'A-3-0412', feeRule: '免费保管', carrier: '顺丰', community: '华润城', trackingTail: '7788', collectionPoint: '北门驿站' },
         ['华润城', '北门驿站', '顺丰', '7788', 'A-3-0412', '免费保管'],
       ],
-      ['parcel_rejected', { reason: '查无此人', recipient: '尾号5678', trackingNo: 'SF1234567890', community: '华润城' }, ['华润城', 'SF1234567890', '尾号5678', '查无此人']],
+      [
+        'parcel_rejected',
+        { reason: '查无此人', recipient: '尾号5678', trackingNo: 'SF1234567890', community: '华润城' },
+        ['华润城', 'SF1234567890', '尾号5678', '查无此人'],
+      ],
       [
         'pickup_reminder',
         { count: '2', feeRule: '免费保管', pickupCodes: 'A-3-0412、B-1-0007', collectionPoint: '北门驿站', community: '华润城' },
@@ -193,7 +197,11 @@ describe('tencentSmsProvider', () => {
   });
 
   it('LimitExceeded.* is retryable', async () => {
-    fake.failNext(1, { kind: 'status', code: 'LimitExceeded.PhoneNumberDailyLimit', message: 'the number of SMS messages sent from a single mobile number every day exceeds the upper limit' });
+    fake.failNext(1, {
+      kind: 'status',
+      code: 'LimitExceeded.PhoneNumberDailyLimit',
+      message: 'the number of SMS messages sent from a single mobile number every day exceeds the upper limit',
+    });
     const err = await refusal(provider().send(otp(), now));
     expect(err.code).toBe('LimitExceeded.PhoneNumberDailyLimit');
     expect(err.retryable).toBe(true);

@@ -82,7 +82,11 @@ async function bindWechat(client: Client, openid: string): Promise<void> {
   expect(back.pathname).toBe('/api/wechat/callback');
 
   // A forged callback (another state) binds nothing.
-  const forged = await t.app.inject({ method: 'GET', url: `${back.pathname}?code=${wechat.issueCode(fakeOpenid())}&state=abc&next=/resident/`, headers: { cookie: `${cookie}; wx_state=${state}` } });
+  const forged = await t.app.inject({
+    method: 'GET',
+    url: `${back.pathname}?code=${wechat.issueCode(fakeOpenid())}&state=abc&next=/resident/`,
+    headers: { cookie: `${cookie}; wx_state=${state}` },
+  });
   expect(forged.statusCode).toBe(400);
 
   const code = wechat.issueCode(openid);
@@ -112,12 +116,22 @@ describe('delivery through Tencent SMS and WeChat (fakes)', () => {
     await drain(p.id);
 
     const rows = await rowsOf(p.id);
-    expect(rows.map((r) => [r.channel, r.status])).toEqual([['sms', 'sent'], ['wechat', 'sent']]);
+    expect(rows.map((r) => [r.channel, r.status])).toEqual([
+      ['sms', 'sent'],
+      ['wechat', 'sent'],
+    ]);
     expect(rows[0]?.attempts).toBe(4); // two 500s and a timeout, then sent
     const smsSent = tencent.sent.filter((m) => m.phone === `+86${w.residentPhone}`);
     expect(smsSent).toHaveLength(1);
     expect(smsSent[0]).toMatchObject({ templateId: TENCENT.templates.parcel_received, signName: TENCENT.signName });
-    expect(smsSent[0]?.params).toEqual([w.community.name, w.community.collectionPointName, '百世', p.trackingNo.slice(-4), received.pickupCode, '24小时内免费保管，超时按2元/天收取保管费']);
+    expect(smsSent[0]?.params).toEqual([
+      w.community.name,
+      w.community.collectionPointName,
+      '百世',
+      p.trackingNo.slice(-4),
+      received.pickupCode,
+      '24小时内免费保管，超时按2元/天收取保管费',
+    ]);
     const wx = wechat.sent.filter((m) => m.touser === openid);
     expect(wx).toHaveLength(1);
     expect(wx[0]).toMatchObject({ template_id: 'TPL_RECEIVED', data: { keyword5: { value: received.pickupCode } } });
@@ -128,7 +142,10 @@ describe('delivery through Tencent SMS and WeChat (fakes)', () => {
     const next = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
     expectStatus(await w.admin.post(`/api/parcels/${next.id}/receive`, {}), 200);
     await drain(next.id);
-    expect((await rowsOf(next.id)).map((r) => [r.channel, r.status, r.attempts])).toEqual([['sms', 'sent', 1], ['wechat', 'sent', 1]]);
+    expect((await rowsOf(next.id)).map((r) => [r.channel, r.status, r.attempts])).toEqual([
+      ['sms', 'sent', 1],
+      ['wechat', 'sent', 1],
+    ]);
     expect(wechat.tokensIssued.length).toBe(tokens + 1);
     expect(wechat.sent.filter((m) => m.touser === openid)).toHaveLength(2);
   });
@@ -143,7 +160,10 @@ describe('delivery through Tencent SMS and WeChat (fakes)', () => {
     expectStatus(await w.admin.post(`/api/parcels/${p.id}/reject`, { reason: '地址不详' }), 200);
     await drain(p.id);
     const rows = await rowsOf(p.id);
-    expect(rows.map((r) => [r.channel, r.status, r.attempts])).toEqual([['wechat', 'failed', 1], ['sms', 'sent', 1]]);
+    expect(rows.map((r) => [r.channel, r.status, r.attempts])).toEqual([
+      ['wechat', 'failed', 1],
+      ['sms', 'sent', 1],
+    ]);
     expect(rows[0]?.last_error).toContain('43004');
     const sms = tencent.sent.filter((m) => m.phone === `+86${w.courierPhone}` && m.templateId === TENCENT.templates.parcel_rejected);
     expect(sms).toHaveLength(1);

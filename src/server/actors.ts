@@ -25,3 +25,8 @@ export interface ResidentAuth {
   phone: string;
 }
 export type Auth = StaffAuth | CourierAuth | ResidentAuth;
+
+/** The community ids a query is limited to: null for all of the org, `[-1]` (nothing) for a clerk without any. */
+export function scopeIds(scope: Scope): number[] | null {
+  return scope.communityIds === null ? null : scope.communityIds.length > 0 ? scope.communityIds : [-1];
+}

@@ -211,8 +211,20 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const routes of [
-    orgRoutes, authRoutes, appRoutes, communityRoutes, staffRoutes, courierRoutes, residentRoutes,
-    stationRoutes, shelfRoutes, parcelRoutes, courierAppRoutes, residentAppRoutes, notificationRoutes, wechatBindingRoutes,
+    orgRoutes,
+    authRoutes,
+    appRoutes,
+    communityRoutes,
+    staffRoutes,
+    courierRoutes,
+    residentRoutes,
+    stationRoutes,
+    shelfRoutes,
+    parcelRoutes,
+    courierAppRoutes,
+    residentAppRoutes,
+    notificationRoutes,
+    wechatBindingRoutes,
   ]) {
     await app.register(routes);
   }

@@ -34,7 +34,9 @@ describe('provider configuration', () => {
   });
 
   it('names every missing setting of a chosen provider, and refuses bad values', () => {
-    expect(() => loadConfig({ SMS_PROVIDER: 'tencent', TENCENT_SMS_SECRET_ID: 'x' })).toThrow(/TENCENT_SMS_SECRET_KEY: required by SMS_PROVIDER=tencent[\s\S]*TENCENT_SMS_TEMPLATE_REMINDER/);
+    expect(() => loadConfig({ SMS_PROVIDER: 'tencent', TENCENT_SMS_SECRET_ID: 'x' })).toThrow(
+      /TENCENT_SMS_SECRET_KEY: required by SMS_PROVIDER=tencent[\s\S]*TENCENT_SMS_TEMPLATE_REMINDER/,
+    );
     expect(() => loadConfig({ WECHAT_PROVIDER: 'mp' })).toThrow(/WECHAT_MP_APP_ID: required by WECHAT_PROVIDER=mp/);
     expect(() => loadConfig({ SMS_PROVIDER: 'aliyun' })).toThrow(/SMS_PROVIDER/);
     expect(() => loadConfig({ ...TENCENT_ENV, TENCENT_SMS_ENDPOINT: 'http://evil.example' })).toThrow(/TENCENT_SMS_ENDPOINT/);
@@ -43,8 +45,18 @@ describe('provider configuration', () => {
 
   it('builds the Tencent SMS and WeChat providers from the environment', async () => {
     const c = loadConfig({ ...TENCENT_ENV, ...WECHAT_ENV, SMS_CAP_PER_HOUR: '5' });
-    expect(c.sms).toMatchObject({ provider: 'tencent', sdkAppId: '1400006666', region: 'ap-guangzhou', endpoint: 'sms.tencentcloudapi.com', protocol: 'https:' });
-    expect(c.wechat).toMatchObject({ provider: 'mp', apiBase: 'https://api.weixin.qq.com', keys: { parcel_received: ['thing1', 'thing2', 'time3', 'character_string4', 'character_string5', 'thing6'] } });
+    expect(c.sms).toMatchObject({
+      provider: 'tencent',
+      sdkAppId: '1400006666',
+      region: 'ap-guangzhou',
+      endpoint: 'sms.tencentcloudapi.com',
+      protocol: 'https:',
+    });
+    expect(c.wechat).toMatchObject({
+      provider: 'mp',
+      apiBase: 'https://api.weixin.qq.com',
+      keys: { parcel_received: ['thing1', 'thing2', 'time3', 'character_string4', 'character_string5', 'thing6'] },
+    });
     const database = openDatabase({ kind: 'sqlite', file: ':memory:' });
     try {
       const m = messagingFor(c, database.db);

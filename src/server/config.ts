@@ -20,10 +20,13 @@ const EnvSchema = z.object({
   SMS_PROVIDER: z.enum(['console', 'tencent']).default('console'),
   TENCENT_SMS_SECRET_ID: z.string().optional(),
   TENCENT_SMS_SECRET_KEY: z.string().optional(),
-  TENCENT_SMS_SDK_APP_ID: z.string().regex(/^\d+$/, 'TENCENT_SMS_SDK_APP_ID is the SMS application\'s numeric SdkAppId').optional(),
+  TENCENT_SMS_SDK_APP_ID: z.string().regex(/^\d+$/, "TENCENT_SMS_SDK_APP_ID is the SMS application's numeric SdkAppId").optional(),
   TENCENT_SMS_SIGN_NAME: z.string().optional(),
   TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
-  TENCENT_SMS_ENDPOINT: z.string().regex(/^sms\.[\w.-]+(:\d+)?$/, 'TENCENT_SMS_ENDPOINT is host[:port] starting with sms.').default('sms.tencentcloudapi.com'),
+  TENCENT_SMS_ENDPOINT: z
+    .string()
+    .regex(/^sms\.[\w.-]+(:\d+)?$/, 'TENCENT_SMS_ENDPOINT is host[:port] starting with sms.')
+    .default('sms.tencentcloudapi.com'),
   TENCENT_SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
   TENCENT_SMS_TEMPLATE_OTP: z.string().optional(),
   TENCENT_SMS_TEMPLATE_RECEIVED: z.string().optional(),
@@ -137,14 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.SMS_PROVIDER === 'tencent' ? TENCENT_REQUIRED.filter((k) => !e[k]) : []),
     ...(e.WECHAT_PROVIDER === 'mp' ? WECHAT_REQUIRED.filter((k) => !e[k]) : []),
   ];
-  if (missing.length > 0) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required by ${k.startsWith('TENCENT') ? 'SMS_PROVIDER=tencent' : 'WECHAT_PROVIDER=mp'}`).join('\n')}`);
+  if (missing.length > 0)
+    throw new Error(
+      `Invalid configuration:\n${missing.map((k) => `  ${k}: required by ${k.startsWith('TENCENT') ? 'SMS_PROVIDER=tencent' : 'WECHAT_PROVIDER=mp'}`).join('\n')}`,
+    );
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL }
-      : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'kuaidi.sqlite') },
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'kuaidi.sqlite') },
     operatorToken: e.OPERATOR_TOKEN,
     logLevel: e.LOG_LEVEL,
     sms: smsConfig(e),
@@ -167,11 +171,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 type Env = z.infer<typeof EnvSchema>;
 
 const TENCENT_REQUIRED = [
-  'TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME',
-  'TENCENT_SMS_TEMPLATE_OTP', 'TENCENT_SMS_TEMPLATE_RECEIVED', 'TENCENT_SMS_TEMPLATE_REJECTED', 'TENCENT_SMS_TEMPLATE_REMINDER',
+  'TENCENT_SMS_SECRET_ID',
+  'TENCENT_SMS_SECRET_KEY',
+  'TENCENT_SMS_SDK_APP_ID',
+  'TENCENT_SMS_SIGN_NAME',
+  'TENCENT_SMS_TEMPLATE_OTP',
+  'TENCENT_SMS_TEMPLATE_RECEIVED',
+  'TENCENT_SMS_TEMPLATE_REJECTED',
+  'TENCENT_SMS_TEMPLATE_REMINDER',
 ] as const;
 const WECHAT_REQUIRED = [
-  'WECHAT_MP_APP_ID', 'WECHAT_MP_APP_SECRET', 'WECHAT_MP_TEMPLATE_RECEIVED', 'WECHAT_MP_TEMPLATE_REJECTED', 'WECHAT_MP_TEMPLATE_REMINDER',
+  'WECHAT_MP_APP_ID',
+  'WECHAT_MP_APP_SECRET',
+  'WECHAT_MP_TEMPLATE_RECEIVED',
+  'WECHAT_MP_TEMPLATE_REJECTED',
+  'WECHAT_MP_TEMPLATE_REMINDER',
 ] as const;
 
 /** Checked to be present by loadConfig before this runs. */
@@ -199,7 +213,12 @@ function smsConfig(e: Env): Config['sms'] {
 
 /** `thing1,character_string2` → the keys; unset → the provider's default (keyword1 …). */
 function keyList(v: string | undefined): string[] | undefined {
-  return v ? v.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+  return v
+    ? v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function wechatConfig(e: Env): Config['wechat'] {

@@ -30,11 +30,7 @@ export function nowIso(ctx: Pick<Ctx, 'now'>): string {
  * On the embedded SQLite database, `fn` shares its commit with the others queued meanwhile
  * (group commit, in its own savepoint), so it must not wait on another `inTransaction`.
  */
-export async function inTransaction<T>(
-  ctx: Pick<Ctx, 'db'>,
-  fn: (trx: Transaction<DB>) => Promise<T>,
-  opts: RetryOptions = {},
-): Promise<T> {
+export async function inTransaction<T>(ctx: Pick<Ctx, 'db'>, fn: (trx: Transaction<DB>) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const group = groupCommitterOf(ctx.db);
   if (group) return group.run(fn, opts);
   const attempts = opts.attempts ?? 5;

@@ -39,9 +39,23 @@ function decodeURIComponentSafe(s: string): string {
 
 /** Paths pino redacts wherever they appear in a logged object. */
 export const REDACT_PATHS = [
-  'password', '*.password', 'adminPassword', '*.adminPassword', 'code', '*.code', 'phone', '*.phone',
-  'token', '*.token', 'pickupCode', '*.pickupCode', 'recipientPhone', '*.recipientPhone',
-  'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+  'adminPassword',
+  '*.adminPassword',
+  'code',
+  '*.code',
+  'phone',
+  '*.phone',
+  'token',
+  '*.token',
+  'pickupCode',
+  '*.pickupCode',
+  'recipientPhone',
+  '*.recipientPhone',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
 ];
 
 /**

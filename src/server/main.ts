@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     else {
       // Shown this once, on the terminal, never in the log: each must be changed at its first sign-in.
       app.log.info('demo data created with random passwords (printed once on standard error)');
-      process.stderr.write(`\nDemo sign-ins (change each password at the first sign-in):\n${logins.map((l) => `  ${l.username} / ${l.password}`).join('\n')}\n\n`);
+      process.stderr.write(
+        `\nDemo sign-ins (change each password at the first sign-in):\n${logins.map((l) => `  ${l.username} / ${l.password}`).join('\n')}\n\n`,
+      );
     }
   }
   const close = async (signal: string) => {

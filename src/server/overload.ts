@@ -49,7 +49,8 @@ declare module 'fastify' {
 }
 
 /** Whether a request has a body still to arrive (declared by its length or by chunks). */
-const hasBody = (req: FastifyRequest) => (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+const hasBody = (req: FastifyRequest) =>
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 
 /**
  * The cap on requests in flight; add it before the session hook, so that a refusal costs no

@@ -11,7 +11,7 @@ describe('custody fee: rate × ⌊hours since receipt ÷ 24⌋', () => {
   it('charges one day at exactly 24 h', () => {
     expect(custodyFeeFen({ receivedAt: received, feeRateFen: 200, waived: false, now: at('2025-12-22T02:48:00.000Z') })).toBe(200);
   });
-  it("reproduces the guide: received 12-21 10:48 at 2元/天, picked up 01-08 15:30 → ¥36.00", () => {
+  it('reproduces the guide: received 12-21 10:48 at 2元/天, picked up 01-08 15:30 → ¥36.00', () => {
     const fee = custodyFeeFen({ receivedAt: received, feeRateFen: 200, waived: false, now: at('2026-01-08T07:30:00.000Z') });
     expect(fee).toBe(3600);
     expect(formatFen(fee)).toBe('¥36.00');

@@ -4,12 +4,7 @@ import { DAY_MS } from './constants.js';
  * The custody fee rule of SPEC.md §5: rate × ⌊hours since receipt ÷ 24⌋, in fen.
  * The first 24 hours are free; a waived fee is 0; a parcel not yet received owes nothing.
  */
-export function custodyFeeFen(args: {
-  receivedAt: string | Date | null;
-  feeRateFen: number;
-  waived: boolean;
-  now: Date;
-}): number {
+export function custodyFeeFen(args: { receivedAt: string | Date | null; feeRateFen: number; waived: boolean; now: Date }): number {
   if (args.waived || args.receivedAt === null) return 0;
   const received = typeof args.receivedAt === 'string' ? Date.parse(args.receivedAt) : args.receivedAt.getTime();
   const elapsed = args.now.getTime() - received;

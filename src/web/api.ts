@@ -43,7 +43,11 @@ export function apiUrl(path: string, query?: Query): string {
 }
 
 /** Sends a call; a failed answer (or no answer) becomes an ApiError. */
-async function send(method: string, path: string, opts: { query?: Query; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  opts: { query?: Query; body?: unknown; form?: FormData; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { 'accept-language': currentLang(), ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;

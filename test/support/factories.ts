@@ -19,7 +19,12 @@ export class Client {
     readonly ip = '127.0.0.1',
   ) {}
 
-  async call<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: Json, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async call<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: Json,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const res = await this.app.inject({
       method,
       url,
@@ -138,7 +143,14 @@ export async function createWorld(app: App) {
   const courier = await courierLogin(app, courierPhone, courierName);
   const residentPhone = randomMobile();
   const resident = expectStatus(
-    await org.admin.post<Resident>('/api/residents', { communityId: community.id, name: uniq('住户'), phone: residentPhone, building: '1', unit: '1', room: '101' }),
+    await org.admin.post<Resident>('/api/residents', {
+      communityId: community.id,
+      name: uniq('住户'),
+      phone: residentPhone,
+      building: '1',
+      unit: '1',
+      room: '101',
+    }),
     201,
   );
   return { ...org, community, courier, courierPhone, courierName, courierRecord, resident, residentPhone };
@@ -153,7 +165,13 @@ export async function enterParcel<T = Parcel>(
 ): Promise<Reply<T>> {
   return courier.post<T>(
     '/api/courier/parcels',
-    { trackingNo: uniq('T').toUpperCase().replace(/[^A-Z0-9]/g, '9'), recipientName: '收件人', ...body },
+    {
+      trackingNo: uniq('T')
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '9'),
+      recipientName: '收件人',
+      ...body,
+    },
     { 'idempotency-key': key },
   );
 }

@@ -251,7 +251,8 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
 
     // Tencent requires both of these among the signed headers; the SDK signs exactly these two.
     for (const required of ['content-type', 'host']) {
-      if (!auth.signedHeaders.includes(required)) throw new Refusal('AuthFailure.SignatureFailure', `SignedHeaders ${auth.signedHeaders.join(';')} lacks ${required}`);
+      if (!auth.signedHeaders.includes(required))
+        throw new Refusal('AuthFailure.SignatureFailure', `SignedHeaders ${auth.signedHeaders.join(';')} lacks ${required}`);
     }
     const signed: Record<string, string> = {};
     for (const name of auth.signedHeaders) {
@@ -296,7 +297,8 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
     } catch {
       throw new Refusal('FailedOperation.JsonParseFail', 'body is not JSON');
     }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Refusal('FailedOperation.JsonParseFail', 'body is not a JSON object');
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new Refusal('FailedOperation.JsonParseFail', 'body is not a JSON object');
     return { region, payload: payload as Record<string, unknown> };
   }
 
@@ -333,7 +335,10 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
     const kind = templateKinds.get(templateId);
     if (!kind) throw new Refusal('FailedOperation.TemplateIncorrectOrUnapproved', `TemplateId ${templateId}`);
     if (params.length !== PARAM_ORDER[kind].length) {
-      throw new Refusal('FailedOperation.TemplateParamSetNotMatchApprovedTemplate', `template ${templateId} (${kind}) takes ${PARAM_ORDER[kind].length} values, got ${params.length}`);
+      throw new Refusal(
+        'FailedOperation.TemplateParamSetNotMatchApprovedTemplate',
+        `template ${templateId} (${kind}) takes ${PARAM_ORDER[kind].length} values, got ${params.length}`,
+      );
     }
     // A verification-code template (the otp one) takes only up to 6 digits per variable.
     if (kind === 'otp' && !params.every((p) => /^\d{0,6}$/.test(p))) {
@@ -348,10 +353,26 @@ export async function startFakeTencentSms(opts: FakeTencentSmsOptions): Promise<
         return { SerialNo: '', PhoneNumber: phone, Fee: 0, SessionContext: '', Code: injected.code, Message: injected.message ?? injected.code, IsoCode: 'CN' };
       }
       if (!/^\+861[3-9]\d{9}$/.test(phone)) {
-        return { SerialNo: '', PhoneNumber: phone, Fee: 0, SessionContext: '', Code: 'InvalidParameterValue.IncorrectPhoneNumber', Message: MESSAGES['InvalidParameterValue.IncorrectPhoneNumber'], IsoCode: 'DEF' };
+        return {
+          SerialNo: '',
+          PhoneNumber: phone,
+          Fee: 0,
+          SessionContext: '',
+          Code: 'InvalidParameterValue.IncorrectPhoneNumber',
+          Message: MESSAGES['InvalidParameterValue.IncorrectPhoneNumber'],
+          IsoCode: 'DEF',
+        };
       }
       state.sent.push({ phone, templateId, params, signName: signName ?? '', sdkAppId, region, at: new Date(now()), via });
-      return { SerialNo: `2640:${randomUUID().replace(/-/g, '').slice(0, 24)}`, PhoneNumber: phone, Fee: 1, SessionContext: '', Code: 'Ok', Message: 'send success', IsoCode: 'CN' };
+      return {
+        SerialNo: `2640:${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        PhoneNumber: phone,
+        Fee: 1,
+        SessionContext: '',
+        Code: 'Ok',
+        Message: 'send success',
+        IsoCode: 'CN',
+      };
     });
     return { Response: { SendStatusSet, RequestId: requestId } };
   }

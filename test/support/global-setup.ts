@@ -42,7 +42,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await c.connect();
     const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${name}%`]);
     // Clones first, the template last.
-    for (const db of rows.map((r) => r.datname).sort().reverse()) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    for (const db of rows
+      .map((r) => r.datname)
+      .sort()
+      .reverse())
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await c.end();
   };
 }

@@ -51,7 +51,8 @@ export function scanLine(line: string): { rule: string; match: string }[] {
   }
   const found: { rule: string; match: string }[] = [];
   // The web apps' built files are named by content hashes that look like tokens.
-  for (const text of texts.filter((t) => !t.startsWith('/assets/'))) for (const r of RULES) for (const m of text.matchAll(r.re)) found.push({ rule: r.name, match: m[0] });
+  for (const text of texts.filter((t) => !t.startsWith('/assets/')))
+    for (const r of RULES) for (const m of text.matchAll(r.re)) found.push({ rule: r.name, match: m[0] });
   return found;
 }
 

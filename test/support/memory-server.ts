@@ -94,4 +94,3 @@ export async function rounds(s: Awaited<ReturnType<typeof server>>, files: [stri
     s.note(`round ${round} + 10,000 rows`);
   }
 }
-

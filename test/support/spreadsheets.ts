@@ -26,9 +26,7 @@ export async function orgWithFixtureCommunities(app: App) {
 /** A multipart/form-data body with one file in the field `file`, built by hand. */
 export function multipart(file: Buffer, filename: string, contentType = 'application/octet-stream') {
   const boundary = `----kdtest${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
-  );
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, file, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -198,7 +196,9 @@ export function handmadeXlsx(sheetXml: Buffer, sharedStrings?: Buffer): Buffer {
     '<Default Extension="xml" ContentType="application/xml"/>' +
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
-    (sharedStrings ? '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' : '') +
+    (sharedStrings
+      ? '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+      : '') +
     '</Types>';
   const rels =
     `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
@@ -206,7 +206,9 @@ export function handmadeXlsx(sheetXml: Buffer, sharedStrings?: Buffer): Buffer {
   const wbRels =
     `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
-    (sharedStrings ? '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' : '') +
+    (sharedStrings
+      ? '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+      : '') +
     '</Relationships>';
   const wb =
     `${XML_HEAD}<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
@@ -300,7 +302,15 @@ export async function courierRows(database: Database_, orgId: number) {
   return database.db
     .selectFrom('couriers')
     .innerJoin('communities', 'communities.id', 'couriers.community_id')
-    .select(['couriers.id', 'communities.name as community', 'couriers.name', 'couriers.phone', 'couriers.carrier', 'couriers.created_at', 'couriers.updated_at'])
+    .select([
+      'couriers.id',
+      'communities.name as community',
+      'couriers.name',
+      'couriers.phone',
+      'couriers.carrier',
+      'couriers.created_at',
+      'couriers.updated_at',
+    ])
     .where('couriers.org_id', '=', orgId)
     .orderBy('couriers.id')
     .execute();

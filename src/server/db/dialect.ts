@@ -62,6 +62,9 @@ export function isTransient(err: unknown): boolean {
  * Rows a worker claims: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so that several processes each
  * take different rows without waiting on one another; SQLite has one writer at a time already.
  */
-export function claimSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: 'sqlite' | 'postgres'): SelectQueryBuilder<DB, TB, O> {
+export function claimSkippingLocked<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  dialect: 'sqlite' | 'postgres',
+): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }

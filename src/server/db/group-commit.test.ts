@@ -24,7 +24,8 @@ afterEach(async () => {
 });
 
 const ctx = () => ({ db: database.db });
-const insert = (v: string) => inTransaction(ctx(), async (trx) => (await sql<{ id: number }>`INSERT INTO t (v) VALUES (${v}) RETURNING id`.execute(trx)).rows[0]?.id);
+const insert = (v: string) =>
+  inTransaction(ctx(), async (trx) => (await sql<{ id: number }>`INSERT INTO t (v) VALUES (${v}) RETURNING id`.execute(trx)).rows[0]?.id);
 /** What another connection, as another process would, sees on disk. */
 function committed(): string[] {
   const other = new Database(file, { readonly: true });

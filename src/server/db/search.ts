@@ -34,11 +34,7 @@ export function parcelSearch(pg: boolean, q: string): RawBuilder<SqlBool> {
   // and exact). Longer text: only the trigrams that cover it, each character once (three or
   // more lists that seldom hold the same parcel by chance), and the columns confirm the match.
   const long = chars.length > 2 * GRAM;
-  const match = pad
-    ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}`
-    : long
-      ? coveringTrigrams(chars).map(phrase).join(' AND ')
-      : phrase(q);
+  const match = pad ? `name : ${phrase(pad + q)} OR name : ${phrase(q + pad)}` : long ? coveringTrigrams(chars).map(phrase).join(' AND ') : phrase(q);
   const hits = long
     ? sql`SELECT found.id FROM parcel_search JOIN parcels AS found ON found.id = parcel_search.rowid
         WHERE parcel_search MATCH ${match}

@@ -51,7 +51,13 @@ export function AdminApp(): ReactNode {
         <Suspense fallback={<Loading />}>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
-            <Route element={<SessionGate><PasswordGate /></SessionGate>}>
+            <Route
+              element={
+                <SessionGate>
+                  <PasswordGate />
+                </SessionGate>
+              }
+            >
               <Route index element={<Navigate to="/parcels" replace />} />
               <Route path="/parcels" element={<ParcelsPage />} />
               <Route path="/intake" element={<IntakePage />} />
@@ -60,8 +66,22 @@ export function AdminApp(): ReactNode {
               <Route path="/couriers" element={<CouriersPage />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/residents" element={<ResidentsPage />} />
-              <Route path="/staff" element={<RequireAdmin><StaffPage /></RequireAdmin>} />
-              <Route path="/notifications" element={<RequireAdmin><NotificationsPage /></RequireAdmin>} />
+              <Route
+                path="/staff"
+                element={
+                  <RequireAdmin>
+                    <StaffPage />
+                  </RequireAdmin>
+                }
+              />
+              <Route
+                path="/notifications"
+                element={
+                  <RequireAdmin>
+                    <NotificationsPage />
+                  </RequireAdmin>
+                }
+              />
               <Route path="/apps" element={<AppsPage />} />
               <Route path="/password" element={<ChangePasswordPage />} />
               <Route path="*" element={<Navigate to="/parcels" replace />} />

@@ -35,7 +35,12 @@ export function ConsoleLayout(): ReactNode {
     },
     { type: 'divider' },
     { key: '/residents', label: t('住户管理') },
-    ...(isAdmin ? [{ key: '/staff', label: t('人员管理') }, { key: '/notifications', label: t('通知记录') }] : []),
+    ...(isAdmin
+      ? [
+          { key: '/staff', label: t('人员管理') },
+          { key: '/notifications', label: t('通知记录') },
+        ]
+      : []),
     { key: '/apps', label: t('应用广场') },
   ];
 
@@ -47,29 +52,60 @@ export function ConsoleLayout(): ReactNode {
         collapsed={narrow && !menuOpen}
         collapsedWidth={0}
         trigger={null}
-        style={narrow ? { position: 'fixed', zIndex: 20, height: '100vh', boxShadow: menuOpen ? '2px 0 8px rgba(0,0,0,.15)' : undefined } : { borderRight: '1px solid #f0f0f0' }}
+        style={
+          narrow
+            ? { position: 'fixed', zIndex: 20, height: '100vh', boxShadow: menuOpen ? '2px 0 8px rgba(0,0,0,.15)' : undefined }
+            : { borderRight: '1px solid #f0f0f0' }
+        }
       >
-        <div style={{ height: 56, display: 'flex', alignItems: 'center', padding: '0 24px', fontWeight: 600, fontSize: 16 }}>
-          {t('物业管理后台')}
-        </div>
-        <Menu mode="inline" selectedKeys={[selected]} items={items} onClick={({ key }) => {
+        <div style={{ height: 56, display: 'flex', alignItems: 'center', padding: '0 24px', fontWeight: 600, fontSize: 16 }}>{t('物业管理后台')}</div>
+        <Menu
+          mode="inline"
+          selectedKeys={[selected]}
+          items={items}
+          onClick={({ key }) => {
             setMenuOpen(false);
             void navigate(key);
-          }} style={{ borderInlineEnd: 0 }} />
+          }}
+          style={{ borderInlineEnd: 0 }}
+        />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: narrow ? '0 8px' : '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', height: 56, gap: 8 }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: narrow ? '0 8px' : '0 24px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            borderBottom: '1px solid #f0f0f0',
+            height: 56,
+            gap: 8,
+          }}
+        >
           <Space size={4} style={{ minWidth: 0 }}>
             {narrow && <Button type="text" aria-label={t('菜单')} icon={<MenuOutlined />} onClick={() => setMenuOpen((o) => !o)} />}
-            <strong data-testid="org-name" style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.org.name}</strong>
+            <strong data-testid="org-name" style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+              {me.org.name}
+            </strong>
           </Space>
           <Space size={narrow ? 4 : 'middle'}>
-            <Segmented size="small" value={lang} onChange={(v) => setLang(v as 'zh' | 'en')} options={[{ label: '中文', value: 'zh' }, { label: 'EN', value: 'en' }]} />
+            <Segmented
+              size="small"
+              value={lang}
+              onChange={(v) => setLang(v as 'zh' | 'en')}
+              options={[
+                { label: '中文', value: 'zh' },
+                { label: 'EN', value: 'en' },
+              ]}
+            />
             <span data-testid="user-name" style={narrow ? { display: 'none' } : undefined}>
               {me.staff.username} <Tag>{t(me.staff.role === 'admin' ? '管理员' : '前台')}</Tag>
             </span>
             {!narrow && <Link to="/password">{t('修改密码')}</Link>}
-            <Button type="link" onClick={() => void logout()}>{t('退出')}</Button>
+            <Button type="link" onClick={() => void logout()}>
+              {t('退出')}
+            </Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: narrow ? 8 : 24 }} onClick={() => narrow && menuOpen && setMenuOpen(false)}>

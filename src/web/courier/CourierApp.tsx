@@ -21,7 +21,14 @@ export function CourierApp() {
     <Routes>
       <Route
         path="/login"
-        element={<PhoneLogin purpose="courier" title={t('小区快递 · 快递员')} subtitle={t('快递员登录后派送快递到物业代收点')} onSignedIn={() => navigate('/', { replace: true })} />}
+        element={
+          <PhoneLogin
+            purpose="courier"
+            title={t('小区快递 · 快递员')}
+            subtitle={t('快递员登录后派送快递到物业代收点')}
+            onSignedIn={() => navigate('/', { replace: true })}
+          />
+        }
       />
       <Route path="*" element={<CourierShell />} />
     </Routes>

@@ -190,7 +190,16 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
           />
         </Form.Item>
         <Form.Item label={t('收件人姓名')}>
-          <Input ref={nameRef} aria-label={t('收件人姓名')} maxLength={50} placeholder={t('请输入收件人姓名')} value={name} onChange={setName} onEnterPress={submit} clearable />
+          <Input
+            ref={nameRef}
+            aria-label={t('收件人姓名')}
+            maxLength={50}
+            placeholder={t('请输入收件人姓名')}
+            value={name}
+            onChange={setName}
+            onEnterPress={submit}
+            clearable
+          />
         </Form.Item>
       </Form>
       {error && (

@@ -54,6 +54,5 @@ export function useRejectionNotice(courierPhone: string | null, onOpenRecords: (
       handler?.close();
     };
     // onOpenRecords is a fresh closure each render; the notice is shown once per courier.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [courierPhone]);
 }

@@ -46,24 +46,20 @@ export function MyParcels() {
   if (!me) return null;
   return (
     <div className="kd-page">
-      <NavBar
-        back={null}
-        right={<NavActions onSignOut={signOut} />}
-      >
+      <NavBar back={null} right={<NavActions onSignOut={signOut} />}>
         {t('我的快递')}
       </NavBar>
-      <Tabs activeKey={tab} onChange={(key) => setParams({ tab: key }, { replace: true })} style={{ background: '#fff', position: 'sticky', top: 0, zIndex: 5 }}>
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams({ tab: key }, { replace: true })}
+        style={{ background: '#fff', position: 'sticky', top: 0, zIndex: 5 }}
+      >
         {TABS.map((x) => (
           <Tabs.Tab key={x.key} title={counts[x.key] ? `${t(x.title)} ${counts[x.key]}` : t(x.title)} />
         ))}
       </Tabs>
       <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
-        <ParcelFeed
-          key={`${tab}-${refreshed}`}
-          path="/api/resident/parcels"
-          status={tab}
-          render={(p) => <ResidentParcelCard key={p.id} parcel={p} />}
-        />
+        <ParcelFeed key={`${tab}-${refreshed}`} path="/api/resident/parcels" status={tab} render={(p) => <ResidentParcelCard key={p.id} parcel={p} />} />
       </PullToRefresh>
     </div>
   );

@@ -7,13 +7,23 @@ import { MOBILE_EN } from '../mobile/format.js';
 import { MyParcels } from './MyParcels.js';
 
 export function ResidentApp() {
-  const t = useT(MOBILE_EN, { 小区快递: 'Community parcels', 登录后查看寄给本手机号的快递和领取码: 'Sign in to see the parcels sent to your number and their pickup codes' });
+  const t = useT(MOBILE_EN, {
+    小区快递: 'Community parcels',
+    登录后查看寄给本手机号的快递和领取码: 'Sign in to see the parcels sent to your number and their pickup codes',
+  });
   const navigate = useNavigate();
   return (
     <Routes>
       <Route
         path="/login"
-        element={<PhoneLogin purpose="resident" title={t('小区快递')} subtitle={t('登录后查看寄给本手机号的快递和领取码')} onSignedIn={() => navigate('/', { replace: true })} />}
+        element={
+          <PhoneLogin
+            purpose="resident"
+            title={t('小区快递')}
+            subtitle={t('登录后查看寄给本手机号的快递和领取码')}
+            onSignedIn={() => navigate('/', { replace: true })}
+          />
+        }
       />
       <Route path="*" element={<MyParcels />} />
     </Routes>

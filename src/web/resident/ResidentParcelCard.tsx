@@ -14,7 +14,7 @@ const RESIDENT_STATUS: Record<Parcel['status'], string> = {
 
 const EN = {
   ...MOBILE_EN,
-  '出示领取码或二维码领取': 'Show the code or the QR code at the desk',
+  出示领取码或二维码领取: 'Show the code or the QR code at the desk',
   货架号: 'Shelf',
   '超过1天按{rate}收取': 'After the first day: {rate}',
   '快递员已录入，等待物业前台接收': 'Entered by the courier; the front desk has not received it yet',
@@ -51,7 +51,11 @@ export function ResidentParcelCard({ parcel: p }: { parcel: Parcel }) {
       <Row label={t('小区')} value={p.communityName} />
       <Row label={t('代收点')} value={p.collectionPointName} />
       {p.status === 'awaiting_pickup' && p.shelfLabel && <Row label={t('货架号')} value={<b data-testid="shelf-label">{p.shelfLabel}</b>} />}
-      {p.status === 'pending_receipt' && <div className="kd-muted" style={{ marginTop: 6 }}>{t('快递员已录入，等待物业前台接收')}</div>}
+      {p.status === 'pending_receipt' && (
+        <div className="kd-muted" style={{ marginTop: 6 }}>
+          {t('快递员已录入，等待物业前台接收')}
+        </div>
+      )}
       {p.status === 'awaiting_pickup' && (
         <>
           <Row label={t('接收时间')} value={formatShanghai(p.receivedAt)} />

@@ -8,11 +8,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = isPostgres(db);
   // An auto-increment key: INTEGER PRIMARY KEY on SQLite (the rowid), bigserial on PostgreSQL.
   const id = (t: Table): Table =>
-    pg
-      ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-  const ref = (table: string, onDelete: 'cascade' | 'set null' | 'no action' = 'no action') =>
-    (c: ColumnDefinitionBuilder) => c.references(`${table}.id`).onDelete(onDelete);
+    pg ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const ref =
+    (table: string, onDelete: 'cascade' | 'set null' | 'no action' = 'no action') =>
+    (c: ColumnDefinitionBuilder) =>
+      c.references(`${table}.id`).onDelete(onDelete);
   const refType = pg ? 'bigint' : 'integer';
 
   await id(db.schema.createTable('orgs'))
@@ -142,11 +142,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('parcels_org_status_idx').on('parcels').columns(['org_id', 'status', 'id']).execute();
   await db.schema.createIndex('parcels_org_id_idx').on('parcels').columns(['org_id', 'id']).execute();
-  await db.schema
-    .createIndex('parcels_community_status_idx')
-    .on('parcels')
-    .columns(['community_id', 'status', 'id'])
-    .execute();
+  await db.schema.createIndex('parcels_community_status_idx').on('parcels').columns(['community_id', 'status', 'id']).execute();
   await db.schema.createIndex('parcels_recipient_idx').on('parcels').columns(['recipient_phone', 'id']).execute();
   await db.schema.createIndex('parcels_courier_account_idx').on('parcels').columns(['courier_account_id', 'id']).execute();
   await db.schema.createIndex('parcels_tracking_idx').on('parcels').column('tracking_no').execute();
@@ -226,8 +222,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Drops everything `up` made, children first. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
-    'idempotency_keys', 'rate_counters', 'otp_codes', 'dev_messages', 'outbox', 'parcel_events', 'parcels',
-    'residents', 'couriers', 'sessions', 'courier_accounts', 'staff_communities', 'staff', 'communities', 'orgs',
+    'idempotency_keys',
+    'rate_counters',
+    'otp_codes',
+    'dev_messages',
+    'outbox',
+    'parcel_events',
+    'parcels',
+    'residents',
+    'couriers',
+    'sessions',
+    'courier_accounts',
+    'staff_communities',
+    'staff',
+    'communities',
+    'orgs',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -11,7 +11,9 @@ import { isPostgres } from '../dialect.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (isPostgres(db)) {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
-    await sql`CREATE INDEX parcels_search_trgm_idx ON parcels USING gin ((recipient_phone || '|' || tracking_no || '|  ' || recipient_name || '  ') gin_trgm_ops)`.execute(db);
+    await sql`CREATE INDEX parcels_search_trgm_idx ON parcels USING gin ((recipient_phone || '|' || tracking_no || '|  ' || recipient_name || '  ') gin_trgm_ops)`.execute(
+      db,
+    );
     return;
   }
   await sql`CREATE VIRTUAL TABLE parcel_search USING fts5(phone, tracking_no, name, content='', contentless_delete=1, tokenize='trigram')`.execute(db);

@@ -23,9 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('parcel_counts_org_idx').on('parcel_counts').columns(['org_id', 'community_id']).execute();
   const shard = pg ? 'pg_backend_pid() % 16' : '0';
-  const add = (row: 'new' | 'NEW') => sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, 1)
+  const add = (row: 'new' | 'NEW') =>
+    sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, 1)
       ON CONFLICT (community_id, status, shard) DO UPDATE SET n = parcel_counts.n + 1`);
-  const remove = (row: 'old' | 'OLD') => sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, -1)
+  const remove = (row: 'old' | 'OLD') =>
+    sql.raw(`INSERT INTO parcel_counts (community_id, org_id, status, shard, n) VALUES (${row}.community_id, ${row}.org_id, ${row}.status, ${shard}, -1)
       ON CONFLICT (community_id, status, shard) DO UPDATE SET n = parcel_counts.n - 1`);
   if (pg) {
     await sql`CREATE FUNCTION parcel_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$

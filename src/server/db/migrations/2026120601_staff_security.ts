@@ -7,8 +7,16 @@ import { sql, type Kysely } from 'kysely';
  * Fails, naming the index, when two usernames differ only by case: rename one first.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('staff').addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.createIndex('staff_username_ci_uq').on('staff').unique().expression(sql`lower(username)`).execute();
+  await db.schema
+    .alterTable('staff')
+    .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .createIndex('staff_username_ci_uq')
+    .on('staff')
+    .unique()
+    .expression(sql`lower(username)`)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -22,10 +22,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('shelves_community_code_uq', ['community_id', 'code'])
     .execute();
 
-  await db.schema.alterTable('parcels').addColumn('shelf_id', refType, (c) => c.references('shelves.id').onDelete('set null')).execute();
+  await db.schema
+    .alterTable('parcels')
+    .addColumn('shelf_id', refType, (c) => c.references('shelves.id').onDelete('set null'))
+    .execute();
   await db.schema.alterTable('parcels').addColumn('shelf_layer', 'integer').execute();
   await db.schema.alterTable('parcels').addColumn('shelf_label', 'text').execute();
-  await db.schema.alterTable('parcels').addColumn('source', 'text', (c) => c.notNull().defaultTo('courier')).execute();
+  await db.schema
+    .alterTable('parcels')
+    .addColumn('source', 'text', (c) => c.notNull().defaultTo('courier'))
+    .execute();
   // A label names one waiting parcel of its community (checkout by label); labels of a past day
   // may come round again once their parcels are gone.
   await db.schema

@@ -1,15 +1,23 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import type { SessionKind } from '../../db/types.js';
 
 /** Staff by username, whatever its letter case (usernames are ASCII), for sign-in. */
 export function findStaffByUsername(db: Executor, username: string) {
-  return db.selectFrom('staff').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('staff')
+    .selectAll()
+    .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst();
 }
 
 /** Sets a staff member's password hash, and whether it must be changed at the next step. */
 export function setStaffPassword(db: Executor, staffId: number, passwordHash: string, mustChange: boolean) {
-  return db.updateTable('staff').set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 }).where('id', '=', staffId).execute();
+  return db
+    .updateTable('staff')
+    .set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 })
+    .where('id', '=', staffId)
+    .execute();
 }
 
 /** Ends every session of a staff member but one (a password change keeps the session that made it). */
@@ -75,7 +83,6 @@ export function communityIdsOfStaff(db: Executor, staffId: number) {
   return db.selectFrom('staff_communities').select('community_id').where('staff_id', '=', staffId).execute();
 }
 
-
 // OTP codes
 export function voidOpenOtps(db: Executor, phone: string, purpose: 'courier' | 'resident', now: string) {
   return db
@@ -87,11 +94,11 @@ export function voidOpenOtps(db: Executor, phone: string, purpose: 'courier' | '
     .execute();
 }
 
-export function insertOtp(
-  db: Executor,
-  row: { phone: string; purpose: 'courier' | 'resident'; code_hash: string; created_at: string; expires_at: string },
-) {
-  return db.insertInto('otp_codes').values({ ...row, wrong_tries: 0 }).execute();
+export function insertOtp(db: Executor, row: { phone: string; purpose: 'courier' | 'resident'; code_hash: string; created_at: string; expires_at: string }) {
+  return db
+    .insertInto('otp_codes')
+    .values({ ...row, wrong_tries: 0 })
+    .execute();
 }
 
 /** When the newest code for a phone (any purpose) was sent, if any. */
@@ -148,7 +155,12 @@ export function addWrongTry(db: Executor, id: number, lockAt: number, now: strin
     .updateTable('otp_codes')
     .set((eb) => ({
       wrong_tries: eb('wrong_tries', '+', 1),
-      consumed_at: eb.case().when('wrong_tries', '>=', lockAt - 1).then(now).else(null).end(),
+      consumed_at: eb
+        .case()
+        .when('wrong_tries', '>=', lockAt - 1)
+        .then(now)
+        .else(null)
+        .end(),
     }))
     .where('id', '=', id)
     .where('consumed_at', 'is', null)
@@ -157,12 +169,7 @@ export function addWrongTry(db: Executor, id: number, lockAt: number, now: strin
 
 /** Uses a code once: true when this call was the one that used it. */
 export async function consumeOtp(db: Executor, id: number, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('otp_codes')
-    .set({ consumed_at: now })
-    .where('id', '=', id)
-    .where('consumed_at', 'is', null)
-    .executeTakeFirst();
+  const r = await db.updateTable('otp_codes').set({ consumed_at: now }).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

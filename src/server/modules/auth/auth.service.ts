@@ -70,8 +70,7 @@ export async function loadAuth(ctx: Ctx, token: string): Promise<Auth | null> {
   }
   if (s.kind === 'staff') {
     if (s.staffId === null || s.orgId === null || s.username === null || s.role === null || s.disabled !== 0) return null;
-    const communityIds =
-      s.role === 'admin' ? null : (await repo.communityIdsOfStaff(ctx.db, s.staffId)).map((r) => r.community_id);
+    const communityIds = s.role === 'admin' ? null : (await repo.communityIdsOfStaff(ctx.db, s.staffId)).map((r) => r.community_id);
     return {
       kind: 'staff',
       sessionId: id,
@@ -157,11 +156,7 @@ export async function setTemporaryPassword(ctx: Ctx, staffId: number, password: 
  * Sends a sign-in code by SMS. Limited per phone (a minute, a day) and per client address; a new
  * code voids the previous one. The code is kept only as a hash.
  */
-export async function requestOtp(
-  ctx: Ctx,
-  input: { phone: string; purpose: 'courier' | 'resident'; ip: string },
-  limits: OtpLimits,
-): Promise<void> {
+export async function requestOtp(ctx: Ctx, input: { phone: string; purpose: 'courier' | 'resident'; ip: string }, limits: OtpLimits): Promise<void> {
   // The address first, so that a flood from one address does not use up the phones' allowance.
   await hitLimits(ctx, [{ key: `otp:ip:${input.ip}`, windowMs: 3_600_000, limit: limits.perIpPerHour }]);
   // A minute since the phone's last code, measured from that code (fixed windows alone would let

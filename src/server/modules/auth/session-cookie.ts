@@ -24,7 +24,13 @@ export function sessionToken(req: FastifyRequest, secure: CookieSecure): string 
  * cookie on a request that another site starts), Lax for couriers and residents (WeChat's
  * authorization sends them back to us from its own site).
  */
-export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, secure: CookieSecure, kind: SessionKind, s: { token: string; maxAgeSeconds: number }): void {
+export function setSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  secure: CookieSecure,
+  kind: SessionKind,
+  s: { token: string; maxAgeSeconds: number },
+): void {
   reply.setCookie(nameFor(req, secure), s.token, {
     httpOnly: true,
     sameSite: kind === 'staff' ? 'strict' : 'lax',

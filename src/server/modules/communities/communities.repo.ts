@@ -1,10 +1,5 @@
-import type { Executor } from '../../context.js';
-import type { Scope } from '../../actors.js';
-
-/** Limits a query to the org and, for a clerk, to the communities assigned (none: nothing). */
-export function scopeIds(scope: Scope): number[] | null {
-  return scope.communityIds === null ? null : scope.communityIds.length > 0 ? scope.communityIds : [-1];
-}
+import type { Executor } from '../../db/index.js';
+import { scopeIds, type Scope } from '../../actors.js';
 
 export function listCommunities(db: Executor, scope: Scope) {
   const ids = scopeIds(scope);
@@ -37,10 +32,7 @@ export function countCommunitiesInOrg(db: Executor, orgId: number, ids: number[]
     .executeTakeFirstOrThrow();
 }
 
-export function insertCommunity(
-  db: Executor,
-  row: { org_id: number; name: string; collection_point_name: string; fee_rate_fen: number; created_at: string },
-) {
+export function insertCommunity(db: Executor, row: { org_id: number; name: string; collection_point_name: string; fee_rate_fen: number; created_at: string }) {
   return db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow();
 }
 

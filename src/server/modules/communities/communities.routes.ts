@@ -13,7 +13,11 @@ export async function communityRoutes(app: App): Promise<void> {
   });
   app.get('/api/communities', {
     config: { access: 'staff' },
-    schema: { tags: ['communities'], summary: '代收设置：小区列表', response: { 200: z.object({ items: z.array(CommunityView), total: z.number() }), ...errorResponses } },
+    schema: {
+      tags: ['communities'],
+      summary: '代收设置：小区列表',
+      response: { 200: z.object({ items: z.array(CommunityView), total: z.number() }), ...errorResponses },
+    },
     handler: async (req) => communities.listCommunities(ctx, requireStaff(req).scope),
   });
   app.get('/api/communities/:id', {
@@ -23,7 +27,13 @@ export async function communityRoutes(app: App): Promise<void> {
   });
   app.patch('/api/communities/:id', {
     config: { access: 'admin' },
-    schema: { tags: ['communities'], summary: '代收信息设置', params: IdParams, body: CommunityUpdateBody, response: { 200: CommunityView, ...errorResponses } },
+    schema: {
+      tags: ['communities'],
+      summary: '代收信息设置',
+      params: IdParams,
+      body: CommunityUpdateBody,
+      response: { 200: CommunityView, ...errorResponses },
+    },
     handler: async (req) => communities.updateCommunity(ctx, requireAdmin(req).scope, req.params.id, req.body),
   });
 }

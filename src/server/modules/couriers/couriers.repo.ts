@@ -1,8 +1,7 @@
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { containsText } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
-import type { Scope } from '../../actors.js';
-import { scopeIds } from '../communities/communities.repo.js';
+import { scopeIds, type Scope } from '../../actors.js';
 
 export interface CourierFilter {
   q?: string;
@@ -10,14 +9,7 @@ export interface CourierFilter {
   carrier?: string;
 }
 
-const columns = [
-  'couriers.id',
-  'couriers.community_id',
-  'communities.name as community_name',
-  'couriers.name',
-  'couriers.phone',
-  'couriers.carrier',
-] as const;
+const columns = ['couriers.id', 'couriers.community_id', 'communities.name as community_name', 'couriers.name', 'couriers.phone', 'couriers.carrier'] as const;
 
 function filtered(db: Executor, pg: boolean, scope: Scope, f: CourierFilter) {
   const ids = scopeIds(scope);
@@ -28,9 +20,7 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: CourierFilter) {
     .$if(ids !== null, (qb) => qb.where('couriers.community_id', 'in', ids ?? []))
     .$if(f.communityId !== undefined, (qb) => qb.where('couriers.community_id', '=', f.communityId ?? 0))
     .$if(f.carrier !== undefined, (qb) => qb.where('couriers.carrier', '=', f.carrier ?? ''))
-    .$if(!!f.q, (qb) =>
-      qb.where((eb) => eb.or([containsText(pg, eb.ref('couriers.phone'), f.q ?? ''), containsText(pg, eb.ref('couriers.name'), f.q ?? '')])),
-    );
+    .$if(!!f.q, (qb) => qb.where((eb) => eb.or([containsText(pg, eb.ref('couriers.phone'), f.q ?? ''), containsText(pg, eb.ref('couriers.name'), f.q ?? '')])));
 }
 
 /** 快递员管理: one page of the filtered list, newest last as entered. */
@@ -38,7 +28,9 @@ export async function listCouriers(db: Executor, pg: boolean, scope: Scope, f: C
   const { offset, limit } = pageWindow(page, pageSize);
   const [items, total] = await Promise.all([
     filtered(db, pg, scope, f).select(columns).orderBy('couriers.community_id').orderBy('couriers.id').limit(limit).offset(offset).execute(),
-    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filtered(db, pg, scope, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -62,11 +54,7 @@ export function insertCourier(
   return db.insertInto('couriers').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
-export function updateCourier(
-  db: Executor,
-  id: number,
-  set: { community_id?: number; name?: string; phone?: string; carrier?: string; updated_at: string },
-) {
+export function updateCourier(db: Executor, id: number, set: { community_id?: number; name?: string; phone?: string; carrier?: string; updated_at: string }) {
   return db.updateTable('couriers').set(set).where('id', '=', id).execute();
 }
 

@@ -13,7 +13,12 @@ export async function courierRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.get('/api/couriers', {
     config: { access: 'staff' },
-    schema: { tags: ['couriers'], summary: '快递员列表', querystring: CourierListQuery, response: { 200: z.object({ items: z.array(CourierView), total: z.number() }), ...errorResponses } },
+    schema: {
+      tags: ['couriers'],
+      summary: '快递员列表',
+      querystring: CourierListQuery,
+      response: { 200: z.object({ items: z.array(CourierView), total: z.number() }), ...errorResponses },
+    },
     handler: async (req) => couriers.listCouriers(ctx, requireStaff(req).scope, req.query),
   });
   app.get('/api/couriers/template', {

@@ -92,7 +92,11 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
       return upsertRows(valid, {
         key: (c: { community_id: number; phone: string }) => `${c.community_id}|${c.phone}`,
         findExisting: (chunk) => repo.couriersByKeys(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
-        insert: (chunk) => repo.insertCouriers(trx, chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now }))),
+        insert: (chunk) =>
+          repo.insertCouriers(
+            trx,
+            chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now })),
+          ),
         update: (old, v) =>
           old.name !== v.name || old.carrier !== v.carrier ? repo.updateCourier(trx, old.id, { name: v.name, carrier: v.carrier, updated_at: now }) : undefined,
       });

@@ -108,7 +108,10 @@ export async function deliverDue(ctx: Ctx, batchSize = 20): Promise<number> {
     const stopAt = Date.now() + LEASE_MS - LEASE_MARGIN_MS;
     for (const [i, row] of rows.entries()) {
       if (Date.now() > stopAt) {
-        await repo.releaseLeases(ctx.db, rows.slice(i).map((r) => r.id));
+        await repo.releaseLeases(
+          ctx.db,
+          rows.slice(i).map((r) => r.id),
+        );
         break;
       }
       if (await deliverOne(ctx, row)) sent++;

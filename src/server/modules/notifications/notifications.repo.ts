@@ -30,14 +30,25 @@ export function leaseDue(db: Db, dialect: Dialect, now: string, leaseUntil: stri
   const free = (eb: ExpressionBuilder<DB, 'outbox'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]);
   return db.transaction().execute(async (trx) => {
     const claimed = await claimSkippingLocked(
-      trx.selectFrom('outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).where(free).orderBy('next_attempt_at').limit(limit),
+      trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('next_attempt_at', '<=', now)
+        .where(free)
+        .orderBy('next_attempt_at')
+        .limit(limit),
       dialect,
     ).execute();
     if (claimed.length === 0) return [];
     return trx
       .updateTable('outbox')
       .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', claimed.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        claimed.map((r) => r.id),
+      )
       .where('status', '=', 'queued')
       .where(free)
       .returningAll()
@@ -72,10 +83,7 @@ export function markFailed(db: Executor, id: number, error: string, status: 'fai
 export async function smsSentCounts(db: Executor, phone: string, hourAgo: string, dayAgo: string): Promise<{ hour: number; day: number }> {
   const r = await db
     .selectFrom('outbox')
-    .select([
-      sql<number>`count(*)`.as('day'),
-      sql<number>`coalesce(sum(case when sent_at >= ${hourAgo} then 1 else 0 end), 0)`.as('hour'),
-    ])
+    .select([sql<number>`count(*)`.as('day'), sql<number>`coalesce(sum(case when sent_at >= ${hourAgo} then 1 else 0 end), 0)`.as('hour')])
     .where('recipient', '=', phone)
     .where('channel', '=', 'sms')
     .where('sent_at', '>=', dayAgo)
@@ -130,7 +138,9 @@ export async function listOutbox(db: Executor, orgId: number, status: OutboxStat
       .$if(status !== undefined, (qb) => qb.where('status', '=', status ?? 'queued'));
   const [items, total] = await Promise.all([
     base().selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }

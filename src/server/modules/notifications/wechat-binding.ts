@@ -13,7 +13,10 @@ import { wechatOAuth } from './wechat-mp.js';
 const STATE_COOKIE = 'wx_state';
 const STATE_TTL_S = 600;
 /** Where the flow may return: a page of the courier or resident app (never another site). */
-const Next = z.string().regex(/^\/(courier|resident)(\/[\w\-./?=&%]*)?$/, '只能返回快递员或住户页面').default('/resident/');
+const Next = z
+  .string()
+  .regex(/^\/(courier|resident)(\/[\w\-./?=&%]*)?$/, '只能返回快递员或住户页面')
+  .default('/resident/');
 
 /** Whether a phone is bound to a WeChat user. */
 export async function isBoundToWechat(ctx: Ctx, phone: string): Promise<boolean> {

@@ -7,11 +7,15 @@ import * as repo from './orgs.repo.js';
 /** The operator's call: a property company and its first admin, in one transaction. */
 export async function createOrg(ctx: Ctx, input: { name: string; adminUsername: string; adminPassword: string }) {
   const passwordHash = await hashPassword(input.adminPassword);
-  return inTransaction(ctx, async (trx) => {
-    const org = await repo.insertOrg(trx, { name: input.name, created_at: nowIso(ctx) });
-    const admin = await createStaffInOrg(ctx, trx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
-    return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
-  }, { attempts: 1 });
+  return inTransaction(
+    ctx,
+    async (trx) => {
+      const org = await repo.insertOrg(trx, { name: input.name, created_at: nowIso(ctx) });
+      const admin = await createStaffInOrg(ctx, trx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
+      return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
+    },
+    { attempts: 1 },
+  );
 }
 
 /** An org as its staff see it. */

@@ -127,4 +127,3 @@ export async function residentParcels(ctx: Ctx, phone: string, status: ParcelSta
   const now = ctx.now();
   return { items: r.items.map((p) => presentParcel(p, now, 'resident')), total: r.total };
 }
-

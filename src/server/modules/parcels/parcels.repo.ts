@@ -1,13 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
 import { pageWindow } from '../../db/paging.js';
 import { stateLiteral } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
-import type { Scope } from '../../actors.js';
-import { scopeIds } from '../communities/communities.repo.js';
+import { scopeIds, type Scope } from '../../actors.js';
 
 const parcelColumns = [
   'parcels.id',
@@ -196,13 +195,23 @@ export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: Pa
     [hits, counted] = await Promise.all([pageIds('parcels.id'), countParcels(db, pg, scope, f, f.q ? SEARCH_COUNT_CAP + 1 : undefined)]);
   }
   const capped = !!f.q && counted > SEARCH_COUNT_CAP;
-  return { items: await parcelsByIds(db, hits.map((h) => h.id)), total: capped ? SEARCH_COUNT_CAP : counted, capped };
+  return {
+    items: await parcelsByIds(
+      db,
+      hits.map((h) => h.id),
+    ),
+    total: capped ? SEARCH_COUNT_CAP : counted,
+    capped,
+  };
 }
 
 /** The next `limit` parcels of the filtered list (newest first), without counting: export pages. */
 export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, limit: number) {
   const hits = await filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).execute();
-  return parcelsByIds(db, hits.map((h) => h.id));
+  return parcelsByIds(
+    db,
+    hits.map((h) => h.id),
+  );
 }
 
 /** How many parcels the filtered list holds (at most `upTo`, when given). */
@@ -218,7 +227,9 @@ export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: P
   }
   const r =
     upTo === undefined
-      ? await filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      ? await filtered(db, pg, scope, f)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
       : await db
           .selectFrom(filtered(db, pg, scope, f).select('parcels.id').limit(upTo).as('hits'))
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -242,7 +253,9 @@ export async function listOwnParcels(
       .$if(status !== undefined, (qb) => qb.where('parcels.status', '=', status ?? 'pending_receipt'));
   const [items, total] = await Promise.all([
     base().select(parcelColumns).orderBy('parcels.id', 'desc').limit(limit).offset(offset).execute(),
-    base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -252,13 +265,7 @@ export function insertParcel(db: Executor, row: NewParcel) {
 }
 
 /** Moves a parcel only if it is still in `from` (and, when given, its waiver is as read): true when it moved. */
-export async function updateParcelIf(
-  db: Executor,
-  id: number,
-  from: ParcelStatus,
-  set: ParcelUpdate,
-  expectWaived?: Bool,
-): Promise<boolean> {
+export async function updateParcelIf(db: Executor, id: number, from: ParcelStatus, set: ParcelUpdate, expectWaived?: Bool): Promise<boolean> {
   const r = await db
     .updateTable('parcels')
     .set(set)
@@ -291,7 +298,10 @@ export function eventsOf(db: Executor, parcelId: number) {
 
 /** Counts by state for the tabs (待接收, 待领取, 全部), from the kept counters. */
 export function countByStatus(db: Executor, scope: Scope, communityId?: number) {
-  return counters(db, scope, communityId).select(['status', sql<number>`sum(n)`.as('n')]).groupBy('status').execute();
+  return counters(db, scope, communityId)
+    .select(['status', sql<number>`sum(n)`.as('n')])
+    .groupBy('status')
+    .execute();
 }
 
 function counters(db: Executor, scope: Scope, communityId?: number) {
@@ -310,12 +320,7 @@ export function deleteIdempotentBefore(db: Executor, before: string) {
 }
 
 export function findIdempotent(db: Executor, courierAccountId: number, key: string) {
-  return db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('courier_account_id', '=', courierAccountId)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  return db.selectFrom('idempotency_keys').selectAll().where('courier_account_id', '=', courierAccountId).where('key', '=', key).executeTakeFirst();
 }
 
 export function insertIdempotent(

@@ -44,7 +44,12 @@ export async function parcelRoutes(app: App): Promise<void> {
   });
   app.get('/api/parcels/counts', {
     config: { access: 'staff' },
-    schema: { tags, summary: '各状态数量（标签页）', querystring: z.strictObject({ communityId: Id.optional() }), response: { 200: Counts, ...errorResponses } },
+    schema: {
+      tags,
+      summary: '各状态数量（标签页）',
+      querystring: z.strictObject({ communityId: Id.optional() }),
+      response: { 200: Counts, ...errorResponses },
+    },
     handler: async (req) => parcels.parcelCounts(ctx, requireStaff(req).scope, req.query.communityId),
   });
   app.get('/api/parcels/:id', {

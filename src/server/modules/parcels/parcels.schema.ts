@@ -84,9 +84,7 @@ export const CourierEntryBody = z.strictObject({
   recipientName: Text(50),
 });
 export type CourierEntryReq = z.infer<typeof CourierEntryBody>;
-export const IdempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key 为1到200个可见ASCII字符');
+export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key 为1到200个可见ASCII字符');
 
 /** 派送快递: the courier typed a phone; is it a resident of that community? */
 export const RecipientQuery = z.strictObject({ communityId: Id, phone: MobilePhone });

@@ -64,7 +64,14 @@ export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
 }
 
 /** The event of a staff member's change to a parcel: who, when, from and to which state, and the details. */
-function staffEvent(trx: Trx, p: { id: number; org_id: number }, staff: Staff, at: string, [from, to]: [ParcelStatus | null, ParcelStatus], detail: Record<string, unknown> | null) {
+function staffEvent(
+  trx: Trx,
+  p: { id: number; org_id: number },
+  staff: Staff,
+  at: string,
+  [from, to]: [ParcelStatus | null, ParcelStatus],
+  detail: Record<string, unknown> | null,
+) {
   return repo.insertEvent(trx, {
     parcel_id: p.id,
     org_id: p.org_id,
@@ -148,14 +155,22 @@ export async function receiveInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, 
   if (p.status !== 'pending_receipt') throw conflict('invalid_state');
   const code = await freshPickupCode(trx, p.community_id);
   const now = ctx.now().toISOString();
-  const eventId = await move(ctx, trx, p, staff, 'receive', {
-    received_at: now,
-    received_by: staff.id,
-    pickup_code: code,
-    fee_rate_fen: p.community_fee_rate_fen,
-    damaged: opts.damaged ? 1 : 0,
-    ...shelfColumns(opts.place),
-  }, { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) });
+  const eventId = await move(
+    ctx,
+    trx,
+    p,
+    staff,
+    'receive',
+    {
+      received_at: now,
+      received_by: staff.id,
+      pickup_code: code,
+      fee_rate_fen: p.community_fee_rate_fen,
+      damaged: opts.damaged ? 1 : 0,
+      ...shelfColumns(opts.place),
+    },
+    { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) },
+  );
   const received = await repo.getParcel(trx, p.id);
   await notifyReceived(ctx, trx, received, eventId);
   return received;
@@ -206,7 +221,11 @@ export async function enterAtDeskInTransaction(ctx: Ctx, trx: Trx, staff: Staff,
     source: 'desk',
     ...shelfColumns(place),
   });
-  const { id: eventId } = await staffEvent(trx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], { source: 'desk', damaged: d.damaged, ...(place ? { shelfLabel: place.label } : {}) });
+  const { id: eventId } = await staffEvent(trx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], {
+    source: 'desk',
+    damaged: d.damaged,
+    ...(place ? { shelfLabel: place.label } : {}),
+  });
   const entered = await repo.getParcel(trx, id);
   await notifyReceived(ctx, trx, entered, eventId);
   return entered;
@@ -217,7 +236,11 @@ export const RECEIPT_RETRY = { attempts: 10, retryIf: (err: unknown) => isUnique
 
 /** 接收: see receiveInTransaction; the 快递记录 receipt puts no parcel on a shelf. */
 export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damaged = false) {
-  const result = await inTransaction(ctx, async (trx) => receiveInTransaction(ctx, trx, await parcelInScope(trx, auth.scope, id), auth.staff, { damaged, place: null }), RECEIPT_RETRY);
+  const result = await inTransaction(
+    ctx,
+    async (trx) => receiveInTransaction(ctx, trx, await parcelInScope(trx, auth.scope, id), auth.staff, { damaged, place: null }),
+    RECEIPT_RETRY,
+  );
   ctx.outboxKick();
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -226,11 +249,19 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
 export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason?: string) {
   const result = await inTransaction(ctx, async (trx) => {
     const p = await parcelInScope(trx, auth.scope, id);
-    const eventId = await move(ctx, trx, p, auth.staff, 'reject', {
-      rejected_at: ctx.now().toISOString(),
-      rejected_by: auth.staff.id,
-      reject_reason: reason ?? null,
-    }, reason ? { reason } : null);
+    const eventId = await move(
+      ctx,
+      trx,
+      p,
+      auth.staff,
+      'reject',
+      {
+        rejected_at: ctx.now().toISOString(),
+        rejected_by: auth.staff.id,
+        reject_reason: reason ?? null,
+      },
+      reason ? { reason } : null,
+    );
     await enqueueNotification(ctx, trx, {
       orgId: p.org_id,
       parcelId: p.id,
@@ -266,11 +297,20 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
  * feeAsOf): the move is conditional on the state and on the waiver as read.
  */
 export async function pickupInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, feeFen: number): Promise<void> {
-  await move(ctx, trx, p, staff, 'pickup', {
-    picked_up_at: ctx.now().toISOString(),
-    picked_up_by: staff.id,
-    fee_charged_fen: feeFen,
-  }, { feeFen }, p.fee_waived);
+  await move(
+    ctx,
+    trx,
+    p,
+    staff,
+    'pickup',
+    {
+      picked_up_at: ctx.now().toISOString(),
+      picked_up_by: staff.id,
+      fee_charged_fen: feeFen,
+    },
+    { feeFen },
+    p.fee_waived,
+  );
 }
 
 /** 撤销: waives the fee of a parcel awaiting pickup whose fee is above zero; who and when are kept. */
@@ -281,13 +321,7 @@ export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
     const now = ctx.now();
     const fee = feeAsOf(p, now);
     if (fee === 0) throw conflict('nothing_to_waive');
-    const changed = await repo.updateParcelIf(
-      trx,
-      id,
-      'awaiting_pickup',
-      { fee_waived: 1, fee_waived_at: now.toISOString(), fee_waived_by: auth.staff.id },
-      0,
-    );
+    const changed = await repo.updateParcelIf(trx, id, 'awaiting_pickup', { fee_waived: 1, fee_waived_at: now.toISOString(), fee_waived_by: auth.staff.id }, 0);
     if (!changed) throw conflict('invalid_state');
     await staffEvent(trx, p, auth.staff, now.toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { feeWaived: true, feeFen: fee });
     return repo.getParcel(trx, id);
@@ -344,7 +378,10 @@ export function parcelsInScope(db: Ctx['db'] | Trx, scope: Scope, ids: number[])
 
 /** 移库: puts a waiting parcel on another shelf place, with an event (待领取 → 待领取) naming both labels. */
 export async function moveToShelfInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
-  if (p.status !== 'awaiting_pickup' || !(await repo.setShelfIfAwaiting(trx, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))) {
+  if (
+    p.status !== 'awaiting_pickup' ||
+    !(await repo.setShelfIfAwaiting(trx, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))
+  ) {
     throw conflict('invalid_state');
   }
   await staffEvent(trx, p, staff, ctx.now().toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { shelfLabel: place.label, fromShelfLabel: p.shelf_label });

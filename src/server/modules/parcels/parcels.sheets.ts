@@ -15,9 +15,22 @@ export const MAX_PARCEL_EXPORT = 100_000;
 const PAGE = 1000;
 
 const COLUMNS: [string, number][] = [
-  ['快递公司', 12], ['快递单号', 20], ['派件员', 10], ['派件员电话', 14], ['收件人', 10], ['收件人电话', 14],
-  ['小区', 16], ['住址', 12], ['录入时间', 17], ['保管费', 10], ['状态', 8], ['领取码', 8],
-  ['接收时间', 17], ['领取时间', 17], ['外观破损', 8], ['拒收原因', 20],
+  ['快递公司', 12],
+  ['快递单号', 20],
+  ['派件员', 10],
+  ['派件员电话', 14],
+  ['收件人', 10],
+  ['收件人电话', 14],
+  ['小区', 16],
+  ['住址', 12],
+  ['录入时间', 17],
+  ['保管费', 10],
+  ['状态', 8],
+  ['领取码', 8],
+  ['接收时间', 17],
+  ['领取时间', 17],
+  ['外观破损', 8],
+  ['拒收原因', 20],
 ];
 
 /** 快递记录 export: the front-desk list's columns, for the current filter, fees as of now. */
@@ -31,14 +44,27 @@ export async function parcelExport(ctx: Ctx, scope: Scope, query: Omit<ParcelLis
   const now = ctx.now();
   async function* rows(): AsyncIterable<string[]> {
     // Pages by id, newest first: memory stays at one page whatever the export's size.
-    for (let before: number | undefined; ; ) {
+    for (let before: number | undefined; ;) {
       const page = await repo.parcelsPage(ctx.db, pg, scope, { ...filter, beforeId: before }, PAGE);
       for (const row of page) {
         const p = presentParcel(row, now, 'staff');
         yield [
-          p.carrier, p.trackingNo, p.courier.name, p.courier.phone, p.recipientName, p.recipientPhone,
-          p.communityName, p.address ?? '', formatShanghai(p.enteredAt), formatFen(p.feeFen), PARCEL_STATUS_LABELS[p.status],
-          p.pickupCode ?? '', formatShanghai(p.receivedAt), formatShanghai(p.pickedUpAt), p.damaged ? '是' : '', p.rejectReason ?? '',
+          p.carrier,
+          p.trackingNo,
+          p.courier.name,
+          p.courier.phone,
+          p.recipientName,
+          p.recipientPhone,
+          p.communityName,
+          p.address ?? '',
+          formatShanghai(p.enteredAt),
+          formatFen(p.feeFen),
+          PARCEL_STATUS_LABELS[p.status],
+          p.pickupCode ?? '',
+          formatShanghai(p.receivedAt),
+          formatShanghai(p.pickedUpAt),
+          p.damaged ? '是' : '',
+          p.rejectReason ?? '',
         ];
       }
       if (page.length < PAGE) return;

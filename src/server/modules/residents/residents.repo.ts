@@ -1,8 +1,7 @@
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { containsText } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
-import type { Scope } from '../../actors.js';
-import { scopeIds } from '../communities/communities.repo.js';
+import { scopeIds, type Scope } from '../../actors.js';
 
 export interface ResidentFilter {
   q?: string;
@@ -49,7 +48,9 @@ export async function listResidents(db: Executor, pg: boolean, scope: Scope, f: 
       .limit(limit)
       .offset(offset)
       .execute(),
-    filtered(db, pg, scope, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filtered(db, pg, scope, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -68,7 +69,17 @@ export function findResident(db: Executor, scope: Scope, id: number) {
 
 export function insertResident(
   db: Executor,
-  row: { org_id: number; community_id: number; name: string; phone: string; building: string; unit: string; room: string; created_at: string; updated_at: string },
+  row: {
+    org_id: number;
+    community_id: number;
+    name: string;
+    phone: string;
+    building: string;
+    unit: string;
+    room: string;
+    created_at: string;
+    updated_at: string;
+  },
 ) {
   return db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow();
 }
@@ -122,7 +133,17 @@ export function residentsByPhones(db: Executor, communityIds: number[], phones: 
 
 export function insertResidents(
   db: Executor,
-  rows: { org_id: number; community_id: number; name: string; phone: string; building: string; unit: string; room: string; created_at: string; updated_at: string }[],
+  rows: {
+    org_id: number;
+    community_id: number;
+    name: string;
+    phone: string;
+    building: string;
+    unit: string;
+    room: string;
+    created_at: string;
+    updated_at: string;
+  }[],
 ) {
   return db.insertInto('residents').values(rows).execute();
 }

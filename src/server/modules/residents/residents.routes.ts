@@ -13,7 +13,12 @@ export async function residentRoutes(app: App): Promise<void> {
   const { ctx } = app;
   app.get('/api/residents', {
     config: { access: 'staff' },
-    schema: { tags: ['residents'], summary: '住户列表', querystring: ResidentListQuery, response: { 200: z.object({ items: z.array(ResidentView), total: z.number() }), ...errorResponses } },
+    schema: {
+      tags: ['residents'],
+      summary: '住户列表',
+      querystring: ResidentListQuery,
+      response: { 200: z.object({ items: z.array(ResidentView), total: z.number() }), ...errorResponses },
+    },
     handler: async (req) => residents.listResidents(ctx, requireStaff(req).scope, req.query),
   });
   app.get('/api/residents/template', {

@@ -90,7 +90,11 @@ export async function importResidents(ctx: Ctx, scope: Scope, rows: ImportRow<Ke
       return upsertRows(valid, {
         key: homeKey,
         findExisting: (chunk) => repo.residentsByPhones(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
-        insert: (chunk) => repo.insertResidents(trx, chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now }))),
+        insert: (chunk) =>
+          repo.insertResidents(
+            trx,
+            chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now })),
+          ),
         update: (old, v) => (old.name !== v.name ? repo.updateResident(trx, old.id, { name: v.name, updated_at: now }) : undefined),
       });
     },

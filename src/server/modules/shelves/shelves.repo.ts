@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { stateLiteral } from '../../db/dialect.js';
 import type { ShelfTable } from '../../db/types.js';
 import type { Insertable, Updateable } from 'kysely';

@@ -92,7 +92,16 @@ async function readCompoundFile(buf: Buffer): Promise<TableRow[]> {
   if (!names.includes('workbook') && !names.includes('book')) throw unreadable();
   let wb: import('@e965/xlsx').WorkBook;
   try {
-    wb = XLSX.read(buf, { type: 'buffer', sheetRows: ROWS_TO_READ + 1, dense: true, cellText: false, cellNF: false, cellFormula: false, cellHTML: false, cellStyles: false });
+    wb = XLSX.read(buf, {
+      type: 'buffer',
+      sheetRows: ROWS_TO_READ + 1,
+      dense: true,
+      cellText: false,
+      cellNF: false,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+    });
   } catch (err) {
     if (/password|encrypt/i.test(err instanceof Error ? err.message : '')) throw encrypted();
     throw unreadable();
@@ -123,7 +132,8 @@ async function readCsv(buf: Buffer): Promise<TableRow[]> {
   const head = buf.subarray(0, 65_536);
   let text: string;
   if (head[0] === 0xff && head[1] === 0xfe) text = buf.subarray(2).toString('utf16le');
-  else if (head.includes(0)) throw unreadable(); // binary: not a spreadsheet of any kind we read
+  else if (head.includes(0))
+    throw unreadable(); // binary: not a spreadsheet of any kind we read
   else {
     const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? buf.subarray(3) : buf;
     try {

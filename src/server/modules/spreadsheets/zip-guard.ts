@@ -3,7 +3,10 @@ import { badRequest } from '../../errors.js';
 import { SPREADSHEET_LIMITS } from './limits.js';
 
 const tooBig = () =>
-  badRequest('invalid_file', `文件解压后过大（超过${SPREADSHEET_LIMITS.maxUnzippedBytes / 1024 / 1024}MB或${SPREADSHEET_LIMITS.maxZipEntries}个部件），请检查文件`);
+  badRequest(
+    'invalid_file',
+    `文件解压后过大（超过${SPREADSHEET_LIMITS.maxUnzippedBytes / 1024 / 1024}MB或${SPREADSHEET_LIMITS.maxZipEntries}个部件），请检查文件`,
+  );
 
 const tooLongText = () => badRequest('invalid_file', '文件中有超长的内容（超过单元格的32767个字符），请检查文件');
 const tooManyStrings = () => badRequest('invalid_file', `文件中的文字条目过多（超过${SPREADSHEET_LIMITS.maxSharedStrings}条），请检查文件`);
@@ -30,7 +33,7 @@ function xmlWatch(countStrings: boolean) {
       return run > max ? tooLongText() : undefined;
     }
     if (run + first > max) return tooLongText();
-    for (let at = first; chunk.length - 1 - at > max; ) {
+    for (let at = first; chunk.length - 1 - at > max;) {
       const next = chunk.lastIndexOf(LT, at + max + 1);
       if (next <= at) return tooLongText();
       at = next;

@@ -1,11 +1,12 @@
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import type { StaffRole } from '../../db/types.js';
 
-export function insertStaff(
-  db: Executor,
-  row: { org_id: number; username: string; password_hash: string; role: StaffRole; created_at: string },
-) {
-  return db.insertInto('staff').values({ ...row, disabled: 0 }).returningAll().executeTakeFirstOrThrow();
+export function insertStaff(db: Executor, row: { org_id: number; username: string; password_hash: string; role: StaffRole; created_at: string }) {
+  return db
+    .insertInto('staff')
+    .values({ ...row, disabled: 0 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findStaffInOrg(db: Executor, orgId: number, id: number) {
@@ -39,10 +40,6 @@ export async function replaceStaffCommunities(db: Executor, staffId: number, com
   }
 }
 
-export function updateStaff(
-  db: Executor,
-  id: number,
-  set: { password_hash?: string; role?: StaffRole; disabled?: 0 | 1 },
-) {
+export function updateStaff(db: Executor, id: number, set: { password_hash?: string; role?: StaffRole; disabled?: 0 | 1 }) {
   return db.updateTable('staff').set(set).where('id', '=', id).execute();
 }

@@ -26,7 +26,13 @@ export async function staffRoutes(app: App): Promise<void> {
   });
   app.patch('/api/staff/:id', {
     config: { access: 'admin' },
-    schema: { tags: ['staff'], summary: '修改物业人员（停用、角色、小区、密码）', params: IdParams, body: StaffUpdateBody, response: { 200: StaffView, ...errorResponses } },
+    schema: {
+      tags: ['staff'],
+      summary: '修改物业人员（停用、角色、小区、密码）',
+      params: IdParams,
+      body: StaffUpdateBody,
+      response: { 200: StaffView, ...errorResponses },
+    },
     handler: async (req) => {
       const { staff: me } = requireAdmin(req);
       return staff.updateStaff(ctx, me.orgId, me.id, req.params.id, req.body);

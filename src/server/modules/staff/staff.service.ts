@@ -25,13 +25,7 @@ export function presentStaff(s: StaffRow, communityIds: number[]) {
  * Creates a staff member inside an open transaction (also used when an org is created); the
  * password is hashed beforehand, so that the slow hash never holds a transaction open.
  */
-export async function createStaffInOrg(
-  ctx: Ctx,
-  trx: Transaction<DB>,
-  orgId: number,
-  input: Omit<StaffCreateReq, 'password'>,
-  passwordHash: string,
-) {
+export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: number, input: Omit<StaffCreateReq, 'password'>, passwordHash: string) {
   const communityIds = [...new Set(input.communityIds ?? [])];
   await assertCommunitiesInOrg(ctx, orgId, communityIds, trx);
   try {
@@ -58,7 +52,10 @@ export async function createStaff(ctx: Ctx, orgId: number, input: StaffCreateReq
 
 export async function listStaff(ctx: Ctx, orgId: number) {
   const rows = await repo.listStaffOfOrg(ctx.db, orgId);
-  const communities = await repo.communityIdsByStaff(ctx.db, rows.map((r) => r.id));
+  const communities = await repo.communityIdsByStaff(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => presentStaff(r, communities.get(r.id) ?? [])), total: rows.length };
 }
 

@@ -1,4 +1,4 @@
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 
 // The desk's own rows: what each desk intake answered, by the staff member's Idempotency-Key.
 
@@ -6,7 +6,10 @@ export function findDeskIdempotent(db: Executor, staffId: number, key: string) {
   return db.selectFrom('desk_idempotency_keys').selectAll().where('staff_id', '=', staffId).where('key', '=', key).executeTakeFirst();
 }
 
-export function insertDeskIdempotent(db: Executor, row: { staff_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string }) {
+export function insertDeskIdempotent(
+  db: Executor,
+  row: { staff_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string },
+) {
   return db.insertInto('desk_idempotency_keys').values(row).execute();
 }
 

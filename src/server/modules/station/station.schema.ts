@@ -47,7 +47,11 @@ export const CheckoutReply = z.object({
 });
 
 export const PickupManyBody = z.strictObject({
-  ids: z.array(Id).min(1).max(MAX_CHECKOUT).refine((ids) => new Set(ids).size === ids.length, { message: '包裹不能重复' }),
+  ids: z
+    .array(Id)
+    .min(1)
+    .max(MAX_CHECKOUT)
+    .refine((ids) => new Set(ids).size === ids.length, { message: '包裹不能重复' }),
   totalFeeFen: z.number().int().min(0).max(100_000_000),
   /** The pickup code (or the QR's text) that releases them: one of theirs. */
   code: z.string().trim().max(64),

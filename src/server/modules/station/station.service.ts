@@ -125,7 +125,14 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
         else if (entry) row = await parcels.enterAtDeskInTransaction(ctx, trx, auth.staff, entry, place);
         else throw conflict('invalid_state'); // the courier's entry was rejected meanwhile
         const presented = presentParcel(row, ctx.now(), 'staff');
-        await repo.insertDeskIdempotent(trx, { staff_id: auth.staff.id, key, request_hash: hash, status_code: 201, response: JSON.stringify(presented), created_at: nowIso(ctx) });
+        await repo.insertDeskIdempotent(trx, {
+          staff_id: auth.staff.id,
+          key,
+          request_hash: hash,
+          status_code: 201,
+          response: JSON.stringify(presented),
+          created_at: nowIso(ctx),
+        });
         return presented;
       },
       parcels.RECEIPT_RETRY,
@@ -211,7 +218,8 @@ export async function pickupMany(ctx: Ctx, auth: StaffAuth, body: PickupManyReq)
     if (first) {
       const code = /^\d{6}$/.test(body.code) ? body.code : '';
       const holder = code ? (await parcels.awaitingParcels(trx, first.community_id, { code }))[0] : undefined;
-      const sameRecipient = (p: { community_id: number; recipient_phone: string }) => p.community_id === holder?.community_id && p.recipient_phone === holder.recipient_phone;
+      const sameRecipient = (p: { community_id: number; recipient_phone: string }) =>
+        p.community_id === holder?.community_id && p.recipient_phone === holder.recipient_phone;
       if (!holder || !waiting.every(sameRecipient)) throw forbidden('code_required', body.code ? '领取码不正确，或不是这位住户的包裹' : undefined);
       const now = ctx.now();
       const fees = new Map(waiting.map((p) => [p.id, feeAsOf(p, now)]));

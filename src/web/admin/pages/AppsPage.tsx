@@ -21,7 +21,7 @@ const EN = {
   '关闭后，快递员将无法提交派件。已有的快递、快递员、住户和设置都会保留，不会丢失；重新开启即可恢复使用。':
     'While it is closed couriers cannot submit parcels. Parcels, couriers, residents and settings are all kept, nothing is lost; opening it again restores everything.',
   '开启后，快递员即可为本物业的小区提交派件。': 'Once open, couriers can submit parcels for this company’s communities.',
-  '仅物业管理员可以开启或关闭应用': 'Only property admins can open or close the app',
+  仅物业管理员可以开启或关闭应用: 'Only property admins can open or close the app',
   功能: 'Features',
 } as const;
 
@@ -63,9 +63,13 @@ export default function AppsPage(): ReactNode {
 
   const action =
     enabled === null || !isAdmin ? null : enabled ? (
-      <Button danger loading={busy} onClick={askToClose}>{t('关闭应用')}</Button>
+      <Button danger loading={busy} onClick={askToClose}>
+        {t('关闭应用')}
+      </Button>
     ) : (
-      <Button type="primary" loading={busy} onClick={() => void change(true)}>{t('开启应用')}</Button>
+      <Button type="primary" loading={busy} onClick={() => void change(true)}>
+        {t('开启应用')}
+      </Button>
     );
 
   return (
@@ -79,7 +83,9 @@ export default function AppsPage(): ReactNode {
             <Avatar shape="square" size={72} icon={<InboxOutlined />} style={{ background: '#1677ff', flex: 'none' }} />
             <div style={{ flex: 1, minWidth: 0 }}>
               <Space size={12} align="center">
-                <Typography.Title level={4} style={{ margin: 0 }}>{t('快递代收')}</Typography.Title>
+                <Typography.Title level={4} style={{ margin: 0 }}>
+                  {t('快递代收')}
+                </Typography.Title>
                 <Tag>{t('物业服务')}</Tag>
                 <Badge data-testid="app-state" status={enabled ? 'success' : 'default'} text={t(enabled ? '已开启' : '已关闭')} />
               </Space>
@@ -93,10 +99,14 @@ export default function AppsPage(): ReactNode {
                 <Link to="/settings">{t('代收设置')}</Link>
               </Space>
               {!enabled && isAdmin && (
-                <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }}>{t('开启后，快递员即可为本物业的小区提交派件。')}</Typography.Paragraph>
+                <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }}>
+                  {t('开启后，快递员即可为本物业的小区提交派件。')}
+                </Typography.Paragraph>
               )}
               {!isAdmin && (
-                <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }}>{t('仅物业管理员可以开启或关闭应用')}</Typography.Paragraph>
+                <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }}>
+                  {t('仅物业管理员可以开启或关闭应用')}
+                </Typography.Paragraph>
               )}
             </div>
             <div style={{ flex: 'none' }}>{action}</div>

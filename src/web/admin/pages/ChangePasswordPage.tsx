@@ -58,16 +58,17 @@ export default function ChangePasswordPage({ forced = false }: { forced?: boolea
         <Form.Item label={t('新密码')} name="newPassword" rules={passwordRules(t)}>
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
-        <Form.Item
-          label={t('确认新密码')}
-          name="repeat"
-          dependencies={['newPassword']}
-          rules={repeatPasswordRules(t, 'newPassword')}
-        >
+        <Form.Item label={t('确认新密码')} name="repeat" dependencies={['newPassword']} rules={repeatPasswordRules(t, 'newPassword')}>
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={busy}>{t('保存')}</Button>
-        {forced && <Button type="link" block style={{ marginTop: 8 }} onClick={() => void logout()}>{t('退出')}</Button>}
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t('保存')}
+        </Button>
+        {forced && (
+          <Button type="link" block style={{ marginTop: 8 }} onClick={() => void logout()}>
+            {t('退出')}
+          </Button>
+        )}
       </Form>
     </Card>
   );

@@ -23,7 +23,7 @@ import './station/station.css';
 const EN = {
   领取码或货架号或手机后4位: 'Pickup code, shelf label or last 4 digits of the phone',
   请输入领取码: 'Type the pickup code',
-  '没有待领取的包裹': 'Nothing waiting for this',
+  没有待领取的包裹: 'Nothing waiting for this',
   '共 {n} 件，保管费合计 {fee}': '{n} parcels, custody fees {fee} in all',
   '已出库 {n} 件': '{n} handed out',
   '{n} 件未能出库：{why}': '{n} not handed out: {why}',
@@ -70,9 +70,17 @@ export default function CheckoutPage(): ReactNode {
   const handOut = async (items: Parcel[], totalFeeFen: number, releaseCode: string) => {
     setBusy(true);
     try {
-      const r = await api.post<{ done: number[]; failed: { id: number; message: string }[] }>('/api/parcels/pickup', { ids: items.map((p) => p.id), totalFeeFen, code: releaseCode });
+      const r = await api.post<{ done: number[]; failed: { id: number; message: string }[] }>('/api/parcels/pickup', {
+        ids: items.map((p) => p.id),
+        totalFeeFen,
+        code: releaseCode,
+      });
       const why = [...new Set(r.failed.map((f) => f.message))].join('；');
-      setOutcome(r.failed.length ? { type: 'warning', text: `${t('已出库 {n} 件', { n: r.done.length })}，${t('{n} 件未能出库：{why}', { n: r.failed.length, why })}` } : { type: 'success', text: t('已出库 {n} 件', { n: r.done.length }) });
+      setOutcome(
+        r.failed.length
+          ? { type: 'warning', text: `${t('已出库 {n} 件', { n: r.done.length })}，${t('{n} 件未能出库：{why}', { n: r.failed.length, why })}` }
+          : { type: 'success', text: t('已出库 {n} 件', { n: r.done.length }) },
+      );
       reset();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'fee_changed' && typeof err.body.totalFeeFen === 'number') {
@@ -135,10 +143,15 @@ export default function CheckoutPage(): ReactNode {
   return (
     <div>
       <Flex wrap gap={8} align="center">
-        <CommunitySelect label={t('小区')} communities={communities} value={community?.id} onChange={(id: number) => {
+        <CommunitySelect
+          label={t('小区')}
+          communities={communities}
+          value={community?.id}
+          onChange={(id: number) => {
             setCommunityId(id);
             reset();
-          }} />
+          }}
+        />
         <Input
           ref={keyBox}
           className="kd-desk-scan"
@@ -152,11 +165,22 @@ export default function CheckoutPage(): ReactNode {
           onPressEnter={() => void lookUp()}
         />
       </Flex>
-      {outcome && <Alert style={{ marginTop: 12 }} type={outcome.type} showIcon title={outcome.text} data-testid="checkout-outcome" closable={{ onClose: () => setOutcome(null) }} />}
+      {outcome && (
+        <Alert
+          style={{ marginTop: 12 }}
+          type={outcome.type}
+          showIcon
+          title={outcome.text}
+          data-testid="checkout-outcome"
+          closable={{ onClose: () => setOutcome(null) }}
+        />
+      )}
       {found && (
         <div style={{ marginTop: 16 }} data-testid="checkout-found">
           <Flex wrap gap={12} align="baseline" justify="space-between">
-            <span className="kd-total" data-testid="checkout-total">{t('共 {n} 件，保管费合计 {fee}', { n: found.items.length, fee: formatFen(found.totalFeeFen) })}</span>
+            <span className="kd-total" data-testid="checkout-total">
+              {t('共 {n} 件，保管费合计 {fee}', { n: found.items.length, fee: formatFen(found.totalFeeFen) })}
+            </span>
             {!found.verified && (
               <Flex gap={8} wrap style={{ flex: '1 1 260px' }}>
                 <Input
@@ -171,17 +195,27 @@ export default function CheckoutPage(): ReactNode {
                   onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
                   onPressEnter={withCode}
                 />
-                <Button size="large" type="primary" loading={busy} onClick={withCode}>{t('确认')}</Button>
+                <Button size="large" type="primary" loading={busy} onClick={withCode}>
+                  {t('确认')}
+                </Button>
               </Flex>
             )}
           </Flex>
-          {!found.verified && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('货架号或手机后4位不能代替领取码，请住户出示领取码')}</Typography.Paragraph>}
+          {!found.verified && (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+              {t('货架号或手机后4位不能代替领取码，请住户出示领取码')}
+            </Typography.Paragraph>
+          )}
           <div className="kd-desk-list">
             {found.items.map((p) => (
               <div className="kd-desk-row" key={p.id} data-testid="checkout-row">
                 <span className="kd-desk-label">{p.shelfLabel ?? '—'}</span>
-                <span className="kd-desk-no">{p.carrier} {p.trackingNo}</span>
-                <span>{p.recipientName} {maskPhone(p.recipientPhone)}</span>
+                <span className="kd-desk-no">
+                  {p.carrier} {p.trackingNo}
+                </span>
+                <span>
+                  {p.recipientName} {maskPhone(p.recipientPhone)}
+                </span>
                 <span className="kd-sub">{p.receivedAt ? formatShanghai(p.receivedAt, true) : ''}</span>
                 <strong style={{ marginInlineStart: 'auto' }}>{formatFen(p.feeFen)}</strong>
               </div>

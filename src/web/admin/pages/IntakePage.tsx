@@ -44,7 +44,7 @@ export const STATION_EN = {
   入库后自动打印标签: 'Print a label after each intake',
   '本机已入库 {done} 件，待处理 {open} 件': '{done} received on this device, {open} to handle',
   '单号 {no}：{reason}': '{no}: {reason}',
-  '输入手机号或后4位后按回车': 'type the phone or its last 4 digits and press Enter',
+  输入手机号或后4位后按回车: 'type the phone or its last 4 digits and press Enter',
   领取码: 'Pickup code',
   '匹配住户：{who}': 'Resident: {who}',
   '暂无小区，请先在代收设置中添加': 'No community yet: add one in Collection settings',
@@ -71,14 +71,26 @@ function ScanRow({ s, t, onPrint, onRemove }: { s: DeskScan; t: T; onPrint: () =
       <Tag color={color}>{t(label)}</Tag>
       {s.parcel && (
         <>
-          <span className="kd-desk-label" data-testid="desk-label">{s.parcel.shelfLabel ?? '—'}</span>
-          <span className="kd-desk-code">{t('领取码')} {s.parcel.pickupCode}</span>
+          <span className="kd-desk-label" data-testid="desk-label">
+            {s.parcel.shelfLabel ?? '—'}
+          </span>
+          <span className="kd-desk-code">
+            {t('领取码')} {s.parcel.pickupCode}
+          </span>
         </>
       )}
       {who && <span>{who}</span>}
       <Space size={4} style={{ marginInlineStart: 'auto' }}>
-        {s.parcel && <Button size="small" onClick={onPrint}>{t('打印')}</Button>}
-        {s.state !== 'sending' && s.state !== 'done' && <Button size="small" type="link" danger onClick={onRemove}>{t('删除')}</Button>}
+        {s.parcel && (
+          <Button size="small" onClick={onPrint}>
+            {t('打印')}
+          </Button>
+        )}
+        {s.state !== 'sending' && s.state !== 'done' && (
+          <Button size="small" type="link" danger onClick={onRemove}>
+            {t('删除')}
+          </Button>
+        )}
       </Space>
       {s.error && s.state !== 'done' && <span className="kd-desk-reason">{s.error}</span>}
     </div>
@@ -176,11 +188,16 @@ export default function IntakePage(): ReactNode {
     <div>
       {sheet}
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
-        <CommunitySelect label={t('小区')} communities={communities} value={communityId} onChange={(id: number) => {
+        <CommunitySelect
+          label={t('小区')}
+          communities={communities}
+          value={communityId}
+          onChange={(id: number) => {
             setCommunityId(id);
             setCourierId(undefined);
             setShelfId(undefined);
-          }} />
+          }}
+        />
         <Select
           aria-label={t('快递员')}
           allowClear
@@ -241,7 +258,9 @@ export default function IntakePage(): ReactNode {
           onChange={(e) => setPhone(e.target.value.replace(/\D/g, '').slice(0, 11))}
           onPressEnter={onPhoneEnter}
         />
-        <Checkbox checked={damaged} onChange={(e) => setDamaged(e.target.checked)}>{t('破损')}</Checkbox>
+        <Checkbox checked={damaged} onChange={(e) => setDamaged(e.target.checked)}>
+          {t('破损')}
+        </Checkbox>
       </Flex>
       {tailHint && <Typography.Text type="secondary">{t('匹配住户：{who}', { who: tailHint })}</Typography.Text>}
       {needsPhone && (
@@ -252,7 +271,11 @@ export default function IntakePage(): ReactNode {
           data-testid="desk-needs-phone"
           title={t('单号 {no}：{reason}', { no: needsPhone.trackingNo, reason: needsPhone.error ?? '' })}
           description={t('输入手机号或后4位后按回车')}
-          action={<Button size="small" onClick={() => phoneBox.current?.focus()}>{t('手机号或后4位')}</Button>}
+          action={
+            <Button size="small" onClick={() => phoneBox.current?.focus()}>
+              {t('手机号或后4位')}
+            </Button>
+          }
         />
       )}
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginTop: 12 }}>
@@ -267,7 +290,9 @@ export default function IntakePage(): ReactNode {
             }}
           />
           <span>{t('入库后自动打印标签')}</span>
-          <Button size="small" disabled={!done} onClick={() => queue.clearDone()}>{t('清空已入库')}</Button>
+          <Button size="small" disabled={!done} onClick={() => queue.clearDone()}>
+            {t('清空已入库')}
+          </Button>
         </Space>
       </Flex>
       <div className="kd-desk-list" data-testid="desk-list">

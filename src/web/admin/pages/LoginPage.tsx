@@ -42,7 +42,9 @@ export default function LoginPage(): ReactNode {
     <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f5f5f5' }}>
       <Card style={{ width: 360 }}>
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', marginBottom: 24 }}>
-          <Typography.Title level={4} style={{ margin: 0 }}>{t('快递代收 · 物业管理后台')}</Typography.Title>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {t('快递代收 · 物业管理后台')}
+          </Typography.Title>
         </div>
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item label={t('用户名')} name="username" rules={[{ required: true, message: t('请输入用户名') }]}>
@@ -51,9 +53,20 @@ export default function LoginPage(): ReactNode {
           <Form.Item label={t('密码')} name="password" rules={[{ required: true, message: t('请输入密码') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>{t('登录')}</Button>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t('登录')}
+          </Button>
         </Form>
-        <Segmented style={{ marginTop: 16 }} size="small" value={lang} onChange={(v) => setLang(v as 'zh' | 'en')} options={[{ label: '中文', value: 'zh' }, { label: 'EN', value: 'en' }]} />
+        <Segmented
+          style={{ marginTop: 16 }}
+          size="small"
+          value={lang}
+          onChange={(v) => setLang(v as 'zh' | 'en')}
+          options={[
+            { label: '中文', value: 'zh' },
+            { label: 'EN', value: 'en' },
+          ]}
+        />
       </Card>
     </div>
   );

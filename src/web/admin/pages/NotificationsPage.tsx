@@ -30,10 +30,11 @@ const EN = {
   '已尝试{n}次': 'Attempts: {n}',
   '下次尝试 {at}': 'Next try {at}',
   '发送于 {at}': 'Sent {at}',
-  '已重新加入发送队列': 'Queued to be sent again',
+  已重新加入发送队列: 'Queued to be sent again',
   '发给住户和快递员的短信与微信消息；发送失败的可以重新发送。': 'SMS and WeChat messages to residents and couriers; failed ones can be sent again.',
   暂无通知: 'No notifications',
-  '每个手机号每小时最多{h}条、每天最多{d}条短信（防短信轰炸），超出的为“已达上限”。': 'At most {h} SMS an hour and {d} a day to one phone (against SMS pumping); more are “Capped”.',
+  '每个手机号每小时最多{h}条、每天最多{d}条短信（防短信轰炸），超出的为“已达上限”。':
+    'At most {h} SMS an hour and {d} a day to one phone (against SMS pumping); more are “Capped”.',
 } as const;
 
 type Status = Notification['status'];
@@ -88,12 +89,22 @@ export default function NotificationsPage(): ReactNode {
       render: (_, n) => (
         <Space orientation="vertical" size={2}>
           <Space size={4}>
-            <Tag color={STATUS[n.status].color} style={{ marginInlineEnd: 0 }}>{t(STATUS[n.status].label)}</Tag>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('已尝试{n}次', { n: n.attempts })}</Typography.Text>
+            <Tag color={STATUS[n.status].color} style={{ marginInlineEnd: 0 }}>
+              {t(STATUS[n.status].label)}
+            </Tag>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('已尝试{n}次', { n: n.attempts })}
+            </Typography.Text>
           </Space>
-          {n.status === 'sent' && n.sentAt && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('发送于 {at}', { at: shortTime(n.sentAt) })}</Typography.Text>}
+          {n.status === 'sent' && n.sentAt && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('发送于 {at}', { at: shortTime(n.sentAt) })}
+            </Typography.Text>
+          )}
           {n.status === 'queued' && n.nextAttemptAt && n.attempts > 0 && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('下次尝试 {at}', { at: shortTime(n.nextAttemptAt) })}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('下次尝试 {at}', { at: shortTime(n.nextAttemptAt) })}
+            </Typography.Text>
           )}
           {n.lastError && n.status !== 'sent' && (
             <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="last-error">
@@ -119,7 +130,9 @@ export default function NotificationsPage(): ReactNode {
   return (
     <>
       <div style={{ marginBottom: 16 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('通知记录')}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('通知记录')}
+        </Typography.Title>
         <Typography.Text type="secondary">{t('发给住户和快递员的短信与微信消息；发送失败的可以重新发送。')}</Typography.Text>
         {caps && (
           <Typography.Text type="secondary" data-testid="sms-caps">
@@ -141,7 +154,9 @@ export default function NotificationsPage(): ReactNode {
             { label: t('已达上限'), value: 'capped' },
           ]}
         />
-        <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('刷新')}</Button>
+        <Button icon={<ReloadOutlined />} onClick={list.reload}>
+          {t('刷新')}
+        </Button>
       </Flex>
       <Table<Notification>
         rowKey="id"

@@ -135,7 +135,10 @@ export default function ParcelsPage(): ReactNode {
           <Segmented
             value={panelOpen ? 'filter' : 'search'}
             onChange={(v) => setPanelOpen(v === 'filter')}
-            options={[{ value: 'search', label: t('模糊搜索') }, { value: 'filter', label: t('条件筛选') }]}
+            options={[
+              { value: 'search', label: t('模糊搜索') },
+              { value: 'filter', label: t('条件筛选') },
+            ]}
           />
           <Space.Compact>
             <Input
@@ -153,7 +156,9 @@ export default function ParcelsPage(): ReactNode {
               }}
               onPressEnter={() => void search(text)}
             />
-            <Button type="primary" onClick={() => void search(text)}>{t('搜索')}</Button>
+            <Button type="primary" onClick={() => void search(text)}>
+              {t('搜索')}
+            </Button>
           </Space.Compact>
           {!panelOpen && hasFilters(view.filters) && (
             // Filters hidden with their panel still apply: say so, and offer to drop them.
@@ -193,7 +198,13 @@ export default function ParcelsPage(): ReactNode {
           onOpen={(p) => setDrawer({ id: p.id, open: true })}
           isStuck={sticky.isStuck}
         />
-        <Pager page={list.page} pageSize={list.pageSize} total={list.total} capped={list.totalCapped} onChange={(page, pageSize) => change({ page, pageSize })} />
+        <Pager
+          page={list.page}
+          pageSize={list.pageSize}
+          total={list.total}
+          capped={list.totalCapped}
+          onChange={(page, pageSize) => change({ page, pageSize })}
+        />
       </div>
       {drawer && (
         <Suspense fallback={null}>

@@ -17,12 +17,12 @@ const EN = {
   操作: 'Actions',
   '展示全部物业下管理的小区，保管费按天计收。': 'Every community the property company manages; the custody fee is charged by the day.',
   '你负责的小区及其保管费。': 'The communities you serve and their custody fees.',
-  '仅物业管理员可以修改代收设置': 'Only property admins can change these settings',
+  仅物业管理员可以修改代收设置: 'Only property admins can change these settings',
   暂无小区: 'No communities yet',
   催取提醒: 'Pickup reminders',
-  '已开启催取提醒': 'Pickup reminders on',
-  '已关闭催取提醒': 'Pickup reminders off',
-  '每天提醒超过24小时未领取的住户': 'Daily, to residents whose parcels waited over 24 hours',
+  已开启催取提醒: 'Pickup reminders on',
+  已关闭催取提醒: 'Pickup reminders off',
+  每天提醒超过24小时未领取的住户: 'Daily, to residents whose parcels waited over 24 hours',
 } as const;
 
 /** 代收设置: every community with its collection point and fee; admins edit them and add communities. */
@@ -89,7 +89,9 @@ export default function SettingsPage(): ReactNode {
     <>
       <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
         <div>
-          <Typography.Title level={4} style={{ margin: 0 }}>{t('代收设置')}</Typography.Title>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {t('代收设置')}
+          </Typography.Title>
           <Typography.Text type="secondary">{t(isAdmin ? '展示全部物业下管理的小区，保管费按天计收。' : '你负责的小区及其保管费。')}</Typography.Text>
         </div>
         {isAdmin && (

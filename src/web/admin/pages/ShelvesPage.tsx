@@ -73,7 +73,9 @@ export default function ShelvesPage(): ReactNode {
         return (
           <Flex gap={8} align="center" data-testid={`shelf-occupied-${s.code}`}>
             <Progress percent={Math.round((s.occupied / room) * 100)} size="small" style={{ width: 120, margin: 0 }} showInfo={false} />
-            <span>{s.occupied} / {room}</span>
+            <span>
+              {s.occupied} / {room}
+            </span>
           </Flex>
         );
       },
@@ -84,9 +86,13 @@ export default function ShelvesPage(): ReactNode {
       width: 140,
       render: (_: unknown, s: Shelf) => (
         <Flex gap={8}>
-          <Button type="link" style={{ padding: 0 }} onClick={() => setEditing({ shelf: s, open: true })}>{t('修改')}</Button>
+          <Button type="link" style={{ padding: 0 }} onClick={() => setEditing({ shelf: s, open: true })}>
+            {t('修改')}
+          </Button>
           <Popconfirm title={t('确认删除货架 {code}？', { code: s.code })} okText={t('确认')} cancelText={t('取消')} onConfirm={() => remove(s)}>
-            <Button type="link" danger style={{ padding: 0 }}>{t('删除')}</Button>
+            <Button type="link" danger style={{ padding: 0 }}>
+              {t('删除')}
+            </Button>
           </Popconfirm>
         </Flex>
       ),
@@ -97,10 +103,23 @@ export default function ShelvesPage(): ReactNode {
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
         <CommunitySelect label={t('小区')} communities={communities} value={community?.id} onChange={(id: number) => setCommunityId(id)} />
-        <Button type="primary" icon={<PlusOutlined />} disabled={!community} onClick={() => setEditing({ open: true })}>{t('添加货架')}</Button>
+        <Button type="primary" icon={<PlusOutlined />} disabled={!community} onClick={() => setEditing({ open: true })}>
+          {t('添加货架')}
+        </Button>
       </Flex>
-      <Typography.Paragraph type="secondary">{t('入库时包裹放在所选或最空的货架上，货架号如 A-3-0127（货架-层-当日序号）印在标签上、写进短信。')}</Typography.Paragraph>
-      <Table rowKey="id" size="middle" loading={loading} columns={columns} dataSource={shelves} pagination={false} locale={{ emptyText: t('暂无货架') }} scroll={{ x: 520 }} />
+      <Typography.Paragraph type="secondary">
+        {t('入库时包裹放在所选或最空的货架上，货架号如 A-3-0127（货架-层-当日序号）印在标签上、写进短信。')}
+      </Typography.Paragraph>
+      <Table
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={shelves}
+        pagination={false}
+        locale={{ emptyText: t('暂无货架') }}
+        scroll={{ x: 520 }}
+      />
       {editing && (
         <FormModal<ShelfValues>
           title={t(editing.shelf ? '修改货架' : '添加货架')}
@@ -114,7 +133,11 @@ export default function ShelvesPage(): ReactNode {
             setEditing(null);
           }}
         >
-          <Form.Item name="code" label={t('货架编号')} rules={[{ required: true, pattern: /^[A-Za-z0-9]{1,4}$/, message: t('货架编号为1到4位字母或数字，如 A、B2') }]}>
+          <Form.Item
+            name="code"
+            label={t('货架编号')}
+            rules={[{ required: true, pattern: /^[A-Za-z0-9]{1,4}$/, message: t('货架编号为1到4位字母或数字，如 A、B2') }]}
+          >
             <Input autoFocus maxLength={4} style={{ width: 120 }} />
           </Form.Item>
           <Form.Item name="layers" label={t('层数')} rules={[{ required: true }]}>

@@ -114,10 +114,16 @@ export default function StaffPage(): ReactNode {
         const self = s.id === me.staff.id;
         return (
           <Space size={0} separator={<span style={{ color: '#f0f0f0' }}>|</span>}>
-            <Button type="link" size="small" onClick={() => setDialog({ d: { kind: 'edit', staff: s }, open: true })}>{t('修改')}</Button>
-            <Button type="link" size="small" onClick={() => setDialog({ d: { kind: 'password', staff: s }, open: true })}>{t('修改密码')}</Button>
+            <Button type="link" size="small" onClick={() => setDialog({ d: { kind: 'edit', staff: s }, open: true })}>
+              {t('修改')}
+            </Button>
+            <Button type="link" size="small" onClick={() => setDialog({ d: { kind: 'password', staff: s }, open: true })}>
+              {t('修改密码')}
+            </Button>
             {self ? null : s.disabled ? (
-              <Button type="link" size="small" loading={busyId === s.id} onClick={() => void setDisabled(s, false)}>{t('启用')}</Button>
+              <Button type="link" size="small" loading={busyId === s.id} onClick={() => void setDisabled(s, false)}>
+                {t('启用')}
+              </Button>
             ) : (
               <Popconfirm
                 title={t('停用{name}？', { name: s.username })}
@@ -127,7 +133,9 @@ export default function StaffPage(): ReactNode {
                 okButtonProps={{ danger: true }}
                 onConfirm={() => setDisabled(s, true)}
               >
-                <Button type="link" size="small" danger loading={busyId === s.id}>{t('停用')}</Button>
+                <Button type="link" size="small" danger loading={busyId === s.id}>
+                  {t('停用')}
+                </Button>
               </Popconfirm>
             )}
           </Space>
@@ -141,7 +149,9 @@ export default function StaffPage(): ReactNode {
     <>
       <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
         <div>
-          <Typography.Title level={4} style={{ margin: 0 }}>{t('人员管理')}</Typography.Title>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {t('人员管理')}
+          </Typography.Title>
           <Typography.Text type="secondary">{t('物业管理员和前台的账号：前台只能看到分配给他的小区。')}</Typography.Text>
         </div>
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ d: { kind: 'add' }, open: true })}>

@@ -39,7 +39,15 @@ export function AddCommunityModal(props: { open: boolean; onCancel: () => void; 
   };
 
   return (
-    <FormModal title={t('添加小区')} open={props.open} form={form} initialValues={{ fee: '0' }} onSubmit={save} onCancel={props.onCancel} onClosed={props.onClosed}>
+    <FormModal
+      title={t('添加小区')}
+      open={props.open}
+      form={form}
+      initialValues={{ fee: '0' }}
+      onSubmit={save}
+      onCancel={props.onCancel}
+      onClosed={props.onClosed}
+    >
       <Form.Item label={t('小区名称')} name="name" rules={[{ required: true, whitespace: true, message: t('请输入小区名称') }, { max: 50 }]}>
         <Input maxLength={50} autoFocus />
       </Form.Item>

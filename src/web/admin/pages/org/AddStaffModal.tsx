@@ -21,21 +21,40 @@ interface Values {
 }
 
 /** 添加人员: an admin, or a clerk with the communities the clerk serves. */
-export function AddStaffModal(props: { open: boolean; communities: Community[]; onCancel: () => void; onAdded: (s: Staff) => void; onClosed: () => void }): ReactNode {
+export function AddStaffModal(props: {
+  open: boolean;
+  communities: Community[];
+  onCancel: () => void;
+  onAdded: (s: Staff) => void;
+  onClosed: () => void;
+}): ReactNode {
   const t = useT(ADD_STAFF_EN, STAFF_FORM_EN, COMMON_EN);
   const [form] = Form.useForm<Values>();
   const role = Form.useWatch('role', form);
   const { ok } = useFeedback();
 
   const save = async (values: Values) => {
-    const body = { username: values.username.trim(), password: values.password, role: values.role, ...(values.role === 'clerk' ? { communityIds: values.communityIds ?? [] } : {}) };
+    const body = {
+      username: values.username.trim(),
+      password: values.password,
+      role: values.role,
+      ...(values.role === 'clerk' ? { communityIds: values.communityIds ?? [] } : {}),
+    };
     const added = await api.post<Staff>('/api/staff', body);
     ok(t('已添加{name}', { name: added.username }));
     props.onAdded(added);
   };
 
   return (
-    <FormModal title={t('添加人员')} open={props.open} form={form} initialValues={{ role: 'clerk' }} onSubmit={save} onCancel={props.onCancel} onClosed={props.onClosed}>
+    <FormModal
+      title={t('添加人员')}
+      open={props.open}
+      form={form}
+      initialValues={{ role: 'clerk' }}
+      onSubmit={save}
+      onCancel={props.onCancel}
+      onClosed={props.onClosed}
+    >
       <Form.Item label={t('用户名')} name="username" rules={usernameRules(t)}>
         <Input autoComplete="off" maxLength={64} autoFocus />
       </Form.Item>

@@ -20,7 +20,15 @@ interface Values {
 }
 
 /** 修改 a staff member: the role and, for a clerk, the communities assigned. */
-export function EditStaffModal(props: { staff: Staff; isSelf: boolean; open: boolean; communities: Community[]; onCancel: () => void; onSaved: () => void; onClosed: () => void }): ReactNode {
+export function EditStaffModal(props: {
+  staff: Staff;
+  isSelf: boolean;
+  open: boolean;
+  communities: Community[];
+  onCancel: () => void;
+  onSaved: () => void;
+  onClosed: () => void;
+}): ReactNode {
   const { staff } = props;
   const t = useT(EDIT_STAFF_EN, STAFF_FORM_EN, COMMON_EN);
   const [form] = Form.useForm<Values>();

@@ -27,7 +27,13 @@ interface Values {
  * community (so the form starts from its values); `open` false plays the closing animation,
  * then `onClosed` unmounts it.
  */
-export function FeeSettingsModal(props: { community: Community; open: boolean; onCancel: () => void; onSaved: (c: Community) => void; onClosed: () => void }): ReactNode {
+export function FeeSettingsModal(props: {
+  community: Community;
+  open: boolean;
+  onCancel: () => void;
+  onSaved: (c: Community) => void;
+  onClosed: () => void;
+}): ReactNode {
   const { community } = props;
   const t = useT(FEE_MODAL_EN, COMMON_EN);
   const labelWidth = useLabelWidth();

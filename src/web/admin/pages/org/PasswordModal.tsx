@@ -47,12 +47,7 @@ export function PasswordModal(props: { staff: Staff; open: boolean; onCancel: ()
       <Form.Item label={t('新密码')} name="password" rules={passwordRules(t)}>
         <Input.Password autoComplete="new-password" maxLength={128} autoFocus />
       </Form.Item>
-      <Form.Item
-        label={t('确认新密码')}
-        name="repeat"
-        dependencies={['password']}
-        rules={repeatPasswordRules(t, 'password')}
-      >
+      <Form.Item label={t('确认新密码')} name="repeat" dependencies={['password']} rules={repeatPasswordRules(t, 'password')}>
         <Input.Password autoComplete="new-password" maxLength={128} />
       </Form.Item>
     </FormModal>

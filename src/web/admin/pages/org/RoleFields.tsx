@@ -5,7 +5,17 @@ import type { T } from '../../../i18n.js';
 import { clerkCommunityRules } from './staffForm.js';
 
 /** 角色 and 负责小区 of a staff form: an admin manages every community, a clerk the chosen ones. */
-export function RoleFields({ t, role, communities, isSelf = false }: { t: T; role: 'admin' | 'clerk' | undefined; communities: Community[]; isSelf?: boolean }): ReactNode {
+export function RoleFields({
+  t,
+  role,
+  communities,
+  isSelf = false,
+}: {
+  t: T;
+  role: 'admin' | 'clerk' | undefined;
+  communities: Community[];
+  isSelf?: boolean;
+}): ReactNode {
   return (
     <>
       <Form.Item label={t('角色')} name="role" extra={isSelf ? t('不能取消自己的管理员权限') : undefined}>

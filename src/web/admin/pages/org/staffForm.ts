@@ -12,12 +12,12 @@ export const STAFF_FORM_EN = {
   请输入用户名: 'Enter the username',
   '用户名为3到64位字母、数字或 _ . @ -': 'A username has 3 to 64 letters, digits or _ . @ -',
   请输入密码: 'Enter the password',
-  '密码至少8位': 'A password has at least 8 characters',
-  '密码不能超过128位': 'A password has at most 128 characters',
+  密码至少8位: 'A password has at least 8 characters',
+  密码不能超过128位: 'A password has at most 128 characters',
   请选择角色: 'Choose a role',
   请选择前台负责的小区: 'Choose the communities this front desk serves',
   '前台只能看到所选小区的快递、快递员和住户': 'Front desk staff see only the parcels, couriers and residents of these communities',
-  '管理员可以管理全部小区': 'Admins manage every community',
+  管理员可以管理全部小区: 'Admins manage every community',
   '还没有小区，请先在代收设置中添加': 'No communities yet: add them in Collection settings first',
 } as const;
 

@@ -90,11 +90,20 @@ export default function FilterPanel({ value, onApply }: { value: ParcelFilters; 
         <DatePicker.RangePicker allowEmpty={[true, true]} placeholder={[t('开始日期'), t('结束日期')]} />
       </Form.Item>
       <Form.Item label={t('是否破损')} name="damaged">
-        <Select allowClear style={{ width: 110 }} options={[{ value: 'yes', label: t('有破损') }, { value: 'no', label: t('无破损') }]} />
+        <Select
+          allowClear
+          style={{ width: 110 }}
+          options={[
+            { value: 'yes', label: t('有破损') },
+            { value: 'no', label: t('无破损') },
+          ]}
+        />
       </Form.Item>
       <Form.Item>
         <Space>
-          <Button type="primary" htmlType="submit">{t('筛选')}</Button>
+          <Button type="primary" htmlType="submit">
+            {t('筛选')}
+          </Button>
           <Button
             onClick={() => {
               form.resetFields();

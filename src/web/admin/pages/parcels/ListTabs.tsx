@@ -14,16 +14,13 @@ export function ListTabs<K extends string>({ items, active, onChange }: { items:
   return (
     <div className="kd-tabs" role="tablist">
       {items.map((it) => (
-        <button
-          key={it.key}
-          type="button"
-          role="tab"
-          className="kd-tab"
-          aria-selected={it.key === active}
-          onClick={() => onChange(it.key)}
-        >
+        <button key={it.key} type="button" role="tab" className="kd-tab" aria-selected={it.key === active} onClick={() => onChange(it.key)}>
           {it.label}
-          {it.count !== undefined && <span className="kd-tab-count" data-testid={`count-${it.key}`}>({it.count})</span>}
+          {it.count !== undefined && (
+            <span className="kd-tab-count" data-testid={`count-${it.key}`}>
+              ({it.count})
+            </span>
+          )}
         </button>
       ))}
     </div>

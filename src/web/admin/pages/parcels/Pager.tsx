@@ -44,7 +44,9 @@ export function Pager({
       <Button size="small" icon={<LeftOutlined />} aria-label={t('上一页')} disabled={page <= 1} onClick={() => onChange(page - 1, pageSize)} />
       {pageWindow(page, last).map((p, i) =>
         p === null ? (
-          <span key={`gap-${i}`} className="kd-sub">…</span>
+          <span key={`gap-${i}`} className="kd-sub">
+            …
+          </span>
         ) : (
           <Button
             key={p}

@@ -29,7 +29,8 @@ function eventText(e: ParcelEvent, t: T): string {
   if (d.feeWaived === true && fee) parts.push(t('撤销保管费 {fee}', { fee }));
   else if (fee && e.to === 'picked_up') parts.push(t('收取保管费 {fee}', { fee }));
   if (d.damaged === true) parts.push(t('外观有破损'));
-  if (typeof d.fromShelfLabel === 'string' || (e.from === e.to && typeof d.shelfLabel === 'string')) parts.push(t('移库 {from} → {to}', { from: String(d.fromShelfLabel ?? '—'), to: String(d.shelfLabel) }));
+  if (typeof d.fromShelfLabel === 'string' || (e.from === e.to && typeof d.shelfLabel === 'string'))
+    parts.push(t('移库 {from} → {to}', { from: String(d.fromShelfLabel ?? '—'), to: String(d.shelfLabel) }));
   else if (typeof d.shelfLabel === 'string') parts.push(t('货架号 {label}', { label: d.shelfLabel }));
   if (typeof d.reason === 'string') parts.push(t('原因：{reason}', { reason: d.reason }));
   return parts.join('，');
@@ -50,7 +51,13 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
   ];
   if (p.receivedAt) rows.push([t('接收时间'), formatShanghai(p.receivedAt)]);
   if (p.shelfLabel) rows.push([t('货架号'), <strong data-testid="drawer-shelf">{p.shelfLabel}</strong>]);
-  if (p.pickupCode) rows.push([t('领取码'), <Typography.Text strong copyable>{p.pickupCode}</Typography.Text>]);
+  if (p.pickupCode)
+    rows.push([
+      t('领取码'),
+      <Typography.Text strong copyable>
+        {p.pickupCode}
+      </Typography.Text>,
+    ]);
   if (p.feeRateFen !== null) rows.push([t('费率'), formatRatePerDay(p.feeRateFen)]);
   if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
   if (p.pickedUpAt) rows.push([t('领取时间'), formatShanghai(p.pickedUpAt)], [t('已收保管费'), formatFen(p.feeChargedFen ?? 0)]);
@@ -90,7 +97,9 @@ function MoveShelf({ p, t, onMoved }: { p: ParcelDetail; t: T; onMoved: () => vo
         onChange={(v: number) => setShelfId(v)}
         options={shelves.map((s) => ({ value: s.id, label: `${s.code}（${s.occupied}/${s.capacity}）` }))}
       />
-      <Button disabled={!shelfId} loading={moving} onClick={() => void move()} data-testid="move-shelf">{t('移库')}</Button>
+      <Button disabled={!shelfId} loading={moving} onClick={() => void move()} data-testid="move-shelf">
+        {t('移库')}
+      </Button>
     </Flex>
   );
 }
@@ -125,7 +134,9 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
         <>
           <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
           {parcel.status === 'awaiting_pickup' && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
-          <Typography.Title level={5} style={{ marginTop: 24 }}>{t('历史记录')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 24 }}>
+            {t('历史记录')}
+          </Typography.Title>
           <Timeline
             items={parcel.events.map((e, i) => ({
               key: `${e.at}-${i}`,

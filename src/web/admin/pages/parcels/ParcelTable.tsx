@@ -57,17 +57,27 @@ export function ParcelTable({ rows, columns, loading, emptyText, selectedIds, on
           <thead>
             <tr>
               <th className="kd-check">
-                <Checkbox checked={all} indeterminate={some} disabled={rows.length === 0} onChange={(e) => onSelect(e.target.checked ? rows.map((p) => p.id) : [])} aria-label={t('全选')} />
+                <Checkbox
+                  checked={all}
+                  indeterminate={some}
+                  disabled={rows.length === 0}
+                  onChange={(e) => onSelect(e.target.checked ? rows.map((p) => p.id) : [])}
+                  aria-label={t('全选')}
+                />
               </th>
               {columns.map((c) => (
-                <th key={c.key} scope="col">{c.title}</th>
+                <th key={c.key} scope="col">
+                  {c.title}
+                </th>
               ))}
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 ? (
               <tr>
-                <td className="kd-empty" colSpan={columns.length + 1}>{loading ? '\u00a0' : emptyText}</td>
+                <td className="kd-empty" colSpan={columns.length + 1}>
+                  {loading ? '\u00a0' : emptyText}
+                </td>
               </tr>
             ) : (
               rows.map((p) => (
@@ -87,7 +97,9 @@ export function ParcelTable({ rows, columns, loading, emptyText, selectedIds, on
                       const text = c.ellipsis(p);
                       return (
                         <td key={c.key}>
-                          <div className="kd-ellipsis" title={text}>{text}</div>
+                          <div className="kd-ellipsis" title={text}>
+                            {text}
+                          </div>
                         </td>
                       );
                     }

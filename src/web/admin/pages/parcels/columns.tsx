@@ -31,29 +31,39 @@ function StatusCell({ p, t, act }: { p: Parcel; t: T; act: ParcelDialogs }): Rea
   if (p.status === 'pending_receipt') {
     return (
       <Space size={8}>
-        <Button size="small" type="primary" onClick={own(() => act.receive(p))}>{t('接收')}</Button>
-        <Button size="small" danger onClick={own(() => act.reject(p))}>{t('拒收')}</Button>
+        <Button size="small" type="primary" onClick={own(() => act.receive(p))}>
+          {t('接收')}
+        </Button>
+        <Button size="small" danger onClick={own(() => act.reject(p))}>
+          {t('拒收')}
+        </Button>
       </Space>
     );
   }
   if (p.status === 'awaiting_pickup') {
     return (
       <Space size={8} wrap>
-        <Button size="small" type="primary" ghost onClick={own(() => act.pickup(p))}>{t('待领取')}</Button>
+        <Button size="small" type="primary" ghost onClick={own(() => act.pickup(p))}>
+          {t('待领取')}
+        </Button>
         {p.feeFen > 0 && (
-          <Button size="small" type="link" style={{ padding: 0 }} onClick={own(() => act.waive(p))}>{t('撤销')}</Button>
+          <Button size="small" type="link" style={{ padding: 0 }} onClick={own(() => act.waive(p))}>
+            {t('撤销')}
+          </Button>
         )}
-        <span className="kd-sub" style={{ whiteSpace: 'nowrap' }}>{t('领取码: {code}', { code: p.pickupCode ?? '' })}</span>
-        {p.shelfLabel && <span className="kd-sub" style={{ whiteSpace: 'nowrap' }} data-testid="row-shelf">{t('货架号 {label}', { label: p.shelfLabel })}</span>}
+        <span className="kd-sub" style={{ whiteSpace: 'nowrap' }}>
+          {t('领取码: {code}', { code: p.pickupCode ?? '' })}
+        </span>
+        {p.shelfLabel && (
+          <span className="kd-sub" style={{ whiteSpace: 'nowrap' }} data-testid="row-shelf">
+            {t('货架号 {label}', { label: p.shelfLabel })}
+          </span>
+        )}
       </Space>
     );
   }
   const label = <span style={{ color: p.status === 'picked_up' ? '#389e0d' : '#cf1322' }}>{t(PARCEL_STATUS_LABELS[p.status])}</span>;
-  return p.status === 'rejected' && p.rejectReason ? (
-    <TwoLines top={label} bottom={p.rejectReason} />
-  ) : (
-    label
-  );
+  return p.status === 'rejected' && p.rejectReason ? <TwoLines top={label} bottom={p.rejectReason} /> : label;
 }
 
 /** The columns of 快递记录; the 状态 column's buttons open the dialogs in `act`. */
@@ -68,7 +78,11 @@ export function parcelColumns(t: T, act: ParcelDialogs): Column[] {
           top={
             <>
               {p.carrier}
-              {p.damaged && <Tag color="orange" style={{ marginInlineStart: 6 }}>{t('破损')}</Tag>}
+              {p.damaged && (
+                <Tag color="orange" style={{ marginInlineStart: 6 }}>
+                  {t('破损')}
+                </Tag>
+              )}
             </>
           }
           bottom={p.trackingNo}

@@ -55,8 +55,14 @@ function ImportSteps({ path, labels, t, onImported }: Omit<Props, 'open' | 'onCl
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%', marginTop: 8 }}>
       <div>
-        1. <a href={apiUrl(`${path}/template`, { format: 'xlsx' })} download>{t('点击此处')}</a> {t(labels.template)}{' '}
-        <a href={apiUrl(`${path}/template`, { format: 'csv' })} download>{t('（CSV格式）')}</a>
+        1.{' '}
+        <a href={apiUrl(`${path}/template`, { format: 'xlsx' })} download>
+          {t('点击此处')}
+        </a>{' '}
+        {t(labels.template)}{' '}
+        <a href={apiUrl(`${path}/template`, { format: 'csv' })} download>
+          {t('（CSV格式）')}
+        </a>
       </div>
       <div>
         <div style={{ marginBottom: 8 }}>2. {t(labels.importDoc)}</div>
@@ -67,7 +73,9 @@ function ImportSteps({ path, labels, t, onImported }: Omit<Props, 'open' | 'onCl
           // The file goes through api.ts (language, session, the API's error messages), not antd's own request.
           customRequest={({ file }) => void upload(file as File)}
         >
-          <Button icon={<UploadOutlined />} loading={busy}>{t('选择文件')}</Button>
+          <Button icon={<UploadOutlined />} loading={busy}>
+            {t('选择文件')}
+          </Button>
         </Upload>
       </div>
       <Typography.Text type="secondary">{t(labels.overwrite)}</Typography.Text>
@@ -89,12 +97,7 @@ function ImportOutcome({ result, t }: { result: ImportResult & { file: string };
   ];
   return (
     <div data-testid="import-result">
-      <Alert
-        type={result.failed > 0 ? 'warning' : 'success'}
-        showIcon
-        title={summary(result, t)}
-        description={result.file}
-      />
+      <Alert type={result.failed > 0 ? 'warning' : 'success'} showIcon title={summary(result, t)} description={result.file} />
       {result.errors.length > 0 && (
         <>
           <Typography.Paragraph style={{ margin: '12px 0 8px' }}>{t('以下行未导入，请修改后重新导入')}</Typography.Paragraph>

@@ -26,11 +26,7 @@ export function PeopleScreen<R extends PersonRecord>({ config }: { config: Peopl
   const { q, filters, page, pageSize, update } = params;
   // The address holds the page, so the page is part of the key and each key is fetched at the
   // page the address names (the hook's own page counter, reset by every new key, is not used).
-  const list = usePagedList<R>(
-    () => api.get<Page<R>>(config.path, { q, ...filters, page, pageSize }),
-    JSON.stringify([q, filters, page, pageSize]),
-    pageSize,
-  );
+  const list = usePagedList<R>(() => api.get<Page<R>>(config.path, { q, ...filters, page, pageSize }), JSON.stringify([q, filters, page, pageSize]), pageSize);
 
   // A page past the end (the last row of the last page deleted, or an old link): the last page.
   useEffect(() => {

@@ -103,7 +103,15 @@ function PersonForm<R extends PersonRecord>({ config, editing, defaults, communi
   };
 
   return (
-    <Form form={form} name="person" initialValues={initial} labelCol={{ span: 5 }} wrapperCol={{ span: 18 }} style={{ marginTop: 24 }} onFinish={() => void save(false)}>
+    <Form
+      form={form}
+      name="person"
+      initialValues={initial}
+      labelCol={{ span: 5 }}
+      wrapperCol={{ span: 18 }}
+      style={{ marginTop: 24 }}
+      onFinish={() => void save(false)}
+    >
       {noCommunities && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('还没有小区，请先在代收设置中添加小区')} />}
       {refusal && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={refusal} />}
       {config.fields.map((field) => (

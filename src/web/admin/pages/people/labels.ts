@@ -20,8 +20,7 @@ export const PEOPLE_EN = {
   点击此处: 'Click here',
   '（CSV格式）': '(CSV)',
   选择文件: 'Choose a file',
-  '导入完成：新增 {created} 条，更新 {updated} 条，未导入 {failed} 条':
-    'Import done: {created} added, {updated} updated, {failed} refused',
+  '导入完成：新增 {created} 条，更新 {updated} 条，未导入 {failed} 条': 'Import done: {created} added, {updated} updated, {failed} refused',
   '以下行未导入，请修改后重新导入': 'These rows were not imported; correct them and import again',
   行: 'Row',
   列: 'Column',

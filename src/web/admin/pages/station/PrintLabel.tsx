@@ -41,6 +41,11 @@ export function usePrintLabels(): { sheet: ReactNode; print: (parcels: Parcel[])
     // After React has drawn them: the dialog prints what is on the page.
     requestAnimationFrame(() => requestAnimationFrame(() => window.print()));
   };
-  const sheet = labels.length ? createPortal(labels.map((p) => <LabelFace key={p.id} p={p} />), printHost()) : null;
+  const sheet = labels.length
+    ? createPortal(
+        labels.map((p) => <LabelFace key={p.id} p={p} />),
+        printHost(),
+      )
+    : null;
   return { sheet, print };
 }

@@ -93,7 +93,16 @@ export class DeskQueue {
 
   /** Keeps a scan, then sends what is queued, in order. */
   scan(batch: Batch, trackingNo: string, phone: string, damaged: boolean): void {
-    const entry: DeskScan = { ...batch, key: newIdempotencyKey(), trackingNo, phone, damaged, scannedAt: new Date().toISOString(), state: 'queued', attempts: 0 };
+    const entry: DeskScan = {
+      ...batch,
+      key: newIdempotencyKey(),
+      trackingNo,
+      phone,
+      damaged,
+      scannedAt: new Date().toISOString(),
+      state: 'queued',
+      attempts: 0,
+    };
     this.write([...this.scans, entry]);
     void this.pump();
   }
