@@ -55,6 +55,20 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/server/modules/**/*.ts'],
+    ignores: tests,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message:
+            'A unit of work is inTransaction(ctx, async (ctx) => …) from context.ts: its ctx.db is the transaction, its afterCommit waits for the commit.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/server/modules/*/*.routes.ts'],
     ignores: tests,
     rules: forbid(['\\.repo\\.js$', 'A route calls one service function; the queries are the service’s business.']),

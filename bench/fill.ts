@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
-import type { Ctx } from '../src/server/context.js';
+import { createContext } from '../src/server/context.js';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { indexParcelsForSearch } from '../src/server/db/migrations/2026112903_search.js';
@@ -455,14 +455,13 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
   try {
     // ----- Through the services: org + admin, communities, couriers, courier accounts.
     // Their clock is set before the history starts so created_at precedes every parcel.
-    const ctx: Ctx = {
+    const ctx = createContext({
       db,
-      dialect,
       now: () => new Date(start - 30 * DAY_MS),
       log: pino({ level: 'silent' }),
       outboxKick: () => {},
       messaging: consoleMessaging(db),
-    };
+    });
     const { org, admin } = await createOrg(ctx, { name: '快递代收压测物业', adminUsername: ADMIN.username, adminPassword: ADMIN.password });
     const scope = { orgId: org.id, communityIds: null };
     const busyCount = communityTotal >= 10 ? 2 : communityTotal >= 3 ? 1 : 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
 import { serializeError, serializeRequest } from '../src/server/logging.js';
+import { UniqueViolation } from '../src/server/db/dialect.js';
 import { scanLine } from './support/log-scan.js';
 
 // The scan that the test command runs over the logs of the whole suite (test/support/log-scan.ts).
@@ -38,6 +39,20 @@ describe('the log scan', () => {
       message: 'duplicate key value *******5678',
       detail: 'Key (community_id, pickup_code)=(5, ******) already exists.',
       code: '23505',
+    });
+  });
+
+  it('a wrapped error is logged with its cause masked too', () => {
+    const cause = Object.assign(new Error('duplicate key value 13912345678'), {
+      detail: 'Key (community_id, phone)=(5, 13912345678) already exists.',
+      code: '23505',
+    });
+    const logged = serializeError(new UniqueViolation('courier_phone', cause));
+    expect(scanLine(JSON.stringify(logged))).toEqual([]);
+    expect(logged).toMatchObject({
+      type: 'UniqueViolation',
+      key: 'courier_phone',
+      message: 'unique violation: courier_phone: duplicate key value *******5678',
     });
   });
 

@@ -212,8 +212,8 @@ describe('leases', () => {
       )
       .execute();
     const [a, b] = await Promise.all([
-      leaseDue(t.database.db, t.database.dialect, now, later, 20),
-      leaseDue(t.database.db, t.database.dialect, now, later, 20),
+      t.database.db.transaction().execute((trx) => leaseDue(trx, now, later, 20)),
+      t.database.db.transaction().execute((trx) => leaseDue(trx, now, later, 20)),
     ]);
     expect(a).toHaveLength(20);
     expect(b).toHaveLength(20);

@@ -9,7 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import { ERROR_MESSAGES } from '../shared/messages.js';
 import type { Config } from './config.js';
-import type { Ctx } from './context.js';
+import { createContext, type Ctx } from './context.js';
 import { openDatabase, type Database_ } from './db/index.js';
 import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
@@ -115,14 +115,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
 
   const worker = new OutboxWorker();
-  const ctx: Ctx = {
+  const ctx = createContext({
     db: database.db,
-    dialect: database.dialect,
     now: opts.now ?? (() => new Date()),
     log: app.log,
     outboxKick: () => worker.kick(),
     messaging: opts.messaging ?? messagingFor(config, database.db, opts.provider),
-  };
+  });
   worker.attach(ctx);
   app.decorate('ctx', ctx);
   app.decorate('config', config);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from './config.js';
-import type { Ctx } from './context.js';
+import { createContext } from './context.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { consoleMessaging } from './modules/notifications/messaging.js';
@@ -33,14 +33,13 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase(config.database);
   try {
     await migrateToLatest(database.db);
-    const ctx: Ctx = {
+    const ctx = createContext({
       db: database.db,
-      dialect: database.dialect,
       now: () => new Date(),
       log: pino({ level: 'warn' }),
       outboxKick: () => {},
       messaging: consoleMessaging(database.db),
-    };
+    });
     const r = await createOrg(ctx, input.data);
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Ctx } from './context.js';
+import { createContext, type Ctx } from './context.js';
 import type { CourierAuth, StaffAuth } from './actors.js';
 import { registerCourierAccount, setTemporaryPassword } from './modules/auth/auth.service.js';
 import { createCommunity } from './modules/communities/communities.service.js';
@@ -41,7 +41,7 @@ export async function seedDemo(base: Ctx, passwords: 'known' | 'random'): Promis
   const [adminLogin, clerkLogin] = logins as [(typeof logins)[0], (typeof logins)[0]];
   const realNow = base.now().getTime();
   let t = realNow - 20 * 24 * HOUR;
-  const ctx: Ctx = { ...base, now: () => new Date(t), outboxKick: () => {} };
+  const ctx: Ctx = createContext({ ...base, now: () => new Date(t), outboxKick: () => {} });
   const at = (msAgo: number) => {
     t = realNow - msAgo;
   };

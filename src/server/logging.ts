@@ -64,7 +64,16 @@ export const REDACT_PATHS = [
  */
 export function serializeError(err: Error): { type: string; message: string; stack: string; [key: string]: unknown } {
   const plain = stdSerializers.err(err);
-  const masked: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(plain)) masked[k] = typeof v === 'string' && k !== 'type' ? maskDigits(v) : v;
+  const masked = maskTexts(plain) as Record<string, unknown>;
   return { ...masked, type: plain.type, message: String(masked.message), stack: String(masked.stack) };
+}
+
+/** Every text of a serialized error masked, its causes' too (a UniqueViolation wraps the database's error). */
+function maskTexts(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskDigits(value);
+  if (typeof value !== 'object' || value === null || depth > 5) return value;
+  if (Array.isArray(value)) return value.map((v) => maskTexts(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = k === 'type' ? v : maskTexts(v, depth + 1);
+  return out;
 }

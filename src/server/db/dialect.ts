@@ -2,7 +2,7 @@ import type { ParcelStatus } from './types.js';
 import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 
 /** Whether a Kysely instance talks to PostgreSQL (the migrations' one dialect switch). */
-export function isPostgres(db: Kysely<unknown>): boolean {
+export function isPostgres(db: Pick<Kysely<unknown>, 'getExecutor'>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
@@ -38,17 +38,48 @@ interface DbError {
 }
 
 /**
- * A unique-constraint violation, optionally on an index or column whose name contains `hint`
- * (PostgreSQL names the index, SQLite the columns).
+ * A write refused by a unique index, as the repository that made it names it: `key` says what
+ * was already taken (`courier_phone`, `pickup_code`…), so that services decide on a type and a
+ * name of their domain, never on the database's index names or messages.
  */
-export function isUniqueViolation(err: unknown, hint?: string): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as DbError;
-  if (e.code === '23505') return hint === undefined || String(e.constraint ?? '').includes(hint);
-  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return hint === undefined || String(e.message ?? '').includes(hint);
+export class UniqueViolation extends Error {
+  override readonly name = 'UniqueViolation';
+  constructor(
+    readonly key: string,
+    cause: unknown,
+  ) {
+    super(`unique violation: ${key}`, { cause });
   }
-  return false;
+}
+
+/** Whether `err` is a UniqueViolation, on one of `keys` when they are given. */
+export function isTaken(err: unknown, ...keys: string[]): err is UniqueViolation {
+  return err instanceof UniqueViolation && (keys.length === 0 || keys.includes(err.key));
+}
+
+/**
+ * Runs a repository's write and turns a unique-constraint violation into a UniqueViolation: its
+ * key is the first of `keys` (key → hint) whose hint is in the index's name on PostgreSQL or in
+ * the message's columns on SQLite, or `fallback` when none is.
+ */
+export async function uniquely<T>(write: Promise<T>, keys: Record<string, string>, fallback = 'unique'): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const text = uniqueViolationText(err);
+    if (text === undefined) throw err;
+    const key = Object.entries(keys).find(([, hint]) => text.includes(hint))?.[0] ?? fallback;
+    throw new UniqueViolation(key, err);
+  }
+}
+
+/** The index name (PostgreSQL) or the message (SQLite) of a unique-constraint violation. */
+function uniqueViolationText(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as DbError;
+  if (e.code === '23505') return String(e.constraint ?? '');
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return String(e.message ?? '');
+  return undefined;
 }
 
 /** Failures that go away when the transaction is run again. */
@@ -63,8 +94,8 @@ export function isTransient(err: unknown): boolean {
  * take different rows without waiting on one another; SQLite has one writer at a time already.
  */
 export function claimSkippingLocked<DB, TB extends keyof DB, O>(
+  db: Pick<Kysely<unknown>, 'getExecutor'>,
   qb: SelectQueryBuilder<DB, TB, O>,
-  dialect: 'sqlite' | 'postgres',
 ): SelectQueryBuilder<DB, TB, O> {
-  return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
+  return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import { useGroupCommit } from './group-commit.js';
+import { guardedDialect } from './unit-guard.js';
 import type { DB } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -26,7 +27,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number } = {}): Database_ {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
@@ -42,7 +43,7 @@ export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number
   // Savepoints (one per unit of a group commit) keep the pages they change in a sub-journal:
   // in memory rather than in a temporary file, which made the second write of a unit cost 5×.
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: guardedDialect(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   // One writer at a time, each commit a flush: transactions that arrive together commit together.
   useGroupCommit(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };

@@ -172,9 +172,9 @@ export async function requestOtp(ctx: Ctx, input: { phone: string; purpose: 'cou
   const code = String(randomInt(0, 10 ** OTP_LENGTH)).padStart(OTP_LENGTH, '0');
   const now = ctx.now();
   const codeHash = await hash(code);
-  await inTransaction(ctx, async (trx) => {
-    await repo.voidOpenOtps(trx, input.phone, input.purpose, now.toISOString());
-    await repo.insertOtp(trx, {
+  await inTransaction(ctx, async (ctx) => {
+    await repo.voidOpenOtps(ctx.db, input.phone, input.purpose, now.toISOString());
+    await repo.insertOtp(ctx.db, {
       phone: input.phone,
       purpose: input.purpose,
       code_hash: codeHash,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Ctx, Executor } from '../../context.js';
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { tooManyRequests } from '../../errors.js';
 
 /** At most `limit` hits per `windowMs` for one key, over a sliding window. */
@@ -45,7 +46,8 @@ function retryAfter(now: Date, l: Limit, rows: { window_start: string; count: nu
 }
 
 /** Counts one hit against every limit and refuses (429) when any is exceeded. */
-export async function hitLimits(ctx: Ctx, limits: Limit[], db: Executor = ctx.db): Promise<void> {
+export async function hitLimits(ctx: Ctx, limits: Limit[]): Promise<void> {
+  const db = ctx.db;
   const now = ctx.now();
   for (const l of limits) {
     await db

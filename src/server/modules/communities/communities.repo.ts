@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/index.js';
+import { uniquely } from '../../db/dialect.js';
 import { scopeIds, type Scope } from '../../actors.js';
 
 export function listCommunities(db: Executor, scope: Scope) {
@@ -32,8 +33,11 @@ export function countCommunitiesInOrg(db: Executor, orgId: number, ids: number[]
     .executeTakeFirstOrThrow();
 }
 
+/** What a write here may find taken: a community's name in its org. */
+const TAKEN = { community_name: 'name' };
+
 export function insertCommunity(db: Executor, row: { org_id: number; name: string; collection_point_name: string; fee_rate_fen: number; created_at: string }) {
-  return db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow();
+  return uniquely(db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow(), TAKEN);
 }
 
 export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1 }) {

@@ -1,5 +1,5 @@
-import { nowIso, type Ctx, type Executor } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { nowIso, type Ctx } from '../../context.js';
+import { isTaken } from '../../db/dialect.js';
 import type { CommunityRow } from '../../db/types.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
@@ -17,16 +17,16 @@ export async function listCommunities(ctx: Ctx, scope: Scope) {
 }
 
 /** A community the staff member may see, or 404 (another org's or another clerk's alike). */
-export async function visibleCommunity(ctx: Ctx, scope: Scope, id: number, db: Executor = ctx.db): Promise<CommunityRow> {
-  const row = await repo.findCommunity(db, scope, id);
+export async function visibleCommunity(ctx: Ctx, scope: Scope, id: number): Promise<CommunityRow> {
+  const row = await repo.findCommunity(ctx.db, scope, id);
   if (!row) throw notFound();
   return row;
 }
 
 /** Refuses ids that are not communities of the org. */
-export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: number[], db: Executor = ctx.db) {
+export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: number[]) {
   if (ids.length === 0) return;
-  const { n } = await repo.countCommunitiesInOrg(db, orgId, ids);
+  const { n } = await repo.countCommunitiesInOrg(ctx.db, orgId, ids);
   if (Number(n) !== ids.length) {
     const message = '所选小区不存在';
     throw badRequest('validation_error', message, { issues: [{ path: 'body/communityIds', code: 'invalid_value', message }] });
@@ -44,7 +44,7 @@ export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityC
     });
     return presentCommunity(row);
   } catch (err) {
-    if (isUniqueViolation(err, 'name')) throw conflict('community_exists');
+    if (isTaken(err, 'community_name')) throw conflict('community_exists');
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import { containsText } from '../../db/dialect.js';
+import { containsText, isPostgres, uniquely } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
 import { scopeIds, type Scope } from '../../actors.js';
 
@@ -9,10 +9,14 @@ export interface CourierFilter {
   carrier?: string;
 }
 
+/** What a write here may find taken: one courier per phone in a community. */
+const TAKEN = { courier_phone: 'phone' };
+
 const columns = ['couriers.id', 'couriers.community_id', 'communities.name as community_name', 'couriers.name', 'couriers.phone', 'couriers.carrier'] as const;
 
-function filtered(db: Executor, pg: boolean, scope: Scope, f: CourierFilter) {
+function filtered(db: Executor, scope: Scope, f: CourierFilter) {
   const ids = scopeIds(scope);
+  const pg = isPostgres(db);
   return db
     .selectFrom('couriers')
     .innerJoin('communities', 'communities.id', 'couriers.community_id')
@@ -24,11 +28,11 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: CourierFilter) {
 }
 
 /** 快递员管理: one page of the filtered list, newest last as entered. */
-export async function listCouriers(db: Executor, pg: boolean, scope: Scope, f: CourierFilter, page: number, pageSize: number) {
+export async function listCouriers(db: Executor, scope: Scope, f: CourierFilter, page: number, pageSize: number) {
   const { offset, limit } = pageWindow(page, pageSize);
   const [items, total] = await Promise.all([
-    filtered(db, pg, scope, f).select(columns).orderBy('couriers.community_id').orderBy('couriers.id').limit(limit).offset(offset).execute(),
-    filtered(db, pg, scope, f)
+    filtered(db, scope, f).select(columns).orderBy('couriers.community_id').orderBy('couriers.id').limit(limit).offset(offset).execute(),
+    filtered(db, scope, f)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
@@ -51,11 +55,11 @@ export function insertCourier(
   db: Executor,
   row: { org_id: number; community_id: number; name: string; phone: string; carrier: string; created_at: string; updated_at: string },
 ) {
-  return db.insertInto('couriers').values(row).returning('id').executeTakeFirstOrThrow();
+  return uniquely(db.insertInto('couriers').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
 
 export function updateCourier(db: Executor, id: number, set: { community_id?: number; name?: string; phone?: string; carrier?: string; updated_at: string }) {
-  return db.updateTable('couriers').set(set).where('id', '=', id).execute();
+  return uniquely(db.updateTable('couriers').set(set).where('id', '=', id).execute(), TAKEN);
 }
 
 export function deleteCourier(db: Executor, id: number) {
@@ -109,5 +113,5 @@ export function insertCouriers(
   db: Executor,
   rows: { org_id: number; community_id: number; name: string; phone: string; carrier: string; created_at: string; updated_at: string }[],
 ) {
-  return db.insertInto('couriers').values(rows).execute();
+  return uniquely(db.insertInto('couriers').values(rows).execute(), TAKEN);
 }

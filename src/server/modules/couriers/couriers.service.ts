@@ -1,5 +1,5 @@
 import { nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
 import { visibleCommunity } from '../communities/communities.service.js';
@@ -15,7 +15,7 @@ export function presentCourier(c: CourierListRow) {
 /** 快递员管理 list with 模糊搜索 and 条件筛选. */
 export async function listCouriers(ctx: Ctx, scope: Scope, query: CourierListReq) {
   const { page, pageSize, ...filter } = query;
-  const r = await repo.listCouriers(ctx.db, ctx.dialect === 'postgres', scope, filter, page, pageSize);
+  const r = await repo.listCouriers(ctx.db, scope, filter, page, pageSize);
   return { items: r.items.map(presentCourier), total: r.total };
 }
 
@@ -41,7 +41,7 @@ export async function createCourier(ctx: Ctx, scope: Scope, input: CourierCreate
     });
     return getCourier(ctx, scope, id);
   } catch (err) {
-    if (isUniqueViolation(err, 'phone')) throw conflict('courier_exists');
+    if (isTaken(err, 'courier_phone')) throw conflict('courier_exists');
     throw err;
   }
 }
@@ -59,7 +59,7 @@ export async function updateCourier(ctx: Ctx, scope: Scope, id: number, input: C
       updated_at: nowIso(ctx),
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'phone')) throw conflict('courier_exists');
+    if (isTaken(err, 'courier_phone')) throw conflict('courier_exists');
     throw err;
   }
   return getCourier(ctx, scope, id);

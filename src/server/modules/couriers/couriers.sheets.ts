@@ -1,6 +1,6 @@
 import { canonicalCarrier, CARRIERS } from '../../../shared/carriers.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import type { Scope } from '../../actors.js';
 import { listCommunities } from '../communities/communities.service.js';
 import {
@@ -48,7 +48,7 @@ export async function courierTemplate(ctx: Ctx, scope: Scope): Promise<SheetSpec
 
 /** 导出快递员信息: the filtered list in the template's layout, so that it imports back unchanged. */
 export async function courierExport(ctx: Ctx, scope: Scope, filter: Omit<CourierListReq, 'page' | 'pageSize'>): Promise<SheetSpec> {
-  const { items } = await repo.listCouriers(ctx.db, ctx.dialect === 'postgres', scope, filter, 1, 100_000);
+  const { items } = await repo.listCouriers(ctx.db, scope, filter, 1, 100_000);
   return {
     fileTitle: '快递员信息',
     sheetName: '快递员信息',
@@ -87,21 +87,23 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
 
   const written = await inTransaction(
     ctx,
-    (trx) => {
+    (ctx) => {
       const now = nowIso(ctx);
       return upsertRows(valid, {
         key: (c: { community_id: number; phone: string }) => `${c.community_id}|${c.phone}`,
-        findExisting: (chunk) => repo.couriersByKeys(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
+        findExisting: (chunk) => repo.couriersByKeys(ctx.db, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
         insert: (chunk) =>
           repo.insertCouriers(
-            trx,
+            ctx.db,
             chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now })),
           ),
         update: (old, v) =>
-          old.name !== v.name || old.carrier !== v.carrier ? repo.updateCourier(trx, old.id, { name: v.name, carrier: v.carrier, updated_at: now }) : undefined,
+          old.name !== v.name || old.carrier !== v.carrier
+            ? repo.updateCourier(ctx.db, old.id, { name: v.name, carrier: v.carrier, updated_at: now })
+            : undefined,
       });
     },
-    { retryIf: (err) => isUniqueViolation(err, 'phone') },
+    { retryIf: (err) => isTaken(err, 'courier_phone') },
   );
   return importResult(written, errors);
 }

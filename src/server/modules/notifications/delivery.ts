@@ -1,6 +1,6 @@
 // The outbox's sending side: leased batches, the channel's provider, SMS caps, retries with
 // backoff, `failed` after the last attempt, and SMS as the fallback when WeChat cannot deliver.
-import type { Ctx } from '../../context.js';
+import { inTransaction, type Ctx } from '../../context.js';
 import type { OutboxRow } from '../../db/types.js';
 import { maskDigits } from '../../logging.js';
 import { DAY_MS } from '../../../shared/constants.js';
@@ -101,7 +101,7 @@ export async function deliverDue(ctx: Ctx, batchSize = 20): Promise<number> {
   let sent = 0;
   for (;;) {
     const now = ctx.now();
-    const rows = await repo.leaseDue(ctx.db, ctx.dialect, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), batchSize);
+    const rows = await inTransaction(ctx, (ctx) => repo.leaseDue(ctx.db, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), batchSize));
     if (rows.length === 0) return sent;
     // Past this (wall-clock) moment the lease could run out while a slow provider answers and
     // another worker take the same message: the rest of the batch is given back instead.

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import { claimSkippingLocked } from '../../db/dialect.js';
-import type { Db, Dialect, Executor } from '../../db/index.js';
+import type { Executor } from '../../db/index.js';
 import { pageWindow } from '../../db/paging.js';
 import type { Channel, DB, OutboxStatus, OutboxTable } from '../../db/types.js';
 
@@ -20,40 +20,31 @@ export async function insertOutboxOnce(db: Executor, rows: Insertable<OutboxTabl
 }
 
 /**
- * Leases up to `limit` due messages to this worker until `leaseUntil`. The ids are claimed first,
- * in one transaction with the update: on PostgreSQL with SKIP LOCKED, so concurrent workers take
- * different rows. (One `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` is not
- * bounded: PostgreSQL may run the subquery again for each row and lease every due row at once.)
- * A worker that dies leaves its lease to run out, and the message is sent by the next round.
+ * Leases up to `limit` due messages to this worker until `leaseUntil`, in the caller's unit of
+ * work. The ids are claimed first, in the unit with the update: on PostgreSQL with SKIP LOCKED, so
+ * concurrent workers take different rows. (One `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE
+ * SKIP LOCKED)` is not bounded: PostgreSQL may run the subquery again for each row and lease every
+ * due row at once.) A worker that dies leaves its lease to run out, and the next round sends it.
  */
-export function leaseDue(db: Db, dialect: Dialect, now: string, leaseUntil: string, limit: number) {
+export async function leaseDue(db: Executor, now: string, leaseUntil: string, limit: number) {
   const free = (eb: ExpressionBuilder<DB, 'outbox'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]);
-  return db.transaction().execute(async (trx) => {
-    const claimed = await claimSkippingLocked(
-      trx
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', '=', 'queued')
-        .where('next_attempt_at', '<=', now)
-        .where(free)
-        .orderBy('next_attempt_at')
-        .limit(limit),
-      dialect,
-    ).execute();
-    if (claimed.length === 0) return [];
-    return trx
-      .updateTable('outbox')
-      .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-      .where(
-        'id',
-        'in',
-        claimed.map((r) => r.id),
-      )
-      .where('status', '=', 'queued')
-      .where(free)
-      .returningAll()
-      .execute();
-  });
+  const claimed = await claimSkippingLocked(
+    db,
+    db.selectFrom('outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).where(free).orderBy('next_attempt_at').limit(limit),
+  ).execute();
+  if (claimed.length === 0) return [];
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ locked_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+    .where(
+      'id',
+      'in',
+      claimed.map((r) => r.id),
+    )
+    .where('status', '=', 'queued')
+    .where(free)
+    .returningAll()
+    .execute();
 }
 
 /** Gives back leased messages this worker will not send now (due again at once, attempt not counted). */

@@ -1,4 +1,4 @@
-import type { Ctx, Executor } from '../../context.js';
+import type { Ctx } from '../../context.js';
 import type { Channel, NotificationKind, OutboxRow, OutboxStatus } from '../../db/types.js';
 import { notFound, conflict } from '../../errors.js';
 import { providerFor } from './messaging.js';
@@ -17,18 +17,18 @@ export function channelsFor(kind: NotificationKind, bound: boolean): Channel[] {
 }
 
 /**
- * Queues a notification inside the caller's transaction, so that it exists exactly when the
- * state change does. One row per channel; (event, channel) is unique: sent at most once per event.
+ * Queues a notification in the caller's unit of work, so that it exists exactly when the state
+ * change does, and rings the outbox worker once the unit is committed. One row per channel;
+ * (event, channel) is unique: sent at most once per event.
  */
 export async function enqueueNotification<K extends NotificationKind>(
   ctx: Ctx,
-  trx: Executor,
   n: { orgId: number; parcelId: number; eventId: number; kind: K; recipient: string; params: TemplateParams[K] },
 ): Promise<void> {
   const now = ctx.now().toISOString();
-  const bound = (await repo.openidOf(trx, n.recipient)) !== undefined;
+  const bound = (await repo.openidOf(ctx.db, n.recipient)) !== undefined;
   await repo.insertOutbox(
-    trx,
+    ctx.db,
     channelsFor(n.kind, bound).map((channel) => ({
       org_id: n.orgId,
       parcel_id: n.parcelId,
@@ -44,6 +44,7 @@ export async function enqueueNotification<K extends NotificationKind>(
       dedupe_key: null,
     })),
   );
+  ctx.afterCommit(ctx.outboxKick);
 }
 
 /** Sends at once, outside the outbox (sign-in codes: the user is waiting and can ask again). */

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Executor } from '../../context.js';
+import type { Executor } from '../../db/index.js';
 import { consoleMessaging, type Messaging } from './messaging.js';
 import type { MessageProvider } from './provider.js';
 import { tencentSmsProvider } from './tencent-sms.js';

@@ -9,9 +9,9 @@ export async function createOrg(ctx: Ctx, input: { name: string; adminUsername: 
   const passwordHash = await hashPassword(input.adminPassword);
   return inTransaction(
     ctx,
-    async (trx) => {
-      const org = await repo.insertOrg(trx, { name: input.name, created_at: nowIso(ctx) });
-      const admin = await createStaffInOrg(ctx, trx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
+    async (ctx) => {
+      const org = await repo.insertOrg(ctx.db, { name: input.name, created_at: nowIso(ctx) });
+      const admin = await createStaffInOrg(ctx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
       return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
     },
     { attempts: 1 },

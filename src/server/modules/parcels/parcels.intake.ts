@@ -1,5 +1,5 @@
 import { inTransaction, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import type { ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden } from '../../errors.js';
 import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
@@ -38,9 +38,9 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
   const resident = await residentForParcel(ctx, body.communityId, body.recipientPhone);
 
   try {
-    const parcel = await inTransaction(ctx, async (trx) => {
+    const parcel = await inTransaction(ctx, async (ctx) => {
       const now = ctx.now().toISOString();
-      const { id } = await repo.insertParcel(trx, {
+      const { id } = await repo.insertParcel(ctx.db, {
         org_id: record.org_id,
         community_id: record.community_id,
         carrier: record.carrier,
@@ -58,7 +58,7 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
         entered_at: now,
         fee_waived: 0,
       });
-      await repo.insertEvent(trx, {
+      await repo.insertEvent(ctx.db, {
         parcel_id: id,
         org_id: record.org_id,
         at: now,
@@ -69,8 +69,8 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
         to_status: 'pending_receipt',
         detail: null,
       });
-      const view = presentParcel(await repo.getParcel(trx, id), ctx.now(), 'courier');
-      await repo.insertIdempotent(trx, {
+      const view = presentParcel(await repo.getParcel(ctx.db, id), ctx.now(), 'courier');
+      await repo.insertIdempotent(ctx.db, {
         courier_account_id: account.id,
         key,
         request_hash: hash,
@@ -82,12 +82,12 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
     });
     return parcel;
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isTaken(err, 'tracking_no', 'entry_key')) {
       // The same key raced in on another connection (its parcel or its key row won): answer what it stored.
       const stored = await replay(ctx, account.id, key, hash);
       if (stored) return stored;
     }
-    if (isUniqueViolation(err, 'tracking_no')) throw conflict('duplicate_tracking_no');
+    if (isTaken(err, 'tracking_no')) throw conflict('duplicate_tracking_no');
     throw err;
   }
 }

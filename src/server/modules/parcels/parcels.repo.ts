@@ -2,11 +2,14 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
 import { pageWindow } from '../../db/paging.js';
-import { stateLiteral } from '../../db/dialect.js';
+import { isPostgres, stateLiteral, uniquely } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
 import type { Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
 import type { Insertable } from 'kysely';
 import { scopeIds, type Scope } from '../../actors.js';
+
+/** What a parcel's write may find taken in its community: an open tracking number, a waiting parcel's code or shelf place. */
+const TAKEN = { tracking_no: 'tracking_no', pickup_code: 'pickup_code', shelf_label: 'shelf_label' };
 
 const parcelColumns = [
   'parcels.id',
@@ -130,7 +133,7 @@ export function awaitingBy(db: Executor, communityId: number, key: AwaitingKey) 
 
 /** Moves a waiting parcel to another shelf place: true when it was still waiting. */
 export async function setShelfIfAwaiting(db: Executor, id: number, place: { shelf_id: number; shelf_layer: number; shelf_label: string }): Promise<boolean> {
-  const r = await db.updateTable('parcels').set(place).where('id', '=', id).where('status', '=', 'awaiting_pickup').executeTakeFirst();
+  const r = await uniquely(db.updateTable('parcels').set(place).where('id', '=', id).where('status', '=', 'awaiting_pickup').executeTakeFirst(), TAKEN);
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -148,7 +151,7 @@ export interface ParcelFilter {
 }
 
 /** The ids of the filtered list: conditions on `parcels` alone, so that an index can answer them. */
-function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
+function filtered(db: Executor, scope: Scope, f: ParcelFilter) {
   const ids = scopeIds(scope);
   const q = f.q;
   return db
@@ -163,7 +166,7 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter) {
     .$if(f.to !== undefined, (qb) => qb.where('parcels.entered_at', '<', f.to ?? ''))
     .$if(f.damaged !== undefined, (qb) => qb.where('parcels.damaged', '=', f.damaged ? 1 : 0))
     .$if(f.beforeId !== undefined, (qb) => qb.where('parcels.id', '<', f.beforeId ?? 0))
-    .$if(!!q, (qb) => qb.where(parcelSearch(pg, q ?? '')));
+    .$if(!!q, (qb) => qb.where(parcelSearch(isPostgres(db), q ?? '')));
 }
 
 /** The parcels of these ids, with their community, newest first. */
@@ -178,21 +181,21 @@ function parcelsByIds(db: Executor, ids: number[]) {
  * its matches up to SEARCH_COUNT_CAP only (`capped` beyond): a broad one ("1234") can match tens
  * of thousands, whose exact number costs more than the page and serves no one.
  */
-export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, page: number, pageSize: number) {
+export async function listParcels(db: Executor, scope: Scope, f: ParcelFilter, page: number, pageSize: number) {
   const { offset, limit } = pageWindow(page, pageSize);
   const pageIds = (order: 'parcels.id' | RawBuilder<number>) =>
-    filtered(db, pg, scope, f).select('parcels.id').orderBy(order, 'desc').limit(limit).offset(offset).execute();
+    filtered(db, scope, f).select('parcels.id').orderBy(order, 'desc').limit(limit).offset(offset).execute();
   let hits: { id: number }[];
   let counted: number;
-  if (f.q && pg) {
+  if (f.q && isPostgres(db)) {
     // PostgreSQL guesses a trigram match's size poorly and may walk the primary key backwards
     // through every parcel to find 20 rare matches. The capped count tells: up to the cap, the
     // matches come from the trigram index and are sorted (`id + 0` hides the key's order);
     // beyond it they are dense, and walking the key finds a page at once.
-    counted = await countParcels(db, pg, scope, f, SEARCH_COUNT_CAP + 1);
+    counted = await countParcels(db, scope, f, SEARCH_COUNT_CAP + 1);
     hits = counted === 0 ? [] : await pageIds(counted > SEARCH_COUNT_CAP ? 'parcels.id' : sql<number>`parcels.id + 0`);
   } else {
-    [hits, counted] = await Promise.all([pageIds('parcels.id'), countParcels(db, pg, scope, f, f.q ? SEARCH_COUNT_CAP + 1 : undefined)]);
+    [hits, counted] = await Promise.all([pageIds('parcels.id'), countParcels(db, scope, f, f.q ? SEARCH_COUNT_CAP + 1 : undefined)]);
   }
   const capped = !!f.q && counted > SEARCH_COUNT_CAP;
   return {
@@ -206,8 +209,8 @@ export async function listParcels(db: Executor, pg: boolean, scope: Scope, f: Pa
 }
 
 /** The next `limit` parcels of the filtered list (newest first), without counting: export pages. */
-export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, limit: number) {
-  const hits = await filtered(db, pg, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).execute();
+export async function parcelsPage(db: Executor, scope: Scope, f: ParcelFilter, limit: number) {
+  const hits = await filtered(db, scope, f).select('parcels.id').orderBy('parcels.id', 'desc').limit(limit).execute();
   return parcelsByIds(
     db,
     hits.map((h) => h.id),
@@ -215,7 +218,7 @@ export async function parcelsPage(db: Executor, pg: boolean, scope: Scope, f: Pa
 }
 
 /** How many parcels the filtered list holds (at most `upTo`, when given). */
-export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: ParcelFilter, upTo?: number): Promise<number> {
+export async function countParcels(db: Executor, scope: Scope, f: ParcelFilter, upTo?: number): Promise<number> {
   const { status, communityId, ...rest } = f;
   if (Object.values(rest).every((v) => v === undefined || v === '')) {
     // A tab of a community or of all: the kept counters know.
@@ -227,11 +230,11 @@ export async function countParcels(db: Executor, pg: boolean, scope: Scope, f: P
   }
   const r =
     upTo === undefined
-      ? await filtered(db, pg, scope, f)
+      ? await filtered(db, scope, f)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow()
       : await db
-          .selectFrom(filtered(db, pg, scope, f).select('parcels.id').limit(upTo).as('hits'))
+          .selectFrom(filtered(db, scope, f).select('parcels.id').limit(upTo).as('hits'))
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -261,18 +264,21 @@ export async function listOwnParcels(
 }
 
 export function insertParcel(db: Executor, row: NewParcel) {
-  return db.insertInto('parcels').values(row).returning('id').executeTakeFirstOrThrow();
+  return uniquely(db.insertInto('parcels').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
 
 /** Moves a parcel only if it is still in `from` (and, when given, its waiver is as read): true when it moved. */
 export async function updateParcelIf(db: Executor, id: number, from: ParcelStatus, set: ParcelUpdate, expectWaived?: Bool): Promise<boolean> {
-  const r = await db
-    .updateTable('parcels')
-    .set(set)
-    .where('id', '=', id)
-    .where('status', '=', from)
-    .$if(expectWaived !== undefined, (qb) => qb.where('fee_waived', '=', expectWaived ?? 0))
-    .executeTakeFirst();
+  const r = await uniquely(
+    db
+      .updateTable('parcels')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .$if(expectWaived !== undefined, (qb) => qb.where('fee_waived', '=', expectWaived ?? 0))
+      .executeTakeFirst(),
+    TAKEN,
+  );
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -327,5 +333,5 @@ export function insertIdempotent(
   db: Executor,
   row: { courier_account_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string },
 ) {
-  return db.insertInto('idempotency_keys').values(row).execute();
+  return uniquely(db.insertInto('idempotency_keys').values(row).execute(), { entry_key: 'idempotency_keys' });
 }

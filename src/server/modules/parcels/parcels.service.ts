@@ -1,8 +1,7 @@
-import type { Transaction } from 'kysely';
 import { canMove, PARCEL_MOVES, type ParcelMove, type ParcelStatus } from '../../../shared/parcel-status.js';
 import { inTransaction, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
-import type { DB, ParcelUpdate } from '../../db/types.js';
+import { isTaken } from '../../db/dialect.js';
+import type { ParcelUpdate } from '../../db/types.js';
 import { AppError, conflict, notFound } from '../../errors.js';
 import type { Scope, StaffAuth } from '../../actors.js';
 import { enqueueNotification } from '../notifications/notifications.service.js';
@@ -13,7 +12,6 @@ import { feeAsOf, presentEvent, presentParcel } from './parcels.present.js';
 import type { ParcelListReq } from './parcels.schema.js';
 
 type Staff = StaffAuth['staff'];
-type Trx = Transaction<DB>;
 
 /** Shanghai has no daylight saving: a day there starts at 16:00 UTC the day before. */
 function shanghaiDayStart(day: string, plusDays = 0): string {
@@ -36,7 +34,7 @@ export function parcelFilter(query: Omit<ParcelListReq, 'page' | 'pageSize'>): r
 /** 快递记录: the front-desk list with search and filters; fees as of now. */
 export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) {
   const { page, pageSize, ...filter } = query;
-  const r = await repo.listParcels(ctx.db, ctx.dialect === 'postgres', scope, parcelFilter(filter), page, pageSize);
+  const r = await repo.listParcels(ctx.db, scope, parcelFilter(filter), page, pageSize);
   const now = ctx.now();
   return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
 }
@@ -50,29 +48,29 @@ export async function parcelCounts(ctx: Ctx, scope: Scope, communityId?: number)
 }
 
 /** A parcel the staff member may see, or 404. */
-export async function parcelInScope(db: Ctx['db'] | Trx, scope: Scope, id: number): Promise<ParcelJoined> {
-  const p = await repo.findParcelInScope(db, scope, id);
+export async function parcelInScope(ctx: Ctx, scope: Scope, id: number): Promise<ParcelJoined> {
+  const p = await repo.findParcelInScope(ctx.db, scope, id);
   if (!p) throw notFound();
   return p;
 }
 
 /** A parcel with its history (the drawer). */
 export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
-  const p = await parcelInScope(ctx.db, scope, id);
+  const p = await parcelInScope(ctx, scope, id);
   const events = await repo.eventsOf(ctx.db, id);
   return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent) };
 }
 
 /** The event of a staff member's change to a parcel: who, when, from and to which state, and the details. */
 function staffEvent(
-  trx: Trx,
+  ctx: Ctx,
   p: { id: number; org_id: number },
   staff: Staff,
   at: string,
   [from, to]: [ParcelStatus | null, ParcelStatus],
   detail: Record<string, unknown> | null,
 ) {
-  return repo.insertEvent(trx, {
+  return repo.insertEvent(ctx.db, {
     parcel_id: p.id,
     org_id: p.org_id,
     at,
@@ -91,7 +89,6 @@ function staffEvent(
  */
 async function move(
   ctx: Ctx,
-  trx: Trx,
   p: ParcelJoined,
   staff: Staff,
   m: ParcelMove,
@@ -100,18 +97,18 @@ async function move(
   expectWaived?: 0 | 1,
 ): Promise<number> {
   const { from, to } = PARCEL_MOVES[m];
-  if (!canMove(p.status, m) || !(await repo.updateParcelIf(trx, p.id, from, { ...set, status: to }, expectWaived))) {
+  if (!canMove(p.status, m) || !(await repo.updateParcelIf(ctx.db, p.id, from, { ...set, status: to }, expectWaived))) {
     throw conflict('invalid_state');
   }
-  const { id } = await staffEvent(trx, p, staff, ctx.now().toISOString(), [from, to], detail);
+  const { id } = await staffEvent(ctx, p, staff, ctx.now().toISOString(), [from, to], detail);
   return id;
 }
 
 /** A pickup code not in use among the community's parcels awaiting pickup. */
-async function freshPickupCode(trx: Trx, communityId: number): Promise<string> {
+async function freshPickupCode(ctx: Ctx, communityId: number): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const code = randomPickupCode();
-    if (!(await repo.pickupCodeInUse(trx, communityId, code))) return code;
+    if (!(await repo.pickupCodeInUse(ctx.db, communityId, code))) return code;
   }
   throw new AppError(503, 'unavailable', '领取码已用尽，请稍后再试');
 }
@@ -126,8 +123,8 @@ export interface ShelfPlace {
 const shelfColumns = (place: ShelfPlace | null) => (place ? { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label } : {});
 
 /** 到件通知 in the receipt's transaction: where, the code (and the shelf label), the fee rule. */
-async function notifyReceived(ctx: Ctx, trx: Trx, p: ParcelJoined, eventId: number) {
-  await enqueueNotification(ctx, trx, {
+async function notifyReceived(ctx: Ctx, p: ParcelJoined, eventId: number) {
+  await enqueueNotification(ctx, {
     orgId: p.org_id,
     parcelId: p.id,
     eventId,
@@ -151,13 +148,12 @@ async function notifyReceived(ctx: Ctx, trx: Trx, p: ParcelJoined, eventId: numb
  * Two receipts drawing the same code (or label) at once: the unique index refuses one; run it in
  * `inTransaction` with RECEIPT_RETRY so that it is tried again.
  */
-export async function receiveInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, opts: { damaged: boolean; place: ShelfPlace | null }) {
+export async function receiveInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, opts: { damaged: boolean; place: ShelfPlace | null }) {
   if (p.status !== 'pending_receipt') throw conflict('invalid_state');
-  const code = await freshPickupCode(trx, p.community_id);
+  const code = await freshPickupCode(ctx, p.community_id);
   const now = ctx.now().toISOString();
   const eventId = await move(
     ctx,
-    trx,
     p,
     staff,
     'receive',
@@ -171,8 +167,8 @@ export async function receiveInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, 
     },
     { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) },
   );
-  const received = await repo.getParcel(trx, p.id);
-  await notifyReceived(ctx, trx, received, eventId);
+  const received = await repo.getParcel(ctx.db, p.id);
+  await notifyReceived(ctx, received, eventId);
   return received;
 }
 
@@ -195,9 +191,9 @@ export interface DeskParcel {
  * step), with its code, its shelf place and the resident's notice; its one event comes from
  * nothing to 待领取. Run it with RECEIPT_RETRY as a receipt.
  */
-export async function enterAtDeskInTransaction(ctx: Ctx, trx: Trx, staff: Staff, d: DeskParcel, place: ShelfPlace | null) {
+export async function enterAtDeskInTransaction(ctx: Ctx, staff: Staff, d: DeskParcel, place: ShelfPlace | null) {
   const now = ctx.now().toISOString();
-  const { id } = await repo.insertParcel(trx, {
+  const { id } = await repo.insertParcel(ctx.db, {
     org_id: d.orgId,
     community_id: d.communityId,
     carrier: d.carrier,
@@ -215,43 +211,41 @@ export async function enterAtDeskInTransaction(ctx: Ctx, trx: Trx, staff: Staff,
     entered_at: now,
     received_at: now,
     received_by: staff.id,
-    pickup_code: await freshPickupCode(trx, d.communityId),
+    pickup_code: await freshPickupCode(ctx, d.communityId),
     fee_rate_fen: d.feeRateFen,
     fee_waived: 0,
     source: 'desk',
     ...shelfColumns(place),
   });
-  const { id: eventId } = await staffEvent(trx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], {
+  const { id: eventId } = await staffEvent(ctx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], {
     source: 'desk',
     damaged: d.damaged,
     ...(place ? { shelfLabel: place.label } : {}),
   });
-  const entered = await repo.getParcel(trx, id);
-  await notifyReceived(ctx, trx, entered, eventId);
+  const entered = await repo.getParcel(ctx.db, id);
+  await notifyReceived(ctx, entered, eventId);
   return entered;
 }
 
 /** Retry a receipt whose drawn pickup code or shelf label another receipt took at the same instant. */
-export const RECEIPT_RETRY = { attempts: 10, retryIf: (err: unknown) => isUniqueViolation(err, 'pickup_code') || isUniqueViolation(err, 'shelf_label') };
+export const RECEIPT_RETRY = { attempts: 10, retryIf: (err: unknown) => isTaken(err, 'pickup_code', 'shelf_label') };
 
 /** 接收: see receiveInTransaction; the 快递记录 receipt puts no parcel on a shelf. */
 export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damaged = false) {
   const result = await inTransaction(
     ctx,
-    async (trx) => receiveInTransaction(ctx, trx, await parcelInScope(trx, auth.scope, id), auth.staff, { damaged, place: null }),
+    async (ctx) => receiveInTransaction(ctx, await parcelInScope(ctx, auth.scope, id), auth.staff, { damaged, place: null }),
     RECEIPT_RETRY,
   );
-  ctx.outboxKick();
   return presentParcel(result, ctx.now(), 'staff');
 }
 
 /** 拒收: with an optional reason; the courier is told. */
 export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason?: string) {
-  const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(trx, auth.scope, id);
+  const result = await inTransaction(ctx, async (ctx) => {
+    const p = await parcelInScope(ctx, auth.scope, id);
     const eventId = await move(
       ctx,
-      trx,
       p,
       auth.staff,
       'reject',
@@ -262,7 +256,7 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
       },
       reason ? { reason } : null,
     );
-    await enqueueNotification(ctx, trx, {
+    await enqueueNotification(ctx, {
       orgId: p.org_id,
       parcelId: p.id,
       eventId,
@@ -270,9 +264,8 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
       recipient: p.courier_phone,
       params: { community: p.community_name, trackingNo: p.tracking_no, reason: reason ?? null, recipientPhone: p.recipient_phone },
     });
-    return repo.getParcel(trx, id);
+    return repo.getParcel(ctx.db, id);
   });
-  ctx.outboxKick();
   return presentParcel(result, ctx.now(), 'staff');
 }
 
@@ -281,13 +274,13 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
  * turned, a waiver) the answer is 409 `fee_changed` with the fee as of now, and nothing changes.
  */
 export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confirmedFeeFen: number) {
-  const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(trx, auth.scope, id);
+  const result = await inTransaction(ctx, async (ctx) => {
+    const p = await parcelInScope(ctx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const fee = feeAsOf(p, ctx.now());
     if (fee !== confirmedFeeFen) throw conflict('fee_changed', undefined, { feeFen: fee });
-    await pickupInTransaction(ctx, trx, p, auth.staff, fee);
-    return repo.getParcel(trx, id);
+    await pickupInTransaction(ctx, p, auth.staff, fee);
+    return repo.getParcel(ctx.db, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -296,10 +289,9 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
  * 领取 inside a transaction, at the fee the clerk confirmed (`feeFen`, already checked against
  * feeAsOf): the move is conditional on the state and on the waiver as read.
  */
-export async function pickupInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, feeFen: number): Promise<void> {
+export async function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number): Promise<void> {
   await move(
     ctx,
-    trx,
     p,
     staff,
     'pickup',
@@ -315,16 +307,22 @@ export async function pickupInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, s
 
 /** 撤销: waives the fee of a parcel awaiting pickup whose fee is above zero; who and when are kept. */
 export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
-  const result = await inTransaction(ctx, async (trx) => {
-    const p = await parcelInScope(trx, auth.scope, id);
+  const result = await inTransaction(ctx, async (ctx) => {
+    const p = await parcelInScope(ctx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const now = ctx.now();
     const fee = feeAsOf(p, now);
     if (fee === 0) throw conflict('nothing_to_waive');
-    const changed = await repo.updateParcelIf(trx, id, 'awaiting_pickup', { fee_waived: 1, fee_waived_at: now.toISOString(), fee_waived_by: auth.staff.id }, 0);
+    const changed = await repo.updateParcelIf(
+      ctx.db,
+      id,
+      'awaiting_pickup',
+      { fee_waived: 1, fee_waived_at: now.toISOString(), fee_waived_by: auth.staff.id },
+      0,
+    );
     if (!changed) throw conflict('invalid_state');
-    await staffEvent(trx, p, auth.staff, now.toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { feeWaived: true, feeFen: fee });
-    return repo.getParcel(trx, id);
+    await staffEvent(ctx, p, auth.staff, now.toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { feeWaived: true, feeFen: fee });
+    return repo.getParcel(ctx.db, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -357,33 +355,33 @@ export function recipientFromHistory(ctx: Ctx, communityId: number, trackingNo: 
  * or awaiting) is always the latest: the unique index admits one open parcel per number, and a
  * later entry could only come once it had closed.
  */
-export function latestParcelByTracking(db: Ctx['db'] | Trx, communityId: number, trackingNo: string) {
-  return repo.findLatestByTracking(db, communityId, trackingNo);
+export function latestParcelByTracking(ctx: Ctx, communityId: number, trackingNo: string) {
+  return repo.findLatestByTracking(ctx.db, communityId, trackingNo);
 }
 
 /** The open (pending or awaiting) parcel of a community with this tracking number. */
-export function openParcelByTracking(db: Ctx['db'] | Trx, communityId: number, trackingNo: string) {
-  return repo.findOpenByTracking(db, communityId, trackingNo);
+export function openParcelByTracking(ctx: Ctx, communityId: number, trackingNo: string) {
+  return repo.findOpenByTracking(ctx.db, communityId, trackingNo);
 }
 
 /** A community's parcels awaiting pickup by code, shelf label, phone or phone tail. */
-export function awaitingParcels(db: Ctx['db'] | Trx, communityId: number, key: repo.AwaitingKey) {
-  return repo.awaitingBy(db, communityId, key);
+export function awaitingParcels(ctx: Ctx, communityId: number, key: repo.AwaitingKey) {
+  return repo.awaitingBy(ctx.db, communityId, key);
 }
 
 /** The parcels of these ids that the staff member may see. */
-export function parcelsInScope(db: Ctx['db'] | Trx, scope: Scope, ids: number[]) {
-  return repo.findParcelsInScope(db, scope, ids);
+export function parcelsInScope(ctx: Ctx, scope: Scope, ids: number[]) {
+  return repo.findParcelsInScope(ctx.db, scope, ids);
 }
 
 /** 移库: puts a waiting parcel on another shelf place, with an event (待领取 → 待领取) naming both labels. */
-export async function moveToShelfInTransaction(ctx: Ctx, trx: Trx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
+export async function moveToShelfInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
   if (
     p.status !== 'awaiting_pickup' ||
-    !(await repo.setShelfIfAwaiting(trx, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))
+    !(await repo.setShelfIfAwaiting(ctx.db, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))
   ) {
     throw conflict('invalid_state');
   }
-  await staffEvent(trx, p, staff, ctx.now().toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { shelfLabel: place.label, fromShelfLabel: p.shelf_label });
-  return repo.getParcel(trx, p.id);
+  await staffEvent(ctx, p, staff, ctx.now().toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { shelfLabel: place.label, fromShelfLabel: p.shelf_label });
+  return repo.getParcel(ctx.db, p.id);
 }

@@ -36,8 +36,7 @@ const COLUMNS: [string, number][] = [
 /** 快递记录 export: the front-desk list's columns, for the current filter, fees as of now. */
 export async function parcelExport(ctx: Ctx, scope: Scope, query: Omit<ParcelListReq, 'page' | 'pageSize'>): Promise<SheetSpec> {
   const filter = parcelFilter(query);
-  const pg = ctx.dialect === 'postgres';
-  const total = await repo.countParcels(ctx.db, pg, scope, filter);
+  const total = await repo.countParcels(ctx.db, scope, filter);
   if (total > MAX_PARCEL_EXPORT) {
     throw badRequest('too_many_rows', `导出数据过多（${total}条，最多${MAX_PARCEL_EXPORT}条），请缩小筛选范围`);
   }
@@ -45,7 +44,7 @@ export async function parcelExport(ctx: Ctx, scope: Scope, query: Omit<ParcelLis
   async function* rows(): AsyncIterable<string[]> {
     // Pages by id, newest first: memory stays at one page whatever the export's size.
     for (let before: number | undefined; ;) {
-      const page = await repo.parcelsPage(ctx.db, pg, scope, { ...filter, beforeId: before }, PAGE);
+      const page = await repo.parcelsPage(ctx.db, scope, { ...filter, beforeId: before }, PAGE);
       for (const row of page) {
         const p = presentParcel(row, now, 'staff');
         yield [

@@ -1,5 +1,8 @@
 import type { Executor } from '../../db/index.js';
-import { containsText } from '../../db/dialect.js';
+import { containsText, isPostgres, uniquely } from '../../db/dialect.js';
+
+/** What a write here may find taken: a phone at one home of a community. */
+const TAKEN = { resident_home: 'residents' };
 import { pageWindow } from '../../db/paging.js';
 import { scopeIds, type Scope } from '../../actors.js';
 
@@ -20,8 +23,9 @@ const columns = [
   'residents.room',
 ] as const;
 
-function filtered(db: Executor, pg: boolean, scope: Scope, f: ResidentFilter) {
+function filtered(db: Executor, scope: Scope, f: ResidentFilter) {
   const ids = scopeIds(scope);
+  const pg = isPostgres(db);
   return db
     .selectFrom('residents')
     .innerJoin('communities', 'communities.id', 'residents.community_id')
@@ -35,10 +39,10 @@ function filtered(db: Executor, pg: boolean, scope: Scope, f: ResidentFilter) {
 }
 
 /** 住户管理: one page of the filtered list. */
-export async function listResidents(db: Executor, pg: boolean, scope: Scope, f: ResidentFilter, page: number, pageSize: number) {
+export async function listResidents(db: Executor, scope: Scope, f: ResidentFilter, page: number, pageSize: number) {
   const { offset, limit } = pageWindow(page, pageSize);
   const [items, total] = await Promise.all([
-    filtered(db, pg, scope, f)
+    filtered(db, scope, f)
       .select(columns)
       .orderBy('residents.community_id')
       .orderBy('residents.building')
@@ -48,7 +52,7 @@ export async function listResidents(db: Executor, pg: boolean, scope: Scope, f: 
       .limit(limit)
       .offset(offset)
       .execute(),
-    filtered(db, pg, scope, f)
+    filtered(db, scope, f)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
@@ -81,7 +85,7 @@ export function insertResident(
     updated_at: string;
   },
 ) {
-  return db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow();
+  return uniquely(db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
 
 export function updateResident(
@@ -89,7 +93,7 @@ export function updateResident(
   id: number,
   set: { community_id?: number; name?: string; phone?: string; building?: string; unit?: string; room?: string; updated_at: string },
 ) {
-  return db.updateTable('residents').set(set).where('id', '=', id).execute();
+  return uniquely(db.updateTable('residents').set(set).where('id', '=', id).execute(), TAKEN);
 }
 
 export function deleteResident(db: Executor, id: number) {
@@ -145,5 +149,5 @@ export function insertResidents(
     updated_at: string;
   }[],
 ) {
-  return db.insertInto('residents').values(rows).execute();
+  return uniquely(db.insertInto('residents').values(rows).execute(), TAKEN);
 }

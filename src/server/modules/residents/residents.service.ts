@@ -1,5 +1,5 @@
 import { nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
 import { visibleCommunity } from '../communities/communities.service.js';
@@ -24,7 +24,7 @@ export function presentResident(r: ResidentListRow) {
 /** 住户管理 list with substring search on phone and name. */
 export async function listResidents(ctx: Ctx, scope: Scope, query: ResidentListReq) {
   const { page, pageSize, ...filter } = query;
-  const r = await repo.listResidents(ctx.db, ctx.dialect === 'postgres', scope, filter, page, pageSize);
+  const r = await repo.listResidents(ctx.db, scope, filter, page, pageSize);
   return { items: r.items.map(presentResident), total: r.total };
 }
 
@@ -52,7 +52,7 @@ export async function createResident(ctx: Ctx, scope: Scope, input: ResidentCrea
     });
     return getResident(ctx, scope, id);
   } catch (err) {
-    if (isUniqueViolation(err, 'residents')) throw conflict('resident_exists');
+    if (isTaken(err, 'resident_home')) throw conflict('resident_exists');
     throw err;
   }
 }
@@ -64,7 +64,7 @@ export async function updateResident(ctx: Ctx, scope: Scope, id: number, input: 
   try {
     await repo.updateResident(ctx.db, id, { ...rest, community_id: communityId, updated_at: nowIso(ctx) });
   } catch (err) {
-    if (isUniqueViolation(err, 'residents')) throw conflict('resident_exists');
+    if (isTaken(err, 'resident_home')) throw conflict('resident_exists');
     throw err;
   }
   return getResident(ctx, scope, id);

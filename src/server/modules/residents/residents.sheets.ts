@@ -1,6 +1,6 @@
 import type { Scope } from '../../actors.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import { listCommunities } from '../communities/communities.service.js';
 import {
   checkCellText,
@@ -43,7 +43,7 @@ export async function residentTemplate(ctx: Ctx, scope: Scope): Promise<SheetSpe
 }
 
 export async function residentExport(ctx: Ctx, scope: Scope, filter: Omit<ResidentListReq, 'page' | 'pageSize'>): Promise<SheetSpec> {
-  const { items } = await repo.listResidents(ctx.db, ctx.dialect === 'postgres', scope, filter, 1, 100_000);
+  const { items } = await repo.listResidents(ctx.db, scope, filter, 1, 100_000);
   return {
     fileTitle: '住户信息',
     sheetName: '住户信息',
@@ -85,20 +85,20 @@ export async function importResidents(ctx: Ctx, scope: Scope, rows: ImportRow<Ke
 
   const written = await inTransaction(
     ctx,
-    (trx) => {
+    (ctx) => {
       const now = nowIso(ctx);
       return upsertRows(valid, {
         key: homeKey,
-        findExisting: (chunk) => repo.residentsByPhones(trx, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
+        findExisting: (chunk) => repo.residentsByPhones(ctx.db, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
         insert: (chunk) =>
           repo.insertResidents(
-            trx,
+            ctx.db,
             chunk.map((v) => ({ ...v, org_id: scope.orgId, created_at: now, updated_at: now })),
           ),
-        update: (old, v) => (old.name !== v.name ? repo.updateResident(trx, old.id, { name: v.name, updated_at: now }) : undefined),
+        update: (old, v) => (old.name !== v.name ? repo.updateResident(ctx.db, old.id, { name: v.name, updated_at: now }) : undefined),
       });
     },
-    { retryIf: (err) => isUniqueViolation(err, 'residents') },
+    { retryIf: (err) => isTaken(err, 'resident_home') },
   );
   return importResult(written, errors);
 }

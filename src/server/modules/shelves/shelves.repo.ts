@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.js';
-import { stateLiteral } from '../../db/dialect.js';
+import { stateLiteral, uniquely } from '../../db/dialect.js';
 import type { ShelfTable } from '../../db/types.js';
 import type { Insertable, Updateable } from 'kysely';
 
@@ -32,12 +32,15 @@ export function findShelf(db: Executor, orgId: number, id: number) {
     .executeTakeFirst();
 }
 
+/** What a write here may find taken: a shelf's code in its community. */
+const TAKEN = { shelf_code: 'code' };
+
 export function insertShelf(db: Executor, row: Insertable<ShelfTable>) {
-  return db.insertInto('shelves').values(row).returning('id').executeTakeFirstOrThrow();
+  return uniquely(db.insertInto('shelves').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
 
 export function updateShelf(db: Executor, id: number, set: Updateable<ShelfTable>) {
-  return db.updateTable('shelves').set(set).where('id', '=', id).execute();
+  return uniquely(db.updateTable('shelves').set(set).where('id', '=', id).execute(), TAKEN);
 }
 
 /** Deletes a shelf only while no parcel awaits pickup on it: true when it was deleted. */

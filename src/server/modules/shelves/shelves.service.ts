@@ -1,5 +1,5 @@
-import { nowIso, sharesCommits, type Ctx, type Executor } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { nowIso, sharesCommits, type Ctx } from '../../context.js';
+import { isTaken } from '../../db/dialect.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
 import { shanghaiDayHour } from '../../../shared/time.js';
@@ -32,7 +32,7 @@ export async function createShelf(ctx: Ctx, scope: Scope, communityId: number, i
     const { id } = await repo.insertShelf(ctx.db, { org_id: community.org_id, community_id: community.id, ...input, created_at: now, updated_at: now });
     return presentShelf(await visibleShelf(ctx, scope, id));
   } catch (err) {
-    if (isUniqueViolation(err, 'code')) throw conflict('shelf_exists');
+    if (isTaken(err, 'shelf_code')) throw conflict('shelf_exists');
     throw err;
   }
 }
@@ -47,7 +47,7 @@ export async function updateShelf(ctx: Ctx, scope: Scope, id: number, input: She
   try {
     await repo.updateShelf(ctx.db, id, { ...input, updated_at: nowIso(ctx) });
   } catch (err) {
-    if (isUniqueViolation(err, 'code')) throw conflict('shelf_exists');
+    if (isTaken(err, 'shelf_code')) throw conflict('shelf_exists');
     throw err;
   }
   return presentShelf(await visibleShelf(ctx, scope, id));
@@ -79,8 +79,8 @@ export interface ShelfSpot {
  * One read, made before the intake's transaction: capacity is a limit for the choice, not a
  * lock, so parcels placed at the same instant may pass it by a few.
  */
-export async function chooseSpot(db: Executor, communityId: number, shelfId?: number): Promise<ShelfSpot | null> {
-  const rows = await repo.shelfLayers(db, communityId);
+export async function chooseSpot(ctx: Ctx, communityId: number, shelfId?: number): Promise<ShelfSpot | null> {
+  const rows = await repo.shelfLayers(ctx.db, communityId);
   if (rows.length === 0 && shelfId === undefined) return null;
   const shelves = new Map<number, { code: string; layers: number; capacity: number; occupied: number; perLayer: Map<number, number> }>();
   for (const r of rows) {
@@ -109,28 +109,28 @@ export async function chooseSpot(db: Executor, communityId: number, shelfId?: nu
  * The spot's label, with the next serial of the community's day (Asia/Shanghai), skipping one
  * still on a waiting parcel of an earlier day. The serial's counter row is locked from its draw
  * until the commit of the transaction it is drawn in: where each transaction holds its own locks
- * (PostgreSQL) draw it in a statement of its own before the intake's transaction (`ctx.db`), so
+ * (PostgreSQL) draw it in a statement of its own before the intake's unit of work, so
  * that a community's intakes do not wait for each other's commits (a serial lost to a failed
- * intake is a harmless gap); under SQLite's group commit draw it inside the unit (`trx`), where
+ * intake is a harmless gap); under SQLite's group commit draw it inside the unit, where
  * a statement of its own would cost a disk flush of its own.
  */
-export async function labelSpot(ctx: Ctx, db: Executor, communityId: number, spot: ShelfSpot): Promise<ShelfPlace> {
+export async function labelSpot(ctx: Ctx, communityId: number, spot: ShelfSpot): Promise<ShelfPlace> {
   const { day } = shanghaiDayHour(ctx.now());
   for (let i = 0; i < 50; i++) {
-    const label = `${spot.code}-${spot.layer}-${String(await repo.nextSerial(db, communityId, day)).padStart(4, '0')}`;
-    if (!(await repo.labelInUse(db, communityId, label))) return { shelfId: spot.shelfId, layer: spot.layer, label };
+    const label = `${spot.code}-${spot.layer}-${String(await repo.nextSerial(ctx.db, communityId, day)).padStart(4, '0')}`;
+    if (!(await repo.labelInUse(ctx.db, communityId, label))) return { shelfId: spot.shelfId, layer: spot.layer, label };
   }
   throw conflict('shelf_full');
 }
 
-/** A spot's label as labelSpot says: drawn now (PostgreSQL) or in the unit, by the function answered. */
-export async function prepareLabel(ctx: Ctx, communityId: number, spot: ShelfSpot | null): Promise<(trx: Executor) => Promise<ShelfPlace | null>> {
+/** A spot's label as labelSpot says: drawn now (PostgreSQL) or in the unit whose context the answered function is given. */
+export async function prepareLabel(ctx: Ctx, communityId: number, spot: ShelfSpot | null): Promise<(unit: Ctx) => Promise<ShelfPlace | null>> {
   if (!spot) return async () => null;
   if (!sharesCommits(ctx)) {
-    const place = await labelSpot(ctx, ctx.db, communityId, spot);
+    const place = await labelSpot(ctx, communityId, spot);
     return async () => place;
   }
-  return (trx) => labelSpot(ctx, trx, communityId, spot);
+  return (unit) => labelSpot(unit, communityId, spot);
 }
 
 /** Drops label counters of days more than a week past (housekeeping). */

@@ -1,12 +1,19 @@
 import type { Executor } from '../../db/index.js';
 import type { StaffRole } from '../../db/types.js';
+import { uniquely } from '../../db/dialect.js';
+
+/** What a write here may find taken: a user name (in any case). */
+const TAKEN = { staff_username: 'username' };
 
 export function insertStaff(db: Executor, row: { org_id: number; username: string; password_hash: string; role: StaffRole; created_at: string }) {
-  return db
-    .insertInto('staff')
-    .values({ ...row, disabled: 0 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return uniquely(
+    db
+      .insertInto('staff')
+      .values({ ...row, disabled: 0 })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+    TAKEN,
+  );
 }
 
 export function findStaffInOrg(db: Executor, orgId: number, id: number) {

@@ -1,7 +1,6 @@
-import type { Transaction } from 'kysely';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
-import type { DB, StaffRow } from '../../db/types.js';
+import { isTaken } from '../../db/dialect.js';
+import type { StaffRow } from '../../db/types.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { endStaffSessions, hashPassword } from '../auth/auth.service.js';
 import { assertCommunitiesInOrg } from '../communities/communities.service.js';
@@ -22,24 +21,24 @@ export function presentStaff(s: StaffRow, communityIds: number[]) {
 }
 
 /**
- * Creates a staff member inside an open transaction (also used when an org is created); the
+ * Creates a staff member in the caller's unit of work (also used when an org is created); the
  * password is hashed beforehand, so that the slow hash never holds a transaction open.
  */
-export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: number, input: Omit<StaffCreateReq, 'password'>, passwordHash: string) {
+export async function createStaffInOrg(ctx: Ctx, orgId: number, input: Omit<StaffCreateReq, 'password'>, passwordHash: string) {
   const communityIds = [...new Set(input.communityIds ?? [])];
-  await assertCommunitiesInOrg(ctx, orgId, communityIds, trx);
+  await assertCommunitiesInOrg(ctx, orgId, communityIds);
   try {
-    const row = await repo.insertStaff(trx, {
+    const row = await repo.insertStaff(ctx.db, {
       org_id: orgId,
       username: input.username,
       password_hash: passwordHash,
       role: input.role,
       created_at: nowIso(ctx),
     });
-    if (input.role === 'clerk') await repo.replaceStaffCommunities(trx, row.id, communityIds);
+    if (input.role === 'clerk') await repo.replaceStaffCommunities(ctx.db, row.id, communityIds);
     return presentStaff(row, communityIds);
   } catch (err) {
-    if (isUniqueViolation(err, 'username')) throw conflict('username_taken');
+    if (isTaken(err, 'staff_username')) throw conflict('username_taken');
     throw err;
   }
 }
@@ -47,7 +46,7 @@ export async function createStaffInOrg(ctx: Ctx, trx: Transaction<DB>, orgId: nu
 /** 人员管理: adds an admin or a clerk (with the communities a clerk serves). */
 export async function createStaff(ctx: Ctx, orgId: number, input: StaffCreateReq) {
   const passwordHash = await hashPassword(input.password);
-  return inTransaction(ctx, (trx) => createStaffInOrg(ctx, trx, orgId, input, passwordHash), { attempts: 1 });
+  return inTransaction(ctx, (ctx) => createStaffInOrg(ctx, orgId, input, passwordHash), { attempts: 1 });
 }
 
 export async function listStaff(ctx: Ctx, orgId: number) {
@@ -72,20 +71,20 @@ export async function updateStaff(ctx: Ctx, orgId: number, actingStaffId: number
     throw badRequest('validation_error', '不能停用自己或取消自己的管理员权限');
   }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  await inTransaction(ctx, async (trx) => {
-    const row = await repo.findStaffInOrg(trx, orgId, id);
+  await inTransaction(ctx, async (ctx) => {
+    const row = await repo.findStaffInOrg(ctx.db, orgId, id);
     if (!row) throw notFound();
     if (input.communityIds) {
       const ids = [...new Set(input.communityIds)];
-      await assertCommunitiesInOrg(ctx, orgId, ids, trx);
-      await repo.replaceStaffCommunities(trx, id, ids);
+      await assertCommunitiesInOrg(ctx, orgId, ids);
+      await repo.replaceStaffCommunities(ctx.db, id, ids);
     }
     const set = {
       ...(passwordHash ? { password_hash: passwordHash } : {}),
       ...(input.role ? { role: input.role } : {}),
       ...(input.disabled !== undefined ? { disabled: input.disabled ? (1 as const) : (0 as const) } : {}),
     };
-    if (Object.keys(set).length > 0) await repo.updateStaff(trx, id, set);
+    if (Object.keys(set).length > 0) await repo.updateStaff(ctx.db, id, set);
   });
   if (input.disabled === true || passwordHash) await endStaffSessions(ctx, id);
   return getStaff(ctx, orgId, id);

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/index.js';
+import { uniquely } from '../../db/dialect.js';
 
 // The desk's own rows: what each desk intake answered, by the staff member's Idempotency-Key.
 
@@ -10,7 +11,7 @@ export function insertDeskIdempotent(
   db: Executor,
   row: { staff_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string },
 ) {
-  return db.insertInto('desk_idempotency_keys').values(row).execute();
+  return uniquely(db.insertInto('desk_idempotency_keys').values(row).execute(), { desk_key: 'desk_idempotency_keys' });
 }
 
 /** Drops the stored answers of desk intakes made before a time (housekeeping). */

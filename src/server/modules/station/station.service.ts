@@ -2,7 +2,7 @@
 import { guessCarrier } from '../../../shared/carrier-guess.js';
 import { SHELF_LABEL_PATTERN } from '../../../shared/constants.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isTaken } from '../../db/dialect.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
 import type { Scope, StaffAuth } from '../../actors.js';
@@ -109,23 +109,23 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
   const community = await visibleCommunity(ctx, auth.scope, body.communityId);
   if (!(await getOrg(ctx, community.org_id)).appEnabled) throw forbidden('app_closed');
   try {
-    const latest = await parcels.latestParcelByTracking(ctx.db, community.id, body.trackingNo);
+    const latest = await parcels.latestParcelByTracking(ctx, community.id, body.trackingNo);
     if (latest?.status === 'awaiting_pickup') throw conflict('duplicate_tracking_no');
     const entry = latest?.status === 'pending_receipt' ? null : await deskParcel(ctx, auth, community, body, latest);
-    const label = await prepareLabel(ctx, community.id, await chooseSpot(ctx.db, community.id, body.shelfId));
+    const label = await prepareLabel(ctx, community.id, await chooseSpot(ctx, community.id, body.shelfId));
     const view = await inTransaction(
       ctx,
-      async (trx) => {
-        const now = await parcels.openParcelByTracking(trx, community.id, body.trackingNo);
+      async (ctx) => {
+        const now = await parcels.openParcelByTracking(ctx, community.id, body.trackingNo);
         if (now?.status === 'awaiting_pickup') throw conflict('duplicate_tracking_no');
-        const place = await label(trx);
+        const place = await label(ctx);
         const damaged = body.damaged ?? false;
         let row;
-        if (now) row = await parcels.receiveInTransaction(ctx, trx, now, auth.staff, { damaged, place });
-        else if (entry) row = await parcels.enterAtDeskInTransaction(ctx, trx, auth.staff, entry, place);
+        if (now) row = await parcels.receiveInTransaction(ctx, now, auth.staff, { damaged, place });
+        else if (entry) row = await parcels.enterAtDeskInTransaction(ctx, auth.staff, entry, place);
         else throw conflict('invalid_state'); // the courier's entry was rejected meanwhile
         const presented = presentParcel(row, ctx.now(), 'staff');
-        await repo.insertDeskIdempotent(trx, {
+        await repo.insertDeskIdempotent(ctx.db, {
           staff_id: auth.staff.id,
           key,
           request_hash: hash,
@@ -137,11 +137,10 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
       },
       parcels.RECEIPT_RETRY,
     );
-    ctx.outboxKick();
     return view;
   } catch (err) {
-    const duplicate = isUniqueViolation(err, 'tracking_no') || (err instanceof AppError && err.code === 'duplicate_tracking_no');
-    if (duplicate || isUniqueViolation(err)) {
+    const duplicate = isTaken(err, 'tracking_no') || (err instanceof AppError && err.code === 'duplicate_tracking_no');
+    if (duplicate || isTaken(err, 'desk_key')) {
       // The same key raced in on another connection (its parcel or its key row won): answer what it stored.
       const stored = await replay(ctx, auth.staff.id, key, hash);
       if (stored) return stored;
@@ -158,17 +157,17 @@ export async function pruneDeskKeys(ctx: Ctx): Promise<void> {
 
 /** 移库: a waiting parcel to another shelf of its community, with a new label. */
 export async function moveParcel(ctx: Ctx, auth: StaffAuth, id: number, shelfId: number) {
-  const before = await parcels.parcelInScope(ctx.db, auth.scope, id);
+  const before = await parcels.parcelInScope(ctx, auth.scope, id);
   if (before.status !== 'awaiting_pickup') throw conflict('invalid_state');
-  const label = await prepareLabel(ctx, before.community_id, await chooseSpot(ctx.db, before.community_id, shelfId));
+  const label = await prepareLabel(ctx, before.community_id, await chooseSpot(ctx, before.community_id, shelfId));
   const row = await inTransaction(
     ctx,
-    async (trx) => {
-      const p = await parcels.parcelInScope(trx, auth.scope, id);
+    async (ctx) => {
+      const p = await parcels.parcelInScope(ctx, auth.scope, id);
       if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
-      const place = await label(trx);
+      const place = await label(ctx);
       if (!place) throw issue('body/shelfId', '货架不存在或不属于该小区');
-      return parcels.moveToShelfInTransaction(ctx, trx, p, auth.staff, place);
+      return parcels.moveToShelfInTransaction(ctx, p, auth.staff, place);
     },
     parcels.RECEIPT_RETRY,
   );
@@ -193,9 +192,9 @@ function parseKey(raw: string): { code: string } | { label: string } | { phoneTa
 export async function checkout(ctx: Ctx, scope: Scope, communityId: number, rawKey: string) {
   await visibleCommunity(ctx, scope, communityId);
   const key = parseKey(rawKey);
-  const found = await parcels.awaitingParcels(ctx.db, communityId, key);
+  const found = await parcels.awaitingParcels(ctx, communityId, key);
   const first = found[0];
-  const rows = 'phoneTail' in key || !first ? found : await parcels.awaitingParcels(ctx.db, communityId, { phone: first.recipient_phone });
+  const rows = 'phoneTail' in key || !first ? found : await parcels.awaitingParcels(ctx, communityId, { phone: first.recipient_phone });
   const now = ctx.now();
   const items = rows.map((p) => presentParcel(p, now, 'staff'));
   return { items, totalFeeFen: items.reduce((sum, p) => sum + p.feeFen, 0), verified: 'code' in key && items.length > 0 };
@@ -208,8 +207,8 @@ export async function checkout(ctx: Ctx, scope: Scope, communityId: number, rawK
  * with the new sum; parcels no longer waiting are reported in `failed`.
  */
 export async function pickupMany(ctx: Ctx, auth: StaffAuth, body: PickupManyReq) {
-  return inTransaction(ctx, async (trx) => {
-    const rows = await parcels.parcelsInScope(trx, auth.scope, body.ids);
+  return inTransaction(ctx, async (ctx) => {
+    const rows = await parcels.parcelsInScope(ctx, auth.scope, body.ids);
     const found = new Map(rows.map((p) => [p.id, p]));
     const failed = body.ids.filter((id) => !found.has(id)).map((id) => ({ id, error: 'not_found', message: '记录不存在' }));
     const waiting = rows.filter((p) => p.status === 'awaiting_pickup');
@@ -217,7 +216,7 @@ export async function pickupMany(ctx: Ctx, auth: StaffAuth, body: PickupManyReq)
     const first = waiting[0];
     if (first) {
       const code = /^\d{6}$/.test(body.code) ? body.code : '';
-      const holder = code ? (await parcels.awaitingParcels(trx, first.community_id, { code }))[0] : undefined;
+      const holder = code ? (await parcels.awaitingParcels(ctx, first.community_id, { code }))[0] : undefined;
       const sameRecipient = (p: { community_id: number; recipient_phone: string }) =>
         p.community_id === holder?.community_id && p.recipient_phone === holder.recipient_phone;
       if (!holder || !waiting.every(sameRecipient)) throw forbidden('code_required', body.code ? '领取码不正确，或不是这位住户的包裹' : undefined);
@@ -225,7 +224,7 @@ export async function pickupMany(ctx: Ctx, auth: StaffAuth, body: PickupManyReq)
       const fees = new Map(waiting.map((p) => [p.id, feeAsOf(p, now)]));
       const total = [...fees.values()].reduce((a, b) => a + b, 0);
       if (total !== body.totalFeeFen) throw conflict('fee_changed', undefined, { totalFeeFen: total });
-      for (const p of waiting) await parcels.pickupInTransaction(ctx, trx, p, auth.staff, fees.get(p.id) ?? 0);
+      for (const p of waiting) await parcels.pickupInTransaction(ctx, p, auth.staff, fees.get(p.id) ?? 0);
     }
     return { done: waiting.map((p) => p.id), failed: failed.sort((a, b) => a.id - b.id) };
   });
