@@ -115,7 +115,10 @@ describe('front desk moves', () => {
   it('counts the fee at the rate in force at receipt, and a waiver makes it 0 and keeps who and when', async () => {
     const w = await createWorld(t.app);
     const p = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-    expectStatus(await w.admin.post(`/api/parcels/${p.id}/receive`, {}), 200);
+    // Each answer carries the desk's moves the state table allows now; a courier's carries none.
+    expect(p.actions).toEqual([]);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).actions).toEqual(['receive', 'reject']);
+    expect(expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/receive`, {}), 200).actions).toEqual(['pickup', 'moveShelf']);
     expectStatus(await w.admin.patch(`/api/communities/${w.community.id}`, { feeRateFen: 500 }), 200);
     // Nothing to waive in the first day.
     const early = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
@@ -123,9 +126,12 @@ describe('front desk moves', () => {
     expect(early.body.error).toBe('nothing_to_waive');
     t.clock.advance(2 * DAY + 1000);
     w.admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123'); // the idle session expired
-    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).feeFen).toBe(400);
+    expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200)).toMatchObject({
+      feeFen: 400,
+      actions: ['pickup', 'waive', 'moveShelf'],
+    });
     const waived = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/waive-fee`), 200);
-    expect(waived).toMatchObject({ feeFen: 0, feeWaived: true, status: 'awaiting_pickup' });
+    expect(waived).toMatchObject({ feeFen: 0, feeWaived: true, status: 'awaiting_pickup', actions: ['pickup', 'moveShelf'] });
     const again = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
     expect(again.body.error).toBe('nothing_to_waive');
     const detail = expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200);
@@ -133,7 +139,11 @@ describe('front desk moves', () => {
     expect(ev).toMatchObject({ actor: { kind: 'staff', name: w.adminUsername }, at: t.clock.now().toISOString(), detail: { feeWaived: true, feeFen: 400 } });
     const row = await t.database.db.selectFrom('parcels').select(['fee_waived_by', 'fee_waived_at']).where('id', '=', p.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ fee_waived_by: w.adminId, fee_waived_at: t.clock.now().toISOString() });
-    expect(expectStatus(await w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }), 200)).toMatchObject({ feeChargedFen: 0, status: 'picked_up' });
+    expect(expectStatus(await w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }), 200)).toMatchObject({
+      feeChargedFen: 0,
+      status: 'picked_up',
+      actions: [],
+    });
   });
 
   it('refuses pickup when the fee turned a day since the clerk looked (fee_changed), changing nothing', async () => {

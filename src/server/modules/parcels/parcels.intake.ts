@@ -8,6 +8,7 @@ import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
+import { applyMove } from './parcels.moves.js';
 import * as repo from './parcels.repo.js';
 import { presentParcel } from './parcels.present.js';
 import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
@@ -40,36 +41,31 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
   try {
     const parcel = await inTransaction(ctx, async (ctx) => {
       const now = ctx.now().toISOString();
-      const { id } = await repo.insertParcel(ctx.db, {
-        org_id: record.org_id,
-        community_id: record.community_id,
-        carrier: record.carrier,
-        tracking_no: body.trackingNo,
-        courier_id: record.id,
-        courier_account_id: account.id,
-        courier_name: record.name,
-        courier_phone: record.phone,
-        recipient_name: body.recipientName,
-        recipient_phone: body.recipientPhone,
-        resident_id: resident?.id ?? null,
-        address: resident?.address ?? null,
-        status: 'pending_receipt',
-        damaged: 0,
-        entered_at: now,
-        fee_waived: 0,
-      });
-      await repo.insertEvent(ctx.db, {
-        parcel_id: id,
-        org_id: record.org_id,
-        at: now,
-        actor_kind: 'courier',
-        actor_id: account.id,
-        actor_name: record.name,
-        from_status: null,
-        to_status: 'pending_receipt',
-        detail: null,
-      });
-      const view = presentParcel(await repo.getParcel(ctx.db, id), ctx.now(), 'courier');
+      const entered = await applyMove(
+        ctx,
+        'enter',
+        { kind: 'courier', id: account.id, name: record.name },
+        {
+          insert: {
+            org_id: record.org_id,
+            community_id: record.community_id,
+            carrier: record.carrier,
+            tracking_no: body.trackingNo,
+            courier_id: record.id,
+            courier_account_id: account.id,
+            courier_name: record.name,
+            courier_phone: record.phone,
+            recipient_name: body.recipientName,
+            recipient_phone: body.recipientPhone,
+            resident_id: resident?.id ?? null,
+            address: resident?.address ?? null,
+            damaged: 0,
+            entered_at: now,
+            fee_waived: 0,
+          },
+        },
+      );
+      const view = presentParcel(entered, ctx.now(), 'courier');
       await repo.insertIdempotent(ctx.db, {
         courier_account_id: account.id,
         key,

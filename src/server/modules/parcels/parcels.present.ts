@@ -1,4 +1,5 @@
 import { custodyFeeFen } from '../../../shared/fee.js';
+import { allowedActions } from '../../../shared/parcel-status.js';
 import { maskName, maskPhone } from '../../../shared/phone.js';
 import type { ParcelEventRow } from '../../db/types.js';
 import type { ParcelJoined } from './parcels.repo.js';
@@ -16,6 +17,7 @@ export function feeAsOf(p: Pick<ParcelJoined, 'status' | 'received_at' | 'fee_ra
 
 /** A parcel as an answer carries it, for one audience. */
 export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): ParcelViewT {
+  const feeFen = feeAsOf(p, now);
   return {
     id: p.id,
     communityId: p.community_id,
@@ -40,7 +42,7 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     rejectReason: p.reject_reason,
     // The code is the resident's key: never shown to the courier, only while awaiting pickup.
     pickupCode: p.status === 'awaiting_pickup' && audience !== 'courier' ? p.pickup_code : null,
-    feeFen: feeAsOf(p, now),
+    feeFen,
     feeRateFen: p.fee_rate_fen,
     feeWaived: p.fee_waived === 1,
     feeChargedFen: p.fee_charged_fen,
@@ -48,6 +50,7 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     shelfId: audience === 'staff' ? p.shelf_id : null,
     shelfLabel: audience === 'courier' || (audience === 'resident' && p.status !== 'awaiting_pickup') ? null : p.shelf_label,
     source: p.source,
+    actions: audience === 'staff' ? allowedActions({ status: p.status, feeFen, feeWaived: p.fee_waived === 1 }) : [],
   };
 }
 

@@ -131,12 +131,6 @@ export function awaitingBy(db: Executor, communityId: number, key: AwaitingKey) 
     .execute();
 }
 
-/** Moves a waiting parcel to another shelf place: true when it was still waiting. */
-export async function setShelfIfAwaiting(db: Executor, id: number, place: { shelf_id: number; shelf_layer: number; shelf_label: string }): Promise<boolean> {
-  const r = await uniquely(db.updateTable('parcels').set(place).where('id', '=', id).where('status', '=', 'awaiting_pickup').executeTakeFirst(), TAKEN);
-  return Number(r.numUpdatedRows) === 1;
-}
-
 export interface ParcelFilter {
   status?: ParcelStatus;
   q?: string;

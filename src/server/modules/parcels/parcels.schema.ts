@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_BATCH, TRACKING_NO_PATTERN } from '../../../shared/constants.js';
-import { PARCEL_STATUSES } from '../../../shared/parcel-status.js';
+import { PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
 import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text } from '../../../shared/schemas.js';
 
 export const ParcelStatus = z.enum(PARCEL_STATUSES);
@@ -32,6 +32,8 @@ export const ParcelView = z.object({
   shelfId: z.number().nullable(),
   shelfLabel: z.string().nullable(),
   source: z.enum(['courier', 'desk']),
+  /** The desk's moves allowed now, by the state table (src/shared/parcel-status.ts): the buttons a screen shows; empty for couriers and residents. */
+  actions: z.array(z.enum(STAFF_ACTIONS)).default([]), // default: answers stored before it existed (idempotent replays)
 });
 export type ParcelViewT = z.infer<typeof ParcelView>;
 

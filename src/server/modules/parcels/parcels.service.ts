@@ -1,10 +1,8 @@
-import { canMove, PARCEL_MOVES, type ParcelMove, type ParcelStatus } from '../../../shared/parcel-status.js';
-import { inTransaction, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isTaken } from '../../db/dialect.js';
-import type { ParcelUpdate } from '../../db/types.js';
 import { AppError, conflict, notFound } from '../../errors.js';
 import type { Scope, StaffAuth } from '../../actors.js';
-import { enqueueNotification } from '../notifications/notifications.service.js';
+import { applyMove, type Actor } from './parcels.moves.js';
 import { randomPickupCode } from './pickup-code.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelJoined } from './parcels.repo.js';
@@ -61,48 +59,8 @@ export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
   return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent) };
 }
 
-/** The event of a staff member's change to a parcel: who, when, from and to which state, and the details. */
-function staffEvent(
-  ctx: Ctx,
-  p: { id: number; org_id: number },
-  staff: Staff,
-  at: string,
-  [from, to]: [ParcelStatus | null, ParcelStatus],
-  detail: Record<string, unknown> | null,
-) {
-  return repo.insertEvent(ctx.db, {
-    parcel_id: p.id,
-    org_id: p.org_id,
-    at,
-    actor_kind: 'staff',
-    actor_id: staff.id,
-    actor_name: staff.username,
-    from_status: from,
-    to_status: to,
-    detail: detail ? JSON.stringify(detail) : null,
-  });
-}
-
-/**
- * One move of the state machine, in one transaction: the conditional update (the row must still
- * be in the move's `from` state, so of two clerks exactly one wins), the event and the outbox rows.
- */
-async function move(
-  ctx: Ctx,
-  p: ParcelJoined,
-  staff: Staff,
-  m: ParcelMove,
-  set: ParcelUpdate,
-  detail: Record<string, unknown> | null,
-  expectWaived?: 0 | 1,
-): Promise<number> {
-  const { from, to } = PARCEL_MOVES[m];
-  if (!canMove(p.status, m) || !(await repo.updateParcelIf(ctx.db, p.id, from, { ...set, status: to }, expectWaived))) {
-    throw conflict('invalid_state');
-  }
-  const { id } = await staffEvent(ctx, p, staff, ctx.now().toISOString(), [from, to], detail);
-  return id;
-}
+/** A staff member as the actor of a move. */
+const actorOf = (staff: Staff): Actor => ({ kind: 'staff', id: staff.id, name: staff.username });
 
 /** A pickup code not in use among the community's parcels awaiting pickup. */
 async function freshPickupCode(ctx: Ctx, communityId: number): Promise<string> {
@@ -122,54 +80,31 @@ export interface ShelfPlace {
 
 const shelfColumns = (place: ShelfPlace | null) => (place ? { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label } : {});
 
-/** 到件通知 in the receipt's transaction: where, the code (and the shelf label), the fee rule. */
-async function notifyReceived(ctx: Ctx, p: ParcelJoined, eventId: number) {
-  await enqueueNotification(ctx, {
-    orgId: p.org_id,
-    parcelId: p.id,
-    eventId,
-    kind: 'parcel_received',
-    recipient: p.recipient_phone,
-    params: {
-      community: p.community_name,
-      carrier: p.carrier,
-      trackingTail: p.tracking_no.slice(-4),
-      collectionPoint: p.collection_point_name,
-      pickupCode: p.pickup_code ?? '',
-      feeRateFen: p.fee_rate_fen ?? 0,
-      shelfLabel: p.shelf_label,
-    },
-  });
-}
-
 /**
- * 接收 inside a transaction: issues a pickup code, fixes the fee rate as of now, starts the fee
+ * 接收 in the caller's unit of work: issues a pickup code, fixes the fee rate as of now, starts the fee
  * clock, puts the parcel on its shelf place (station mode) and queues the resident's notice.
  * Two receipts drawing the same code (or label) at once: the unique index refuses one; run it in
  * `inTransaction` with RECEIPT_RETRY so that it is tried again.
  */
 export async function receiveInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, opts: { damaged: boolean; place: ShelfPlace | null }) {
-  if (p.status !== 'pending_receipt') throw conflict('invalid_state');
-  const code = await freshPickupCode(ctx, p.community_id);
-  const now = ctx.now().toISOString();
-  const eventId = await move(
+  const now = nowIso(ctx);
+  return applyMove(
     ctx,
-    p,
-    staff,
     'receive',
+    actorOf(staff),
+    { parcel: p },
     {
-      received_at: now,
-      received_by: staff.id,
-      pickup_code: code,
-      fee_rate_fen: p.community_fee_rate_fen,
-      damaged: opts.damaged ? 1 : 0,
-      ...shelfColumns(opts.place),
+      set: {
+        received_at: now,
+        received_by: staff.id,
+        pickup_code: p.status === 'pending_receipt' ? await freshPickupCode(ctx, p.community_id) : null,
+        fee_rate_fen: p.community_fee_rate_fen,
+        damaged: opts.damaged ? 1 : 0,
+        ...shelfColumns(opts.place),
+      },
+      detail: { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) },
     },
-    { damaged: opts.damaged, ...(opts.place ? { shelfLabel: opts.place.label } : {}) },
   );
-  const received = await repo.getParcel(ctx.db, p.id);
-  await notifyReceived(ctx, received, eventId);
-  return received;
 }
 
 /** What a desk intake knows of a parcel the courier never entered. */
@@ -187,44 +122,43 @@ export interface DeskParcel {
 }
 
 /**
- * 入库 at the desk inside a transaction: the parcel is entered already awaiting pickup (no 待接收
+ * 入库 at the desk in the caller's unit of work: the parcel is entered already awaiting pickup (no 待接收
  * step), with its code, its shelf place and the resident's notice; its one event comes from
  * nothing to 待领取. Run it with RECEIPT_RETRY as a receipt.
  */
 export async function enterAtDeskInTransaction(ctx: Ctx, staff: Staff, d: DeskParcel, place: ShelfPlace | null) {
-  const now = ctx.now().toISOString();
-  const { id } = await repo.insertParcel(ctx.db, {
-    org_id: d.orgId,
-    community_id: d.communityId,
-    carrier: d.carrier,
-    tracking_no: d.trackingNo,
-    courier_id: d.courier?.id ?? null,
-    courier_account_id: null,
-    courier_name: d.courier?.name ?? '',
-    courier_phone: d.courier?.phone ?? '',
-    recipient_name: d.recipientName,
-    recipient_phone: d.recipientPhone,
-    resident_id: d.resident?.id ?? null,
-    address: d.resident?.address ?? null,
-    status: 'awaiting_pickup',
-    damaged: d.damaged ? 1 : 0,
-    entered_at: now,
-    received_at: now,
-    received_by: staff.id,
-    pickup_code: await freshPickupCode(ctx, d.communityId),
-    fee_rate_fen: d.feeRateFen,
-    fee_waived: 0,
-    source: 'desk',
-    ...shelfColumns(place),
-  });
-  const { id: eventId } = await staffEvent(ctx, { id, org_id: d.orgId }, staff, now, [null, 'awaiting_pickup'], {
-    source: 'desk',
-    damaged: d.damaged,
-    ...(place ? { shelfLabel: place.label } : {}),
-  });
-  const entered = await repo.getParcel(ctx.db, id);
-  await notifyReceived(ctx, entered, eventId);
-  return entered;
+  const now = nowIso(ctx);
+  return applyMove(
+    ctx,
+    'enterAtDesk',
+    actorOf(staff),
+    {
+      insert: {
+        org_id: d.orgId,
+        community_id: d.communityId,
+        carrier: d.carrier,
+        tracking_no: d.trackingNo,
+        courier_id: d.courier?.id ?? null,
+        courier_account_id: null,
+        courier_name: d.courier?.name ?? '',
+        courier_phone: d.courier?.phone ?? '',
+        recipient_name: d.recipientName,
+        recipient_phone: d.recipientPhone,
+        resident_id: d.resident?.id ?? null,
+        address: d.resident?.address ?? null,
+        damaged: d.damaged ? 1 : 0,
+        entered_at: now,
+        received_at: now,
+        received_by: staff.id,
+        pickup_code: await freshPickupCode(ctx, d.communityId),
+        fee_rate_fen: d.feeRateFen,
+        fee_waived: 0,
+        source: 'desk',
+        ...shelfColumns(place),
+      },
+    },
+    { detail: { source: 'desk', damaged: d.damaged, ...(place ? { shelfLabel: place.label } : {}) } },
+  );
 }
 
 /** Retry a receipt whose drawn pickup code or shelf label another receipt took at the same instant. */
@@ -242,30 +176,15 @@ export async function receiveParcel(ctx: Ctx, auth: StaffAuth, id: number, damag
 
 /** 拒收: with an optional reason; the courier is told. */
 export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason?: string) {
-  const result = await inTransaction(ctx, async (ctx) => {
-    const p = await parcelInScope(ctx, auth.scope, id);
-    const eventId = await move(
+  const result = await inTransaction(ctx, async (ctx) =>
+    applyMove(
       ctx,
-      p,
-      auth.staff,
       'reject',
-      {
-        rejected_at: ctx.now().toISOString(),
-        rejected_by: auth.staff.id,
-        reject_reason: reason ?? null,
-      },
-      reason ? { reason } : null,
-    );
-    await enqueueNotification(ctx, {
-      orgId: p.org_id,
-      parcelId: p.id,
-      eventId,
-      kind: 'parcel_rejected',
-      recipient: p.courier_phone,
-      params: { community: p.community_name, trackingNo: p.tracking_no, reason: reason ?? null, recipientPhone: p.recipient_phone },
-    });
-    return repo.getParcel(ctx.db, id);
-  });
+      actorOf(auth.staff),
+      { parcel: await parcelInScope(ctx, auth.scope, id) },
+      { set: { rejected_at: nowIso(ctx), rejected_by: auth.staff.id, reject_reason: reason ?? null }, detail: reason ? { reason } : null },
+    ),
+  );
   return presentParcel(result, ctx.now(), 'staff');
 }
 
@@ -279,29 +198,22 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const fee = feeAsOf(p, ctx.now());
     if (fee !== confirmedFeeFen) throw conflict('fee_changed', undefined, { feeFen: fee });
-    await pickupInTransaction(ctx, p, auth.staff, fee);
-    return repo.getParcel(ctx.db, id);
+    return pickupInTransaction(ctx, p, auth.staff, fee);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
 
 /**
- * 领取 inside a transaction, at the fee the clerk confirmed (`feeFen`, already checked against
+ * 领取 in the caller's unit of work, at the fee the clerk confirmed (`feeFen`, already checked against
  * feeAsOf): the move is conditional on the state and on the waiver as read.
  */
-export async function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number): Promise<void> {
-  await move(
+export function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number) {
+  return applyMove(
     ctx,
-    p,
-    staff,
     'pickup',
-    {
-      picked_up_at: ctx.now().toISOString(),
-      picked_up_by: staff.id,
-      fee_charged_fen: feeFen,
-    },
-    { feeFen },
-    p.fee_waived,
+    actorOf(staff),
+    { parcel: p },
+    { set: { picked_up_at: nowIso(ctx), picked_up_by: staff.id, fee_charged_fen: feeFen }, detail: { feeFen }, expectWaived: p.fee_waived },
   );
 }
 
@@ -309,20 +221,14 @@ export async function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staf
 export async function waiveFee(ctx: Ctx, auth: StaffAuth, id: number) {
   const result = await inTransaction(ctx, async (ctx) => {
     const p = await parcelInScope(ctx, auth.scope, id);
-    if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
-    const now = ctx.now();
-    const fee = feeAsOf(p, now);
-    if (fee === 0) throw conflict('nothing_to_waive');
-    const changed = await repo.updateParcelIf(
-      ctx.db,
-      id,
-      'awaiting_pickup',
-      { fee_waived: 1, fee_waived_at: now.toISOString(), fee_waived_by: auth.staff.id },
-      0,
+    const fee = feeAsOf(p, ctx.now());
+    return applyMove(
+      ctx,
+      'waive',
+      actorOf(auth.staff),
+      { parcel: p },
+      { set: { fee_waived: 1, fee_waived_at: nowIso(ctx), fee_waived_by: auth.staff.id }, detail: { feeWaived: true, feeFen: fee }, expectWaived: 0 },
     );
-    if (!changed) throw conflict('invalid_state');
-    await staffEvent(ctx, p, auth.staff, now.toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { feeWaived: true, feeFen: fee });
-    return repo.getParcel(ctx.db, id);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -375,13 +281,12 @@ export function parcelsInScope(ctx: Ctx, scope: Scope, ids: number[]) {
 }
 
 /** 移库: puts a waiting parcel on another shelf place, with an event (待领取 → 待领取) naming both labels. */
-export async function moveToShelfInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
-  if (
-    p.status !== 'awaiting_pickup' ||
-    !(await repo.setShelfIfAwaiting(ctx.db, p.id, { shelf_id: place.shelfId, shelf_layer: place.layer, shelf_label: place.label }))
-  ) {
-    throw conflict('invalid_state');
-  }
-  await staffEvent(ctx, p, staff, ctx.now().toISOString(), ['awaiting_pickup', 'awaiting_pickup'], { shelfLabel: place.label, fromShelfLabel: p.shelf_label });
-  return repo.getParcel(ctx.db, p.id);
+export function moveToShelfInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, place: ShelfPlace) {
+  return applyMove(
+    ctx,
+    'moveShelf',
+    actorOf(staff),
+    { parcel: p },
+    { set: shelfColumns(place), detail: { shelfLabel: place.label, fromShelfLabel: p.shelf_label } },
+  );
 }

@@ -133,7 +133,7 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
       {parcel ? (
         <>
           <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
-          {parcel.status === 'awaiting_pickup' && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
+          {parcel.actions.includes('moveShelf') && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('历史记录')}
           </Typography.Title>

@@ -27,26 +27,32 @@ function own(action: () => void) {
   };
 }
 
+/** The 状态 cell: the buttons of the moves the server allows now (`p.actions`, the state table's answer), else the state. */
 function StatusCell({ p, t, act }: { p: Parcel; t: T; act: ParcelDialogs }): ReactNode {
-  if (p.status === 'pending_receipt') {
+  const can = (a: Parcel['actions'][number]) => p.actions.includes(a);
+  if (can('receive') || can('reject')) {
     return (
       <Space size={8}>
-        <Button size="small" type="primary" onClick={own(() => act.receive(p))}>
-          {t('接收')}
-        </Button>
-        <Button size="small" danger onClick={own(() => act.reject(p))}>
-          {t('拒收')}
-        </Button>
+        {can('receive') && (
+          <Button size="small" type="primary" onClick={own(() => act.receive(p))}>
+            {t('接收')}
+          </Button>
+        )}
+        {can('reject') && (
+          <Button size="small" danger onClick={own(() => act.reject(p))}>
+            {t('拒收')}
+          </Button>
+        )}
       </Space>
     );
   }
-  if (p.status === 'awaiting_pickup') {
+  if (can('pickup')) {
     return (
       <Space size={8} wrap>
         <Button size="small" type="primary" ghost onClick={own(() => act.pickup(p))}>
           {t('待领取')}
         </Button>
-        {p.feeFen > 0 && (
+        {can('waive') && (
           <Button size="small" type="link" style={{ padding: 0 }} onClick={own(() => act.waive(p))}>
             {t('撤销')}
           </Button>

@@ -1,0 +1,107 @@
+// The one place a parcel moves: the state table of src/shared/parcel-status.ts applied in the
+// caller's unit of work. Every move (enter, enter at the desk, receive, reject, pickup, waive,
+// move to a shelf) decides here, writes its row and its event here, and queues its notice here.
+import { moveRefusal, PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
+import { nowIso, type Ctx } from '../../context.js';
+import type { NewParcel, ParcelUpdate } from '../../db/types.js';
+import { conflict } from '../../errors.js';
+import { enqueueNotification } from '../notifications/notifications.service.js';
+import * as repo from './parcels.repo.js';
+import type { ParcelJoined } from './parcels.repo.js';
+import { feeAsOf } from './parcels.present.js';
+
+/** Who makes a move: a staff member, or a courier (by the courier account). */
+export interface Actor {
+  kind: 'staff' | 'courier';
+  id: number;
+  name: string;
+}
+
+/** A move's change: the columns it sets besides the state, the event's details, the waiver as read. */
+export interface MoveChange {
+  set?: ParcelUpdate;
+  detail?: Record<string, unknown> | null;
+  /** The move applies only while the waiver is still as read (pickup at the fee shown). */
+  expectWaived?: 0 | 1;
+}
+
+/**
+ * Makes move `m` of the state table in the caller's unit of work and answers the parcel as it now
+ * is. An entry (`from` null) inserts `target.insert`; any other move updates `target.parcel` only
+ * if the row is still in the move's `from` state (so of two clerks exactly one wins) and the move's
+ * guard holds, else 409 with the table's reason. Then the event (who, when, from, to, details) and
+ * the move's notice (to the recipient, or to the courier) are written in the same unit.
+ */
+export async function applyMove(
+  ctx: Ctx,
+  m: ParcelMove,
+  actor: Actor,
+  target: { parcel: ParcelJoined } | { insert: Omit<NewParcel, 'status'> },
+  change: MoveChange = {},
+) {
+  const rule = PARCEL_MOVES[m];
+  if (rule.by !== actor.kind) throw new Error(`move ${m} is made by ${rule.by}, not ${actor.kind}`);
+  let id: number;
+  let orgId: number;
+  if ('insert' in target) {
+    if (rule.from !== null) throw new Error(`move ${m} does not create a parcel`);
+    ({ id } = await repo.insertParcel(ctx.db, { ...target.insert, ...change.set, status: rule.to }));
+    orgId = target.insert.org_id;
+  } else {
+    const p = target.parcel;
+    const refusal = moveRefusal({ status: p.status, feeFen: feeAsOf(p, ctx.now()), feeWaived: p.fee_waived === 1 }, m);
+    if (refusal) throw conflict(refusal);
+    if (rule.from === null || !(await repo.updateParcelIf(ctx.db, p.id, rule.from, { ...change.set, status: rule.to }, change.expectWaived))) {
+      throw conflict('invalid_state');
+    }
+    ({ id } = p);
+    orgId = p.org_id;
+  }
+  const { id: eventId } = await repo.insertEvent(ctx.db, {
+    parcel_id: id,
+    org_id: orgId,
+    at: nowIso(ctx),
+    actor_kind: actor.kind,
+    actor_id: actor.id,
+    actor_name: actor.name,
+    from_status: rule.from,
+    to_status: rule.to,
+    detail: change.detail ? JSON.stringify(change.detail) : null,
+  });
+  const moved = await repo.getParcel(ctx.db, id);
+  if (rule.notice === 'parcel_received') await noticeReceived(ctx, moved, eventId);
+  if (rule.notice === 'parcel_rejected') await noticeRejected(ctx, moved, eventId);
+  return moved;
+}
+
+/** 到件通知 to the recipient: where, the code (and the shelf label), the fee rule. */
+function noticeReceived(ctx: Ctx, p: ParcelJoined, eventId: number) {
+  return enqueueNotification(ctx, {
+    orgId: p.org_id,
+    parcelId: p.id,
+    eventId,
+    kind: 'parcel_received',
+    recipient: p.recipient_phone,
+    params: {
+      community: p.community_name,
+      carrier: p.carrier,
+      trackingTail: p.tracking_no.slice(-4),
+      collectionPoint: p.collection_point_name,
+      pickupCode: p.pickup_code ?? '',
+      feeRateFen: p.fee_rate_fen ?? 0,
+      shelfLabel: p.shelf_label,
+    },
+  });
+}
+
+/** 拒收提醒 to the courier: which parcel, and why. */
+function noticeRejected(ctx: Ctx, p: ParcelJoined, eventId: number) {
+  return enqueueNotification(ctx, {
+    orgId: p.org_id,
+    parcelId: p.id,
+    eventId,
+    kind: 'parcel_rejected',
+    recipient: p.courier_phone,
+    params: { community: p.community_name, trackingNo: p.tracking_no, reason: p.reject_reason, recipientPhone: p.recipient_phone },
+  });
+}
