@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorBody } from '../src/server/http.js';
-import type { ApiError, Community, Courier, CreateOrgResult, Me, Page, Parcel, Resident, Staff, StaffMe } from './support/api.js';
+import type { Community, Courier, CreateOrgResult, Me, Page, Parcel, Resident, Staff, StaffMe } from './support/api.js';
 import { OPERATOR_TOKEN, useTestApp } from './support/app.js';
 import {
   Client,
@@ -9,6 +8,7 @@ import {
   createOrg,
   createWorld,
   enterParcel,
+  expectError,
   expectStatus,
   randomMobile,
   staffLogin,
@@ -17,15 +17,6 @@ import {
 } from './support/factories.js';
 
 const t = useTestApp();
-
-/** Asserts an error answer: its status, its stable code and a readable message. */
-function expectError(r: Reply, status: number, error: string): ApiError {
-  const body = expectStatus(r, status);
-  expect(body).toMatchObject({ error, message: expect.any(String) });
-  const parsed = ErrorBody.parse(body);
-  expect(parsed.message.length).toBeGreaterThan(0);
-  return parsed;
-}
 
 /** A validation error whose issues name the given field. */
 function expectInvalidField(r: Reply, field: string): void {

@@ -1,10 +1,22 @@
 // The limits of sign-in: staff lockout after failed passwords, an SMS code's lifetime and tries,
 // and how many codes a phone or a client address may request (also across server instances).
-import { randomInt } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 import type { ApiError, DevInbox, StaffLoginResult } from './support/api.js';
 import { buildTestApp, useTestApp } from './support/app.js';
-import { Client, createClerk, createCommunity, createOrg, expectStatus, lastCode, randomMobile, type Reply } from './support/factories.js';
+import {
+  Client,
+  createClerk,
+  createCommunity,
+  createOrg,
+  expectStatus,
+  lastCode,
+  otherCode,
+  randomMobile,
+  sendCode,
+  uniqueIp,
+  type Reply,
+} from './support/factories.js';
 
 const t = useTestApp();
 
@@ -12,11 +24,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const ADMIN_PASSWORD = 'admin-pass-123'; // what createOrg gives every admin
-
-/** An address no other test (or test file) uses, so per-address limits stay out of the way. */
-function uniqueIp(): string {
-  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-}
 
 /**
  * Moves the clock forward to `offsetMs` into the next window of `windowMs`, so that the steps of
@@ -47,16 +54,6 @@ async function inboxSize(phone: string): Promise<number> {
 }
 
 const otp = (c: Client, phone: string) => c.post('/api/auth/otp', { phone, purpose: 'resident' });
-
-async function sendCode(phone: string, purpose: 'courier' | 'resident', c = new Client(t.app)): Promise<string> {
-  expectStatus(await c.post('/api/auth/otp', { phone, purpose }), 204);
-  return lastCode(t.app, phone);
-}
-
-/** A six-digit code that is not `code`. */
-function otherCode(code: string, step = 1): string {
-  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
-}
 
 describe('staff sign-in lockout', () => {
   it('after 10 failed sign-ins of one username from one address in 15 minutes refuses that address even the right password, until 15 minutes pass; other addresses still get in', async () => {
@@ -138,8 +135,8 @@ describe('SMS code lifetime', () => {
   it('is valid for 10 minutes', async () => {
     const early = randomMobile();
     const late = randomMobile();
-    const earlyCode = await sendCode(early, 'resident');
-    const lateCode = await sendCode(late, 'resident');
+    const earlyCode = await sendCode(t.app, early, 'resident');
+    const lateCode = await sendCode(t.app, late, 'resident');
 
     t.clock.advance(10 * MINUTE - 1000);
     expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone: early, code: earlyCode }), 200);
@@ -154,7 +151,7 @@ describe('SMS code lifetime', () => {
 
   it('works once only', async () => {
     const phone = randomMobile();
-    const code = await sendCode(phone, 'resident');
+    const code = await sendCode(t.app, phone, 'resident');
     expectStatus(await new Client(t.app).post('/api/auth/resident/login', { phone, code }), 200);
     const second = await new Client(t.app).post<ApiError>('/api/auth/resident/login', { phone, code });
     expect(second.status).toBe(400);
@@ -164,8 +161,8 @@ describe('SMS code lifetime', () => {
   it('locks after 5 wrong tries: the right code then fails, while 4 wrong tries still allow it', async () => {
     const fourWrong = randomMobile();
     const fiveWrong = randomMobile();
-    const code4 = await sendCode(fourWrong, 'resident');
-    const code5 = await sendCode(fiveWrong, 'resident');
+    const code4 = await sendCode(t.app, fourWrong, 'resident');
+    const code5 = await sendCode(t.app, fiveWrong, 'resident');
     const c = new Client(t.app);
     for (let i = 1; i <= 5; i++) {
       if (i <= 4) expect((await c.post<ApiError>('/api/auth/resident/login', { phone: fourWrong, code: otherCode(code4, i) })).body.error).toBe('invalid_code');
@@ -181,7 +178,7 @@ describe('SMS code lifetime', () => {
     startOfNextWindow(15 * MINUTE, 0);
     const guesser = new Client(t.app, uniqueIp());
     const phones = Array.from({ length: 10 }, () => randomMobile());
-    const codes = await Promise.all(phones.map((p) => sendCode(p, 'resident')));
+    const codes = await Promise.all(phones.map((p) => sendCode(t.app, p, 'resident')));
     // Five wrong guesses at each of ten phones' codes: 50, each answered invalid_code.
     for (const [i, phone] of phones.entries()) {
       for (let k = 1; k <= 5; k++) {
@@ -189,26 +186,26 @@ describe('SMS code lifetime', () => {
       }
     }
     const phone = randomMobile();
-    const code = await sendCode(phone, 'resident');
+    const code = await sendCode(t.app, phone, 'resident');
     const waitSeconds = expectTooMany(await guesser.post('/api/auth/resident/login', { phone, code }));
     expect(waitSeconds).toBeLessThanOrEqual(15 * 60);
     // The same code from another address works; the guesser's address is free again after the window.
     expectStatus(await new Client(t.app, uniqueIp()).post('/api/auth/resident/login', { phone, code }), 200);
     t.clock.advance(15 * MINUTE);
     const later = randomMobile();
-    expectStatus(await guesser.post('/api/auth/resident/login', { phone: later, code: await sendCode(later, 'resident') }), 200);
+    expectStatus(await guesser.post('/api/auth/resident/login', { phone: later, code: await sendCode(t.app, later, 'resident') }), 200);
   });
 
   it('voids the older code when a new one is sent', async () => {
     const phone = randomMobile();
-    const older = await sendCode(phone, 'resident');
+    const older = await sendCode(t.app, phone, 'resident');
     t.clock.advance(61_000); // past the one-a-minute limit
-    let newer = await sendCode(phone, 'resident');
+    let newer = await sendCode(t.app, phone, 'resident');
     expect((await new Client(t.app).get<DevInbox>(`/api/dev/messages?to=${phone}`)).body.items).toHaveLength(2);
     if (newer === older) {
       // One chance in a million: the two codes are equal; send a third so they differ.
       t.clock.advance(61_000);
-      newer = await sendCode(phone, 'resident');
+      newer = await sendCode(t.app, phone, 'resident');
     }
     const r = await new Client(t.app).post<ApiError>('/api/auth/resident/login', { phone, code: older });
     expect(r.status).toBe(400);

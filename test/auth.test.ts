@@ -1,6 +1,6 @@
 // Sign-in and sessions: staff passwords, SMS-code sign-in of couriers (with registration) and
 // residents, who /api/me says is signed in, and logs that keep secrets out. Limits: auth-limits.test.ts.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import type { ApiError, CourierLoginResult, CourierMe, DevInbox, Me, StaffMe } from './support/api.js';
@@ -13,21 +13,19 @@ import {
   createOrg,
   expectStatus,
   lastCode,
+  otherCode,
   randomMobile,
   residentLogin,
+  sendCode,
   staffLogin,
   uniq,
+  uniqueIp,
   type Reply,
 } from './support/factories.js';
 
 const t = useTestApp();
 
 const ADMIN_PASSWORD = 'admin-pass-123'; // what createOrg gives every admin
-
-/** An address no other test (or test file) uses, so per-address login limits stay out of the way. */
-function uniqueIp(): string {
-  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-}
 
 /** The `sid` Set-Cookie header of an answer. */
 function sessionCookieHeader(r: Reply): string {
@@ -47,16 +45,6 @@ function clientWithToken(token: string): Client {
 
 function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
-}
-
-/** A six-digit code that is not `code`. */
-function otherCode(code: string, step = 1): string {
-  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
-}
-
-async function sendCode(phone: string, purpose: 'courier' | 'resident', c = new Client(t.app)): Promise<string> {
-  expectStatus(await c.post('/api/auth/otp', { phone, purpose }), 204);
-  return lastCode(t.app, phone);
 }
 
 async function courierAccountCount(phone: string): Promise<number> {
@@ -256,7 +244,7 @@ describe('SMS code sending', () => {
 describe('courier registration and sign-in', () => {
   it('refuses a phone the front desk never entered, creating nothing', async () => {
     const phone = randomMobile();
-    const code = await sendCode(phone, 'courier');
+    const code = await sendCode(t.app, phone, 'courier');
     const c = new Client(t.app);
     const r = await c.post('/api/auth/courier/login', { phone, code, name: '张三' });
     expect(r.status).toBe(403);
@@ -270,7 +258,7 @@ describe('courier registration and sign-in', () => {
     const community = await createCommunity(org.admin);
     const phone = randomMobile();
     expectStatus(await org.admin.post('/api/couriers', { communityId: community.id, name: '王五', phone, carrier: '申通' }), 201);
-    const code = await sendCode(phone, 'courier');
+    const code = await sendCode(t.app, phone, 'courier');
     const c = new Client(t.app);
     const r = await c.post('/api/auth/courier/login', { phone, code, name: '王六' });
     expect(r.status).toBe(403);
@@ -284,7 +272,7 @@ describe('courier registration and sign-in', () => {
     const community = await createCommunity(org.admin);
     const phone = randomMobile();
     expectStatus(await org.admin.post('/api/couriers', { communityId: community.id, name: '赵六', phone, carrier: '韵达' }), 201);
-    const code = await sendCode(phone, 'courier');
+    const code = await sendCode(t.app, phone, 'courier');
     const c = new Client(t.app);
     const r = await c.post('/api/auth/courier/login', { phone, code });
     expect(r.status).toBe(400);
@@ -309,7 +297,7 @@ describe('courier registration and sign-in', () => {
       { communityId: c2.id, communityName: c2.name, carrier: '中通快递' },
     ];
 
-    const code = await sendCode(phone, 'courier');
+    const code = await sendCode(t.app, phone, 'courier');
     const c = new Client(t.app);
     const r = expectStatus(await c.post<CourierLoginResult>('/api/auth/courier/login', { phone, code, name: '  li   MING ' }), 200);
     expect(r.courier).toEqual({ phone, name: 'Li Ming' });
@@ -330,7 +318,7 @@ describe('courier registration and sign-in', () => {
     await courierLogin(t.app, phone, name);
     t.clock.advance(61_000);
 
-    const code = await sendCode(phone, 'courier');
+    const code = await sendCode(t.app, phone, 'courier');
     const c = new Client(t.app);
     const r = expectStatus(await c.post<CourierLoginResult>('/api/auth/courier/login', { phone, code }), 200);
     expect(r).toEqual({ courier: { phone, name }, communities: [{ communityId: community.id, communityName: community.name, carrier: '百世' }] });
@@ -373,7 +361,7 @@ describe('who is signed in', () => {
 
   it('a resident signs in with any valid phone, resident record or not', async () => {
     const phone = randomMobile();
-    const code = await sendCode(phone, 'resident');
+    const code = await sendCode(t.app, phone, 'resident');
     const c = new Client(t.app);
     const r = await c.post('/api/auth/resident/login', { phone, code });
     expect(expectStatus(r, 200)).toEqual({ resident: { phone } });

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import type { Community, Courier, Page, Parcel, ParcelDetail, Resident, Staff } from './support/api.js';
 import { OPERATOR_TOKEN, useTestApp } from './support/app.js';
 import { openApiOperations } from './support/openapi.js';
-import { Client, createClerk, createWorld, enterParcel, expectStatus, randomMobile, residentLogin, uniq, type Reply } from './support/factories.js';
+import {
+  Client,
+  createClerk,
+  createWorld,
+  createWorldWithParcels,
+  enterParcel,
+  expectStatus,
+  randomMobile,
+  residentLogin,
+  uniq,
+  type Reply,
+} from './support/factories.js';
 
 const t = useTestApp();
 
@@ -74,18 +85,9 @@ async function raw(c: Client | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 
   return { status: res.statusCode, body, headers: res.headers, text: res.body };
 }
 
-/** A world with a parcel pending receipt and one awaiting pickup. */
-async function worldWithParcels() {
-  const w = await createWorld(t.app);
-  const pending = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const other = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const awaiting = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${other.id}/receive`, {}), 200);
-  return { ...w, pending, awaiting };
-}
-
 describe('unknown fields are refused', () => {
   it('a valid body with one field too many answers 400 validation_error naming the field, and changes nothing', async () => {
-    const w = await worldWithParcels();
+    const w = await createWorldWithParcels(t.app);
     const c = w.community;
     const cases: [Client, 'POST' | 'PUT' | 'PATCH', string, Record<string, unknown>, string][] = [
       [w.admin, 'POST', '/api/couriers', { communityId: c.id, name: '甲', phone: randomMobile(), carrier: '百世', orgId: 1 }, 'orgId'],
@@ -468,7 +470,7 @@ describe('junk never crashes the server', () => {
   const idValues = ['1', '0', '-1', 'abc', '1.5', '99999999999999999999', '9007199254740993', '%00', '%E4%B8%AD'];
 
   it('no route answers 5xx to empty, mistyped, huge, array or null input', async () => {
-    const w = await worldWithParcels();
+    const w = await createWorldWithParcels(t.app);
     const resident = await residentLogin(t.app, w.residentPhone);
     const admin = clientLike(w.admin);
     const clerk = await createClerk(t.app, w.admin, [w.community.id]);

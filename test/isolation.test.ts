@@ -16,32 +16,27 @@ import type {
 import { useTestApp } from './support/app.js';
 import {
   Client,
+  courierLogin,
   createClerk,
   createCommunity,
   createOrg,
   createWorld,
-  courierLogin,
+  createWorldWithParcels,
   enterParcel,
+  expectError,
   expectStatus,
   randomMobile,
   residentLogin,
   staffLogin,
   uniq,
-  type Reply,
+  type World,
 } from './support/factories.js';
 
 const t = useTestApp();
 
 const DAY = 24 * 3_600_000;
 
-function expectError(r: Reply, status: number, error: string): void {
-  const body = expectStatus(r, status);
-  expect(body).toMatchObject({ error, message: expect.any(String) });
-}
-
 const ids = (page: { items: { id: number }[] }) => page.items.map((i) => i.id);
-
-type World = Awaited<ReturnType<typeof createWorld>>;
 
 /**
  * Moves the test clock on. Staff sessions last 12 hours, so the admin signs in again afterwards
@@ -50,15 +45,6 @@ type World = Awaited<ReturnType<typeof createWorld>>;
 async function later(ms: number, ...worlds: { admin: Client; adminUsername: string }[]): Promise<void> {
   t.clock.advance(ms);
   for (const w of worlds) w.admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123');
-}
-
-/** A world with two parcels: one pending receipt, one awaiting pickup. */
-async function worldWithParcels() {
-  const w = await createWorld(t.app);
-  const pending = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const awaiting = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
-  const received = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${awaiting.id}/receive`, {}), 200);
-  return { ...w, pending, awaiting: received };
 }
 
 /** Every single-id call a staff member could make on another world's records. */
@@ -97,8 +83,8 @@ async function snapshot(b: World & { pending: { id: number }; awaiting: { id: nu
 
 describe('between orgs', () => {
   it("staff of org A get 404 (not 403) on every id of org B, and B's data stays as it was", async () => {
-    const a = await worldWithParcels();
-    const b = await worldWithParcels();
+    const a = await createWorldWithParcels(t.app);
+    const b = await createWorldWithParcels(t.app);
     await later(2 * DAY + 60_000, a, b); // B's awaiting parcel now owes a fee that could be waived
     const { client: clerkA } = await createClerk(t.app, a.admin, [a.community.id]);
     const { staff: clerkB } = await createClerk(t.app, b.admin, [b.community.id]);
@@ -148,8 +134,8 @@ describe('between orgs', () => {
   });
 
   it("lists of org A never include org B's rows, and filtering by B's community returns nothing", async () => {
-    const a = await worldWithParcels();
-    const b = await worldWithParcels();
+    const a = await createWorldWithParcels(t.app);
+    const b = await createWorldWithParcels(t.app);
     const { client: clerkA } = await createClerk(t.app, a.admin, [a.community.id]);
 
     for (const who of [a.admin, clerkA]) {

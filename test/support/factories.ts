@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { App } from '../../src/server/http.js';
-import type { Community, Courier, CreateOrgResult, DevInbox, Parcel, Resident, Staff } from './api.js';
+import { expect } from 'vitest';
+import { ErrorBody, type App } from '../../src/server/http.js';
+import type { ApiError, Community, Courier, CreateOrgResult, DevInbox, Parcel, Resident, Staff } from './api.js';
 import { OPERATOR_TOKEN } from './app.js';
 
 type Json = Record<string, unknown> | unknown[] | null;
@@ -68,6 +69,31 @@ export function uniq(prefix: string): string {
 export function expectStatus<T>(r: Reply<T>, status: number): T {
   if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+/** Asserts an error answer: its status, its stable code and a readable message. */
+export function expectError(r: Reply, status: number, error: string): ApiError {
+  const body = expectStatus(r, status);
+  expect(body).toMatchObject({ error, message: expect.any(String) });
+  const parsed = ErrorBody.parse(body);
+  expect(parsed.message.length).toBeGreaterThan(0);
+  return parsed;
+}
+
+/** A client address no other test uses, for the limits counted per address. */
+export function uniqueIp(): string {
+  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+/** Asks for a sign-in code by SMS and answers it, read from the development inbox. */
+export async function sendCode(app: App, phone: string, purpose: 'courier' | 'resident', c = new Client(app)): Promise<string> {
+  expectStatus(await c.post('/api/auth/otp', { phone, purpose }), 204);
+  return lastCode(app, phone);
+}
+
+/** Another 6-digit code than `code` (a wrong guess). */
+export function otherCode(code: string, step = 1): string {
+  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
 }
 
 /** A fresh org made through the operator API, with its admin signed in. */
@@ -154,6 +180,17 @@ export async function createWorld(app: App) {
     201,
   );
   return { ...org, community, courier, courierPhone, courierName, courierRecord, resident, residentPhone };
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** A world with two parcels of its resident: one pending receipt, one awaiting pickup. */
+export async function createWorldWithParcels(app: App) {
+  const w = await createWorld(app);
+  const pending = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+  const other = expectStatus(await enterParcel(w.courier, { communityId: w.community.id, recipientPhone: w.residentPhone }), 201);
+  const awaiting = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${other.id}/receive`, {}), 200);
+  return { ...w, pending, awaiting };
 }
 
 let keySeq = 0;
