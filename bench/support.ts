@@ -54,7 +54,8 @@ export async function startAppServer(env: Record<string, string>, opts: { build?
   if (opts.build !== false) execFileSync(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/server/main.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    // UNIT_GUARD off as in production: the guard's AsyncLocalStorage is a development and test aid.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', UNIT_GUARD: 'off', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

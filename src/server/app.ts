@@ -90,7 +90,7 @@ function trustedProxy(trust: boolean | string): (address: string) => boolean {
 /** Builds the Fastify app: plugins, the error handler, sessions and every module's routes. */
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { config } = opts;
-  const database = opts.database ?? openDatabase(config.database);
+  const database = opts.database ?? openDatabase(config.database, { guardUnits: config.unitGuard });
   const app = Fastify({
     logger:
       config.logLevel === 'silent'

@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { guardUnits: config.unitGuard });
   try {
     await migrateToLatest(database.db);
     const ctx = createContext({

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   WECHAT_MP_KEYS_REMINDER: z.string().optional(),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   API_DOCS: z.enum(['auto', 'on', 'off']).default('auto'),
+  UNIT_GUARD: z.enum(['auto', 'on', 'off']).default('auto'),
   ALLOWED_ORIGINS: z
     .string()
     .regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'ALLOWED_ORIGINS is a comma-separated list of origins like https://wuye.example.com')
@@ -106,6 +107,8 @@ export type Config = {
   demoData: false | 'known' | 'random';
   /** Serve the browsable API page at /docs (off in production unless API_DOCS=on). */
   apiDocs: boolean;
+  /** Refuse the outer database inside a unit of work (db/unit-guard.ts; off in production unless UNIT_GUARD=on). */
+  unitGuard: boolean;
   /** Origins besides the request's own host from which state-changing requests are accepted. */
   allowedOrigins: string[];
   /** Fastify's trustProxy: false, true, or the proxies' addresses / CIDRs (comma-separated). */
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechat: wechatConfig(e),
     demoData: e.DEMO_DATA === 'off' ? false : e.NODE_ENV !== 'production' ? 'known' : e.DEMO_DATA === 'on' ? 'random' : false,
     apiDocs: e.API_DOCS === 'auto' ? e.NODE_ENV !== 'production' : e.API_DOCS === 'on',
+    unitGuard: e.UNIT_GUARD === 'auto' ? e.NODE_ENV !== 'production' : e.UNIT_GUARD === 'on',
     allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',

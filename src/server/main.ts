@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { guardUnits: config.unitGuard });
   await migrateToLatest(database.db);
   const app = await buildApp({ config, database });
   if (config.demoData && (await isEmpty(app.ctx))) {

@@ -46,6 +46,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     wechat: { provider: 'console' },
     demoData: false,
     apiDocs: true,
+    unitGuard: true,
     allowedOrigins: [],
     trustProxy: false,
     cookieSecure: 'auto',

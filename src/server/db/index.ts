@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect as KyselyDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import { useGroupCommit } from './group-commit.js';
 import { guardedDialect } from './unit-guard.js';
@@ -23,11 +23,15 @@ export interface Database_ {
 // int8 (counts, bigserial ids) as numbers: ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-/** Opens the database the configuration names: an embedded SQLite file, or PostgreSQL. */
-export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number } = {}): Database_ {
+/**
+ * Opens the database the configuration names: an embedded SQLite file, or PostgreSQL; guarded
+ * against a unit of work reaching past its transaction (unit-guard.ts) unless `guardUnits` is false.
+ */
+export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number; guardUnits?: boolean } = {}): Database_ {
+  const guard = (dialect: KyselyDialect) => (opts.guardUnits === false ? dialect : guardedDialect(dialect));
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
-    const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+    const db = new Kysely<DB>({ dialect: guard(new PostgresDialect({ pool })) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
@@ -43,7 +47,7 @@ export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number
   // Savepoints (one per unit of a group commit) keep the pages they change in a sub-journal:
   // in memory rather than in a temporary file, which made the second write of a unit cost 5×.
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: guardedDialect(new SqliteDialect({ database: withStatementCache(sqlite) })) });
+  const db = new Kysely<DB>({ dialect: guard(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   // One writer at a time, each commit a flush: transactions that arrive together commit together.
   useGroupCommit(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
