@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/sequencer.js';
 
 /**
  * Test files that never reach a database's behaviour: pure functions, the providers against their
@@ -23,6 +24,7 @@ export default defineConfig({
     // Two files at once on two cores (vitest's default, cores - 1, runs one at a time); three
     // overloaded the machine enough for browser clicks to be lost now and then.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     testTimeout: 30_000,
     // Browser tests poll the page; on a loaded machine a screen can take seconds to settle.
     expect: { poll: { timeout: 15_000, interval: 100 } },
