@@ -3,8 +3,10 @@ import { LongestFirst } from './test/support/sequencer.js';
 
 /**
  * Test files that never reach a database's behaviour: pure functions, the providers against their
- * fake servers, the parsers' memory under files that are all refused, and the size of the first
- * screen's JavaScript. The PostgreSQL pass leaves them out; they run once, on the SQLite pass.
+ * fake servers, the parsers' memory under files that are all refused, the size of the first
+ * screen's JavaScript, and the browser's own mechanics (the console frame's sign-in and expiry, the
+ * cross-site refusals in Chromium: their server side runs on both databases in test/auth.test.ts
+ * and test/hardening.test.ts). The PostgreSQL pass leaves them out; they run once, on SQLite.
  */
 const DATABASE_INDEPENDENT = [
   'src/**/*.test.ts',
@@ -13,6 +15,8 @@ const DATABASE_INDEPENDENT = [
   'test/spreadsheets-memory-parsers.test.ts',
   'test/log-scan.test.ts',
   'e2e/first-screen.e2e.test.ts',
+  'e2e/frame.e2e.test.ts',
+  'e2e/security.e2e.test.ts',
 ];
 
 export default defineConfig({
