@@ -1,4 +1,9 @@
+import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/index.js';
+import type { ResidentTable } from '../../db/types.js';
+
+/** A resident's row as written: the table's own columns, id and defaults left to the database. */
+type NewResident = Insertable<ResidentTable>;
 import { containsText, isPostgres, uniquely } from '../../db/dialect.js';
 
 /** What a write here may find taken: a phone at one home of a community. */
@@ -71,20 +76,7 @@ export function findResident(db: Executor, scope: Scope, id: number) {
     .executeTakeFirst();
 }
 
-export function insertResident(
-  db: Executor,
-  row: {
-    org_id: number;
-    community_id: number;
-    name: string;
-    phone: string;
-    building: string;
-    unit: string;
-    room: string;
-    created_at: string;
-    updated_at: string;
-  },
-) {
+export function insertResident(db: Executor, row: NewResident) {
   return uniquely(db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
 
@@ -135,19 +127,6 @@ export function residentsByPhones(db: Executor, communityIds: number[], phones: 
     .execute();
 }
 
-export function insertResidents(
-  db: Executor,
-  rows: {
-    org_id: number;
-    community_id: number;
-    name: string;
-    phone: string;
-    building: string;
-    unit: string;
-    room: string;
-    created_at: string;
-    updated_at: string;
-  }[],
-) {
+export function insertResidents(db: Executor, rows: NewResident[]) {
   return uniquely(db.insertInto('residents').values(rows).execute(), TAKEN);
 }
