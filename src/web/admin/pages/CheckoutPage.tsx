@@ -42,7 +42,7 @@ interface Found extends CheckoutResult {
 export default function CheckoutPage(): ReactNode {
   const t = useT(EN, STATION_EN, PARCELS_EN, COMMON_EN);
   const { modal } = App.useApp();
-  const { communities, community, setCommunityId } = useDeskCommunity();
+  const { communities, community, setCommunityId, loading: communitiesLoading } = useDeskCommunity();
   const [key, setKey] = useState('');
   const [code, setCode] = useState('');
   const [found, setFound] = useState<Found | null>(null);
@@ -50,7 +50,15 @@ export default function CheckoutPage(): ReactNode {
   const [outcome, setOutcome] = useState<{ type: 'success' | 'error' | 'warning'; text: string } | null>(null);
   const keyBox = useRef<InputRef>(null);
   const codeBox = useRef<InputRef>(null);
-  useEffect(() => keyBox.current?.focus(), [community?.id]);
+  // A scan whose Enter came before the clerk's communities had loaded is looked up once they have.
+  const pending = useRef(false);
+  useEffect(() => {
+    keyBox.current?.focus();
+    if (community && pending.current) {
+      pending.current = false;
+      void lookUp();
+    }
+  }, [community?.id]);
   // A label or 4 digits found the parcels: the code box takes the focus for the resident's code.
   useEffect(() => {
     if (found && !found.verified) codeBox.current?.focus();
@@ -112,7 +120,11 @@ export default function CheckoutPage(): ReactNode {
 
   const lookUp = async () => {
     const k = key.trim();
-    if (!k || !community || busy) return;
+    if (!k || busy) return;
+    if (!community) {
+      pending.current = true;
+      return;
+    }
     setBusy(true);
     setOutcome(null);
     try {
@@ -140,6 +152,7 @@ export default function CheckoutPage(): ReactNode {
     setTimeout(() => confirmFee(found.items, found.totalFeeFen, typed), 0);
   };
 
+  if (!community && !communitiesLoading) return <Typography.Text type="secondary">{t('暂无小区，请先在代收设置中添加')}</Typography.Text>;
   return (
     <div>
       <Flex wrap gap={8} align="center">

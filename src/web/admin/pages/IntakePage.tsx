@@ -3,7 +3,7 @@
 // queued at once (deskQueue.ts) and the box is empty for the next. The phone comes from lookup
 // when the number or the recipient is known, else the clerk types it, or its last 4 digits, in
 // the phone box. Problems turn their row red with a low beep and stop nothing else.
-import { Alert, Button, Checkbox, Flex, Input, Select, Space, Switch, Tag, Typography, type InputRef } from 'antd';
+import { Alert, Button, Checkbox, Flex, Input, Select, Space, Spin, Switch, Tag, Typography, type InputRef } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import type { LookupResult } from '../../api-types.js';
@@ -121,7 +121,7 @@ export default function IntakePage(): ReactNode {
   const { me } = useSession();
   const queue = deskQueueFor(me.staff.id);
   const scans = useDeskQueue(queue);
-  const { communities, community, setCommunityId } = useDeskCommunity();
+  const { communities, community, setCommunityId, loading: communitiesLoading } = useDeskCommunity();
   const communityId = community?.id;
   const couriers = useCouriers(communityId);
   const { shelves } = useShelves(communityId);
@@ -182,7 +182,7 @@ export default function IntakePage(): ReactNode {
     scanBox.current?.focus();
   };
 
-  if (!community && communities.length === 0) return <Typography.Text type="secondary">{t('暂无小区，请先在代收设置中添加')}</Typography.Text>;
+  if (!community) return communitiesLoading ? <Spin /> : <Typography.Text type="secondary">{t('暂无小区，请先在代收设置中添加')}</Typography.Text>;
 
   return (
     <div>
