@@ -25,6 +25,10 @@ const tooHard = () => badRequest('invalid_file', '文件过大或结构异常，
 class ParserThread {
   readonly worker: Worker;
   readonly ready: Promise<boolean>;
+  /** It has read a file before (it is being reused). */
+  used = false;
+  /** It took longer than a file may take. */
+  timedOut = false;
   private dead = false;
 
   constructor() {
@@ -51,6 +55,7 @@ class ParserThread {
 
   /** Parses one file; rejects (400) when the thread runs out of memory, crashes or takes too long. */
   parse(data: ArrayBuffer): Promise<WorkerReply> {
+    this.used = true;
     return new Promise<WorkerReply>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
@@ -66,7 +71,10 @@ class ParserThread {
         done();
         reject(tooHard()); // out of memory (ERR_WORKER_OUT_OF_MEMORY), a crash, or the end of the thread
       };
-      const timer = setTimeout(onFailure, LIMITS.timeoutMs);
+      const timer = setTimeout(() => {
+        this.timedOut = true;
+        onFailure();
+      }, LIMITS.timeoutMs);
       this.worker.on('message', onMessage);
       this.worker.once('error', onFailure);
       this.worker.once('exit', onFailure);
@@ -106,10 +114,29 @@ function keepSpare(t?: ParserThread): void {
  * with 400. A thread that read a file well and is small again takes the next one.
  */
 export async function readTableIsolated(buf: Buffer): Promise<TableRow[]> {
-  // The upload's own memory is handed over when the buffer has it to itself; otherwise a copy is.
-  const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
-  const data = whole ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
   const thread = takeThread();
+  // A reused thread still holds what earlier files loaded (each format's library, the parsers'
+  // caches): a file it has no room for is tried once more on a fresh thread before it is refused,
+  // so that whether a large real file is read never depends on the file before it.
+  const again = thread.used ? new Uint8Array(buf) : undefined;
+  let reply: WorkerReply;
+  try {
+    reply = await parseOn(thread, handOver(buf));
+  } catch (err) {
+    if (!again || thread.timedOut) throw err; // a file that takes too long is not given the time twice
+    reply = await parseOn(takeThread(), again.buffer);
+  }
+  return answer(reply);
+}
+
+/** The upload's own memory is handed over when the buffer has it to itself; otherwise a copy is. */
+function handOver(buf: Buffer): ArrayBuffer {
+  const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
+  return whole ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
+}
+
+/** One file on one thread; a thread that failed, refused the file or stays large is ended and replaced. */
+async function parseOn(thread: ParserThread, data: ArrayBuffer): Promise<WorkerReply> {
   let reply: WorkerReply;
   try {
     if (!(await thread.ready)) throw tooHard();
@@ -124,6 +151,10 @@ export async function readTableIsolated(buf: Buffer): Promise<TableRow[]> {
     thread.end();
     keepSpare();
   }
+  return reply;
+}
+
+function answer(reply: WorkerReply): TableRow[] {
   if (reply.ok) return reply.rows;
   throw new AppError(reply.status, reply.code, reply.message);
 }
