@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,11 +8,10 @@ import { loginDemoAdmin, scratchPgDatabase, startServer, stopServer } from './se
 
 // The memory tests' server: the real server process, built as `npm start` builds it, that takes
 // hostile and maximal files one after another while its peak resident memory (VmHWM) is watched.
-// Each memory test file builds and starts its own, so the files run side by side.
+// Each memory test file starts its own, so the files run side by side.
 
 export const LIMIT_MB = 300;
-/** Built inside the checkout, so that the server finds node_modules as it does from dist/. */
-const BUILD_DIR = path.resolve('.dist-test', String(process.pid));
+const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-mem-'));
 const pgBase = inject('pgAdminUrl');
 let scratch: Awaited<ReturnType<typeof scratchPgDatabase>> | undefined;
@@ -25,16 +24,16 @@ function memoryOf(pid: number): { peak: number; now: number } {
   return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
 }
 
-/** Builds the server for this test file (before its tests) and removes it all afterwards. */
+/** The built server (the test command builds it first; this makes the file runnable on its own), and removes it all afterwards. */
 export function useBuiltServer(): void {
   beforeAll(async () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['scripts/build.mjs', '--server'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('building the server failed');
     if (pgBase) scratch = await scratchPgDatabase(pgBase, 'kd_mem');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const proc of servers) await stopServer(proc);
-    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
     await scratch?.drop();
   });
@@ -42,7 +41,7 @@ export function useBuiltServer(): void {
 
 /** A fresh server process with the demo admin signed in; `send` uploads a courier file. */
 export async function server() {
-  const { proc, base } = await startServer([path.join(BUILD_DIR, 'server/main.js')], {
+  const { proc, base } = await startServer([path.join(root, 'dist/server/main.js')], {
     DATA_DIR: dataDir,
     DATABASE_URL: scratch?.url ?? '',
     LOG_LEVEL: 'warn',
