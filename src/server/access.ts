@@ -35,8 +35,8 @@ const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   operator: [{ operator: [] }],
 };
 
-/** Whether a bearer token is the operator's, in constant time. */
-function isOperator(req: FastifyRequest, token: string): boolean {
+/** Whether the request's bearer token is `token`, in constant time. */
+export function bearerIs(req: FastifyRequest, token: string): boolean {
   const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(token));
@@ -50,7 +50,7 @@ function check(access: Access, auth: Auth | null, req: FastifyRequest, operatorT
     case 'operator':
       // Without a configured token the operator API does not exist.
       if (!operatorToken) throw notFound();
-      if (!isOperator(req, operatorToken)) throw unauthorized();
+      if (!bearerIs(req, operatorToken)) throw unauthorized();
       return;
     case 'signed_in':
       if (!auth) throw unauthorized();

@@ -35,6 +35,8 @@ import type { MessageProvider } from './modules/notifications/provider.js';
 import { messagingFor } from './modules/notifications/providers.js';
 import { startReminders } from './modules/notifications/reminders.js';
 import { wechatBindingRoutes } from './modules/notifications/wechat-binding.js';
+import { opsRoutes } from './modules/ops/ops.routes.js';
+import { createMetrics, createReadiness, type Metrics, type ReadinessProbe } from './modules/ops/ops.service.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { parcelRoutes } from './modules/parcels/parcels.routes.js';
 import { residentRoutes } from './modules/residents/residents.routes.js';
@@ -51,6 +53,8 @@ declare module 'fastify' {
     ctx: Ctx;
     config: Config;
     outbox: OutboxWorker;
+    metrics: Metrics;
+    readiness: ReadinessProbe;
   }
 }
 
@@ -126,7 +130,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('ctx', ctx);
   app.decorate('config', config);
   app.decorate('outbox', worker);
+  const metrics = createMetrics(ctx, database);
+  app.decorate('metrics', metrics);
+  app.decorate('readiness', createReadiness(ctx));
   app.decorateRequest('auth', null);
+  // Every answer, by its route's pattern (404s of unknown paths as one series).
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
 
   setErrorHandlers(app);
   // Bodies are JSON, or multipart on upload routes; text/plain (which Fastify parses by default)
@@ -194,6 +205,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
 
   const Health = z.object({ ok: z.boolean(), reason: z.enum(['database', 'overloaded']).optional() });
+  await app.register(opsRoutes);
   app.get('/healthz', {
     schema: { tags: ['meta'], summary: '健康检查：数据库可用且未满载', response: { 200: Health, 503: Health } },
     handler: async (_req, reply) => {

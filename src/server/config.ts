@@ -16,6 +16,8 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)')
     .optional(),
   OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMS_PROVIDER: z.enum(['console', 'tencent']).default('console'),
   TENCENT_SMS_SECRET_ID: z.string().optional(),
@@ -74,6 +76,10 @@ export type Config = {
   host: string;
   database: DatabaseConfig;
   operatorToken: string | undefined;
+  /** `Authorization: Bearer` token for GET /metrics; without it /metrics is open outside production and absent in it. */
+  metricsToken: string | undefined;
+  /** On SIGTERM, how long /readyz answers 503 before the server stops taking requests (for the proxy to notice). */
+  shutdownDrainMs: number;
   logLevel: string;
   sms:
     | { provider: 'console' }
@@ -153,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'kuaidi.sqlite') },
     operatorToken: e.OPERATOR_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
     sms: smsConfig(e),
     wechat: wechatConfig(e),

@@ -28,8 +28,15 @@ async function main(): Promise<void> {
       );
     }
   }
+  let closing = false;
   const close = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down');
+    // /readyz answers 503 first, so that the proxy sends the next requests elsewhere; then the server
+    // stops taking connections, finishes the requests in flight and the outbox batch being sent.
+    app.readiness.stopping = true;
+    if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     parserThreads.stop();
     await database.close();

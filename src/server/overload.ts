@@ -57,9 +57,12 @@ const hasBody = (req: FastifyRequest) =>
  * database work. A request counts from its arrival until its response is closed (sent, or its
  * client gone), except while its body is on the way: a client that declares a body and sends it
  * slowly (or never) holds no slot, so a few hundred such sockets cannot make the server refuse
- * everyone else. It takes a slot again once the body has arrived, or is refused then. /healthz is
- * never counted; `saturated()` tells it when the cap is reached.
+ * everyone else. It takes a slot again once the body has arrived, or is refused then. The probes are
+ * never counted; `saturated()` tells /healthz and /readyz when the cap is reached.
  */
+/** The probes a proxy and Prometheus call: never counted, so that they answer while the API is full. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export function capInFlight(app: App, maxInFlight: number): { saturated(): boolean } {
   if (maxInFlight <= 0) return { saturated: () => false };
   let inFlight = 0;
@@ -74,7 +77,7 @@ export function capInFlight(app: App, maxInFlight: number): { saturated(): boole
     inFlight--;
   };
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url === '/healthz') return;
+    if (PROBES.has(req.url)) return;
     take(req);
     reply.raw.once('close', () => give(req));
   });
@@ -82,7 +85,7 @@ export function capInFlight(app: App, maxInFlight: number): { saturated(): boole
     if (hasBody(req)) give(req);
   });
   app.addHook('preValidation', async (req) => {
-    if (req.url !== '/healthz' && !req[holding]) take(req);
+    if (!PROBES.has(req.url) && !req[holding]) take(req);
   });
   return { saturated: () => inFlight >= maxInFlight };
 }

@@ -41,6 +41,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     database: { kind: 'sqlite', file: ':memory:' },
     operatorToken: OPERATOR_TOKEN,
+    metricsToken: undefined,
+    shutdownDrainMs: 0,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     sms: { provider: 'console' },
     wechat: { provider: 'console' },

@@ -1,4 +1,6 @@
-import { randomMobile } from './factories.js';
+import { expect } from 'vitest';
+import { OPERATOR_TOKEN } from './app.js';
+import { randomMobile, uniq } from './factories.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -144,4 +146,33 @@ export async function runReceivers(opts: {
     }
   }
   await Promise.all(Array.from({ length: opts.clients }, loop));
+}
+
+export async function json<T>(r: Response): Promise<T> {
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${r.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** An org, a community and a signed-in courier who delivers there, made over HTTP. */
+export async function courierOf(base: string) {
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const cookieOf = (r: Response) => (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const adminUsername = uniq('admin');
+  await json(
+    await post('/api/operator/orgs', { name: uniq('物业'), adminUsername, adminPassword: 'admin-pass-123' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }),
+  );
+  const login = await post('/api/auth/staff/login', { username: adminUsername, password: 'admin-pass-123' });
+  await json(login);
+  const admin = cookieOf(login);
+  const community = await json<{ id: number }>(await post('/api/communities', { name: uniq('小区'), feeRateFen: 200 }, { cookie: admin }));
+  const phone = randomMobile();
+  await json(await post('/api/couriers', { communityId: community.id, name: '张师傅', phone, carrier: '百世' }, { cookie: admin }));
+  expect((await post('/api/auth/otp', { phone, purpose: 'courier' })).status).toBe(204);
+  const inbox = await json<{ items: { text: string }[] }>(await fetch(`${base}/api/dev/messages?to=${phone}`));
+  const code = /验证码是(\d{6})/.exec(inbox.items[0]?.text ?? '')?.[1];
+  const courier = await post('/api/auth/courier/login', { phone, code, name: '张师傅' });
+  await json(courier);
+  return { admin, courier: cookieOf(courier), communityId: community.id };
 }

@@ -30,6 +30,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
  */
 export class GroupCommitter {
   private queue: Job[] = [];
+  /** Units of work waiting for the next group commit. */
+  get waiting(): number {
+    return this.queue.length;
+  }
   private scheduled = false;
   private running = false;
   /** Transactions committed and units of work they held, since the start. */

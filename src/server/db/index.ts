@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Dialect as KyselyDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
-import { useGroupCommit } from './group-commit.js';
+import { groupCommitterOf, useGroupCommit } from './group-commit.js';
 import { guardedDialect } from './unit-guard.js';
 import type { DB } from './types.js';
 
@@ -18,6 +18,8 @@ export interface Database_ {
   db: Db;
   dialect: Dialect;
   close(): Promise<void>;
+  /** The connections: PostgreSQL's pool (open, idle, callers waiting for one); SQLite's one, with the units waiting for its next group commit. */
+  connections(): { total: number; idle: number; waiting: number };
 }
 
 // int8 (counts, bigserial ids) as numbers: ids stay far below 2^53.
@@ -32,7 +34,12 @@ export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
     const db = new Kysely<DB>({ dialect: guard(new PostgresDialect({ pool })) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      close: () => db.destroy(),
+      connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
   const sqlite = new Database(database.file);
@@ -50,7 +57,8 @@ export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number
   const db = new Kysely<DB>({ dialect: guard(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   // One writer at a time, each commit a flush: transactions that arrive together commit together.
   useGroupCommit(db);
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const committer = groupCommitterOf(db);
+  return { db, dialect: 'sqlite', close: () => db.destroy(), connections: () => ({ total: 1, idle: 1, waiting: committer?.waiting ?? 0 }) };
 }
 
 /**

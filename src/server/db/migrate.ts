@@ -33,3 +33,9 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** The migrations this code knows that the database has not run (empty once it is up to date). */
+export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
