@@ -1,8 +1,10 @@
-// Backups (issue 17 point 4): `npm run backup` copies the database of a server that keeps taking
-// courier intakes meanwhile; `npm run restore` puts the copy into a fresh data dir (or a fresh
-// PostgreSQL database), where every parcel acknowledged before the backup began is found, and a
-// server started on it is ready. A restore over an existing database is refused without --force,
-// a file that is not a backup is refused, and neither changes anything.
+// Operations on a real server process (issue 17 point 4). Backups: `npm run backup` copies the
+// database of a server that keeps taking courier intakes meanwhile; `npm run restore` puts the
+// copy into a fresh data dir (or a fresh PostgreSQL database), where every parcel acknowledged
+// before the backup began is found, and a server started on it is ready. A restore over an
+// existing database is refused without --force, a file that is not a backup is refused, and
+// neither changes anything. Graceful restart: on SIGTERM /readyz turns 503 while requests are
+// still served, every request in flight is answered, and the outbox is left with no lease held.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -149,5 +151,79 @@ describe('backup and restore', () => {
     const missing = await runCli(['restore', path.join(work, 'nowhere.sqlite')], target.env);
     expect([missing.status, missing.stderr.trim()]).toEqual([1, `no backup at ${path.join(work, 'nowhere.sqlite')}`]);
     expect((await runCli(['backup'], target.env)).status).toBe(2);
+  });
+});
+
+async function query<T>(db: { url?: string; file: string }, text: string): Promise<T[]> {
+  if (db.url) {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return (await c.query(text)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+  const s = new Database(db.file, { readonly: true });
+  try {
+    return s.prepare(text).all() as T[];
+  } finally {
+    s.close();
+  }
+}
+
+describe('graceful restart', () => {
+  it('on SIGTERM: /readyz 503 while the drain lasts, every request in flight answered, no outbox lease left, exit 0', { timeout: 60_000 }, async () => {
+    const db = await freshDatabase('drain');
+    const server = await startServer([main], serverEnv({ ...db.env, SHUTDOWN_DRAIN_MS: '1500' }));
+    try {
+      const base = server.base;
+      const who = await courierOf(base);
+      const post = (url: string, body: unknown, cookie: string, key?: string) =>
+        attempt(`${base}${url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, ...(key ? { 'idempotency-key': key } : {}) },
+          body: JSON.stringify(body),
+        });
+      const intake = (no: string) =>
+        post(
+          '/api/courier/parcels',
+          { communityId: who.communityId, trackingNo: no, recipientPhone: randomMobile(), recipientName: '收件人' },
+          who.courier,
+          no,
+        );
+      const first = await Promise.all(Array.from({ length: 30 }, (_, i) => intake(`DRAIN${String(i).padStart(4, '0')}`)));
+      const ids = first.map((r) => (JSON.parse(r.text) as { id: number }).id);
+
+      // In flight when the signal comes: 30 receipts (each queues the resident's SMS) and 30 intakes.
+      const inFlight = [post('/api/parcels/receive', { ids }, who.admin), ...Array.from({ length: 30 }, (_, i) => intake(`LATE${String(i).padStart(4, '0')}`))];
+      await new Promise((r) => setTimeout(r, 5));
+      const exited = new Promise<number | null>((resolve) => server.proc.once('exit', (code) => resolve(code)));
+      server.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await attempt(`${base}/readyz`, {});
+      expect([ready.status, ready.text]).toEqual([503, JSON.stringify({ ok: false, reason: 'stopping' })]);
+      expect((await attempt(`${base}/healthz`, {})).status).toBe(200);
+      // Still served while the proxy takes note.
+      expect((await intake('DURINGDRAIN')).status).toBe(201);
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.status)).toEqual([200, ...Array.from({ length: 30 }, () => 201)]);
+      expect(await exited).toBe(0);
+
+      const parcels = await query<{ status: string; n: number }>(db, 'SELECT status, count(*) AS n FROM parcels GROUP BY status ORDER BY status');
+      expect(parcels.map((p) => [p.status, Number(p.n)])).toEqual([
+        ['awaiting_pickup', 30],
+        ['pending_receipt', 31],
+      ]);
+      // Each receipt's message is there once, sent or waiting, none held by a lease of the stopped worker.
+      const outbox = await query<{ parcel_id: number; status: string; locked_until: string | null }>(
+        db,
+        'SELECT parcel_id, status, locked_until FROM outbox WHERE parcel_id IS NOT NULL',
+      );
+      expect(new Set(outbox.map((o) => Number(o.parcel_id)))).toEqual(new Set(ids));
+      expect(outbox.filter((o) => o.status === 'queued' && o.locked_until !== null)).toEqual([]);
+    } finally {
+      await stopServer(server.proc);
+    }
   });
 });
