@@ -301,6 +301,10 @@ const listOf = (base: string, queries: string[], expect: 'list' | 'export') => q
 
 const ROUTES: Record<string, RouteSpec> = {
   'GET /healthz': { role: 'public', own: () => [{ url: '/healthz', expect: 'own' }] },
+  'GET /readyz': { role: 'public', own: () => [{ url: '/readyz', expect: 'own' }] },
+  // Open outside production without METRICS_TOKEN (test/ops.test.ts checks the token and
+  // production); route patterns and counts only, never another org's data (the secrets scan).
+  'GET /metrics': { role: 'public', own: () => [{ url: '/metrics', expect: 'own' }] },
   'POST /api/operator/orgs': {
     role: 'operator',
     own: () => [
