@@ -160,7 +160,11 @@ export function residentLayout(communityTotal: number, parcelTotal: number, busy
   let acc = 0;
   for (let c = 0; c < communityTotal; c++) {
     rStart.push(acc);
-    acc += c === communityTotal - 1 ? residentTotal - acc : Math.max(1, Math.round((residentTotal * weightOf(busyCount, c, false)) / weightSum));
+    const left = communityTotal - 1 - c;
+    // The rounded shares may add up to more than the total (50,000 parcels did): each community
+    // keeps at least one resident for every one after it (a no-op whenever they add up).
+    const share = Math.max(1, Math.round((residentTotal * weightOf(busyCount, c, false)) / weightSum));
+    acc += left === 0 ? residentTotal - acc : Math.min(share, residentTotal - acc - left);
   }
   rStart.push(residentTotal);
   return { residentTotal, rStart };
