@@ -176,7 +176,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: '快递代收 API', description: 'Community parcel collection: the HTTP contract.', version: '1.0.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, operator: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          operator: { type: 'http', scheme: 'bearer' },
+          metrics: { type: 'http', scheme: 'bearer' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

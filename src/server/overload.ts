@@ -12,7 +12,7 @@ export interface OverloadLimits {
   perMinute: number;
 }
 
-/** Only the API is limited: the web apps' files and /healthz are not. */
+/** Only the API is limited: the web apps' files and the probes (/healthz, /readyz, /metrics) are not. */
 const isApi = (url: string) => url.startsWith('/api/');
 
 /**
@@ -52,17 +52,17 @@ declare module 'fastify' {
 const hasBody = (req: FastifyRequest) =>
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 
+/** The probes a proxy and Prometheus call: never counted, so that they answer while the API is full. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * The cap on requests in flight; add it before the session hook, so that a refusal costs no
  * database work. A request counts from its arrival until its response is closed (sent, or its
  * client gone), except while its body is on the way: a client that declares a body and sends it
  * slowly (or never) holds no slot, so a few hundred such sockets cannot make the server refuse
  * everyone else. It takes a slot again once the body has arrived, or is refused then. The probes are
- * never counted; `saturated()` tells /healthz and /readyz when the cap is reached.
+ * never counted; `saturated()` tells /healthz when the cap is reached.
  */
-/** The probes a proxy and Prometheus call: never counted, so that they answer while the API is full. */
-const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
-
 export function capInFlight(app: App, maxInFlight: number): { saturated(): boolean } {
   if (maxInFlight <= 0) return { saturated: () => false };
   let inFlight = 0;

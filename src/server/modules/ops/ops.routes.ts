@@ -19,7 +19,7 @@ export async function opsRoutes(app: App): Promise<void> {
     },
   });
   app.get('/metrics', {
-    schema: { tags, summary: 'Prometheus 指标（METRICS_TOKEN）', produces: ['text/plain'] },
+    schema: { tags, summary: 'Prometheus 指标（METRICS_TOKEN）', produces: ['text/plain'], security: [{ metrics: [] }] },
     handler: async (req, reply) => {
       if (config.metricsToken) {
         if (!bearerIs(req, config.metricsToken)) throw unauthorized();
