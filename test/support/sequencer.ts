@@ -15,6 +15,9 @@ const LONGEST_FIRST = [
   'e2e/parcels.e2e.test.ts',
   'test/spreadsheets-hostile.test.ts',
   'test/spreadsheets-memory.test.ts',
+  'test/startup.test.ts',
+  'test/operations.test.ts',
+  'test/bad-input.test.ts',
 ];
 
 export class LongestFirst extends BaseSequencer {
