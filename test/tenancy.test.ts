@@ -168,6 +168,7 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/residents/residents.repo.ts#updateResident updateTable(residents)': TODO,
   'modules/residents/residents.repo.ts#deleteResident deleteFrom(residents)': TODO,
   'modules/parcels/parcels.repo.ts#getParcel selectFrom(parcels)': TODO,
+  'modules/parcels/parcels.repo.ts#getParcels selectFrom(parcels)': TODO,
   'modules/parcels/parcels.repo.ts#parcelsByIds selectFrom(parcels)': TODO,
   'modules/parcels/parcels.repo.ts#updateParcelIf updateTable(parcels)': TODO,
   'modules/parcels/parcels.repo.ts#eventsOf selectFrom(parcel_events)': TODO,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { loadOne } from '../../db/batch.js';
 import type { Executor } from '../../db/index.js';
 import type { SessionKind } from '../../db/types.js';
 
@@ -53,30 +54,34 @@ export function deleteExpiredSessions(db: Executor, now: string) {
 }
 
 /** A live session with whatever it is a session of. */
-export function findLiveSession(db: Executor, id: string, now: string) {
-  return db
-    .selectFrom('sessions')
-    .leftJoin('staff', 'staff.id', 'sessions.staff_id')
-    .leftJoin('courier_accounts', 'courier_accounts.id', 'sessions.courier_account_id')
-    .select([
-      'sessions.id',
-      'sessions.kind',
-      'sessions.phone',
-      'sessions.created_at',
-      'sessions.expires_at',
-      'staff.id as staffId',
-      'staff.org_id as orgId',
-      'staff.username',
-      'staff.role',
-      'staff.disabled',
-      'staff.must_change_password as mustChangePassword',
-      'courier_accounts.id as courierAccountId',
-      'courier_accounts.phone as courierPhone',
-      'courier_accounts.name as courierName',
-    ])
-    .where('sessions.id', '=', id)
-    .where('sessions.expires_at', '>', now)
-    .executeTakeFirst();
+/** A session that has not expired, with its staff member or courier account (reads of one turn batched: loadOne). */
+export async function findLiveSession(db: Executor, id: string, now: string) {
+  const s = await loadOne(db, 'sessions', id, async (ids) => {
+    const rows = await db
+      .selectFrom('sessions')
+      .leftJoin('staff', 'staff.id', 'sessions.staff_id')
+      .leftJoin('courier_accounts', 'courier_accounts.id', 'sessions.courier_account_id')
+      .select([
+        'sessions.id',
+        'sessions.kind',
+        'sessions.phone',
+        'sessions.created_at',
+        'sessions.expires_at',
+        'staff.id as staffId',
+        'staff.org_id as orgId',
+        'staff.username',
+        'staff.role',
+        'staff.disabled',
+        'staff.must_change_password as mustChangePassword',
+        'courier_accounts.id as courierAccountId',
+        'courier_accounts.phone as courierPhone',
+        'courier_accounts.name as courierName',
+      ])
+      .where('sessions.id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  });
+  return s && s.expires_at > now ? s : undefined;
 }
 
 export function communityIdsOfStaff(db: Executor, staffId: number) {

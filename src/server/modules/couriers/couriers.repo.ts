@@ -1,3 +1,4 @@
+import { keyOf, loadOne } from '../../db/batch.js';
 import type { Executor } from '../../db/index.js';
 import { containsText, isPostgres, uniquely } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
@@ -77,25 +78,29 @@ export function communitiesOfCourierPhone(db: Executor, phone: string) {
     .execute();
 }
 
-/** The courier record of a phone in a community, with the community and its org's app switch. */
+/** The courier record of a phone in a community, with the community and its org's app switch (reads of one turn batched: loadOne). */
 export function courierRecordIn(db: Executor, phone: string, communityId: number) {
-  return db
-    .selectFrom('couriers')
-    .innerJoin('communities', 'communities.id', 'couriers.community_id')
-    .innerJoin('orgs', 'orgs.id', 'couriers.org_id')
-    .select([
-      'couriers.id',
-      'couriers.org_id',
-      'couriers.name',
-      'couriers.phone',
-      'couriers.carrier',
-      'communities.id as community_id',
-      'communities.name as community_name',
-      'orgs.app_enabled',
-    ])
-    .where('couriers.phone', '=', phone)
-    .where('couriers.community_id', '=', communityId)
-    .executeTakeFirst();
+  return loadOne(db, 'courierRecordIn', keyOf(phone, communityId), async (keys) => {
+    const pairs = keys.map((k) => k.split('\u0000'));
+    const rows = await db
+      .selectFrom('couriers')
+      .innerJoin('communities', 'communities.id', 'couriers.community_id')
+      .innerJoin('orgs', 'orgs.id', 'couriers.org_id')
+      .select([
+        'couriers.id',
+        'couriers.org_id',
+        'couriers.name',
+        'couriers.phone',
+        'couriers.carrier',
+        'communities.id as community_id',
+        'communities.name as community_name',
+        'orgs.app_enabled',
+      ])
+      .where('couriers.phone', 'in', [...new Set(pairs.map(([p]) => p ?? ''))])
+      .where('couriers.community_id', 'in', [...new Set(pairs.map(([, c]) => Number(c)))])
+      .execute();
+    return new Map(rows.map((r) => [keyOf(r.phone, r.community_id), r]));
+  });
 }
 
 /** Existing couriers of these communities with these phones (the import's overwrite rule). */

@@ -1,6 +1,7 @@
 import { inTransaction, type Ctx } from '../../context.js';
+import { batches, inBatch } from '../../db/batch.js';
 import { isTaken } from '../../db/dialect.js';
-import type { ParcelStatus } from '../../db/types.js';
+import type { NewParcel, ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden } from '../../errors.js';
 import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
 import type { CourierAuth } from '../../actors.js';
@@ -8,7 +9,7 @@ import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
-import { applyMove } from './parcels.moves.js';
+import { applyEntries, type Actor } from './parcels.moves.js';
 import * as repo from './parcels.repo.js';
 import { presentParcel } from './parcels.present.js';
 import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
@@ -22,10 +23,19 @@ async function replay(ctx: Ctx, accountId: number, key: string, hash: string): P
   return storedAnswer<ParcelViewT>(await repo.findIdempotent(ctx.db, accountId, key), hash);
 }
 
+/** A courier entry checked and ready to write. */
+interface Entry {
+  actor: Actor;
+  insert: Omit<NewParcel, 'status' | 'entered_at'>;
+  key: string;
+  hash: string;
+}
+
 /**
  * 派送快递: a courier enters a parcel for a community they deliver to. The carrier is the courier's
  * for that community; a recipient phone of a resident there links the parcel to the resident.
  * The same Idempotency-Key with the same body answers the first result again and creates nothing.
+ * On PostgreSQL the entries that arrive together are written together (`writeTogether`).
  */
 export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntryReq, key: string): Promise<ParcelViewT> {
   const account = auth.account;
@@ -37,46 +47,29 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
   if (!record) throw forbidden('not_your_community');
   if (record.app_enabled !== 1) throw forbidden('app_closed');
   const resident = await residentForParcel(ctx, body.communityId, body.recipientPhone);
-
+  const entry: Entry = {
+    actor: { kind: 'courier', id: account.id, name: record.name },
+    key,
+    hash,
+    insert: {
+      org_id: record.org_id,
+      community_id: record.community_id,
+      carrier: record.carrier,
+      tracking_no: body.trackingNo,
+      courier_id: record.id,
+      courier_account_id: account.id,
+      courier_name: record.name,
+      courier_phone: record.phone,
+      recipient_name: body.recipientName,
+      recipient_phone: body.recipientPhone,
+      resident_id: resident?.id ?? null,
+      address: resident?.address ?? null,
+      damaged: 0,
+      fee_waived: 0,
+    },
+  };
   try {
-    const parcel = await inTransaction(ctx, async (ctx) => {
-      const now = ctx.now().toISOString();
-      const entered = await applyMove(
-        ctx,
-        'enter',
-        { kind: 'courier', id: account.id, name: record.name },
-        {
-          insert: {
-            org_id: record.org_id,
-            community_id: record.community_id,
-            carrier: record.carrier,
-            tracking_no: body.trackingNo,
-            courier_id: record.id,
-            courier_account_id: account.id,
-            courier_name: record.name,
-            courier_phone: record.phone,
-            recipient_name: body.recipientName,
-            recipient_phone: body.recipientPhone,
-            resident_id: resident?.id ?? null,
-            address: resident?.address ?? null,
-            damaged: 0,
-            entered_at: now,
-            fee_waived: 0,
-          },
-        },
-      );
-      const view = presentParcel(entered, ctx.now(), 'courier');
-      await repo.insertIdempotent(ctx.db, {
-        courier_account_id: account.id,
-        key,
-        request_hash: hash,
-        status_code: 201,
-        response: JSON.stringify(view),
-        created_at: now,
-      });
-      return view;
-    });
-    return parcel;
+    return batches(ctx.db) ? await inBatch(ctx.db, 'courierEntries', entry, (entries) => writeTogether(ctx, entries)) : await writeOne(ctx, entry);
   } catch (err) {
     if (isTaken(err, 'tracking_no', 'entry_key')) {
       // The same key raced in on another connection (its parcel or its key row won): answer what it stored.
@@ -86,6 +79,71 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
     if (isTaken(err, 'tracking_no')) throw conflict('duplicate_tracking_no');
     throw err;
   }
+}
+
+/** Writes entries in one unit of work: the parcels, their events, the stored answers under their keys. */
+async function writeEntries(ctx: Ctx, entries: readonly Entry[]): Promise<ParcelViewT[]> {
+  return inTransaction(ctx, async (ctx) => {
+    const now = ctx.now();
+    const at = now.toISOString();
+    const parcels = await applyEntries(
+      ctx,
+      'enter',
+      entries.map((e) => ({ actor: e.actor, insert: { ...e.insert, entered_at: at } })),
+    );
+    const views = parcels.map((p) => presentParcel(p, now, 'courier'));
+    await repo.insertIdempotent(
+      ctx.db,
+      entries.map((e, i) => ({
+        courier_account_id: e.actor.id,
+        key: e.key,
+        request_hash: e.hash,
+        status_code: 201,
+        response: JSON.stringify(views[i]),
+        created_at: at,
+      })),
+    );
+    return views;
+  });
+}
+
+async function writeOne(ctx: Ctx, entry: Entry): Promise<ParcelViewT> {
+  const [view] = await writeEntries(ctx, [entry]);
+  if (!view) throw new Error('entry not written');
+  return view;
+}
+
+/**
+ * The entries of one turn in one transaction (three statements for all the parcels, events and
+ * keys). An entry whose tracking number or key another of the turn holds is written after them,
+ * alone (it then hears of the first: its stored answer, or the duplicate); and when the
+ * transaction fails (a tracking number or key already taken before), each is written alone, so
+ * that each hears its own answer.
+ */
+async function writeTogether(ctx: Ctx, entries: readonly Entry[]): Promise<(ParcelViewT | Error)[]> {
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const later: number[] = [];
+  for (const [i, e] of entries.entries()) {
+    const marks = [`t:${e.insert.community_id}:${e.insert.tracking_no}`, `k:${e.actor.id}:${e.key}`];
+    if (marks.some((m) => seen.has(m))) later.push(i);
+    else first.push(i);
+    for (const m of marks) seen.add(m);
+  }
+  const out: (ParcelViewT | Error)[] = new Array<ParcelViewT | Error>(entries.length);
+  const alone = async (i: number) => {
+    out[i] = await writeOne(ctx, entries[i] as Entry).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  };
+  let together: ParcelViewT[] | undefined;
+  if (first.length > 1)
+    together = await writeEntries(
+      ctx,
+      first.map((i) => entries[i] as Entry),
+    ).catch(() => undefined);
+  if (together) for (const [j, i] of first.entries()) out[i] = together[j] as ParcelViewT;
+  else for (const i of first) await alone(i);
+  for (const i of later) await alone(i);
+  return out;
 }
 
 /**

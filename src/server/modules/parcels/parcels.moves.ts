@@ -74,6 +74,39 @@ export async function applyMove(
   return moved;
 }
 
+/**
+ * Entry move `m` for several new parcels at once (concurrent intakes written together): the same
+ * rows, events and notices as `applyMove` for each, in three statements instead of three per
+ * parcel. One taken tracking number fails them all (the caller then enters them one by one).
+ */
+export async function applyEntries(ctx: Ctx, m: ParcelMove, entries: { actor: Actor; insert: Omit<NewParcel, 'status'> }[]) {
+  const rule = PARCEL_MOVES[m];
+  if (rule.from !== null) throw new Error(`move ${m} does not create a parcel`);
+  for (const e of entries) if (rule.by !== e.actor.kind) throw new Error(`move ${m} is made by ${rule.by}, not ${e.actor.kind}`);
+  const ids = await repo.insertParcels(
+    ctx.db,
+    entries.map((e) => ({ ...e.insert, status: rule.to })),
+  );
+  const at = nowIso(ctx);
+  const eventIds = await repo.insertEvents(
+    ctx.db,
+    entries.map((e, i) => ({
+      parcel_id: ids[i] ?? 0,
+      org_id: e.insert.org_id,
+      at,
+      actor_kind: e.actor.kind,
+      actor_id: e.actor.id,
+      actor_name: e.actor.name,
+      from_status: null,
+      to_status: rule.to,
+      detail: null,
+    })),
+  );
+  const moved = await repo.getParcels(ctx.db, ids);
+  if (rule.notice === 'parcel_received') for (const [i, p] of moved.entries()) await noticeReceived(ctx, p, eventIds[i] ?? 0);
+  return moved;
+}
+
 /** 到件通知 to the recipient: where, the code (and the shelf label), the fee rule. */
 function noticeReceived(ctx: Ctx, p: ParcelJoined, eventId: number) {
   return enqueueNotification(ctx, {

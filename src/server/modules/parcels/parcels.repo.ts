@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
+import { keyOf, loadOne } from '../../db/batch.js';
 import { pageWindow } from '../../db/paging.js';
 import { isPostgres, stateLiteral, uniquely } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
@@ -257,6 +258,25 @@ export async function listOwnParcels(
   return { items, total: Number(total.n) };
 }
 
+/** Parcels known to exist, in the order of `ids`. */
+export async function getParcels(db: Executor, ids: number[]) {
+  const rows = await parcels(db).select(parcelColumns).where('parcels.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const r = byId.get(id);
+    if (!r) throw new Error(`parcel ${id} not found`);
+    return r;
+  });
+}
+
+/** Several new parcels in one statement; their ids in the order of `rows`. */
+export async function insertParcels(db: Executor, rows: NewParcel[]): Promise<number[]> {
+  const ids = await uniquely(db.insertInto('parcels').values(rows).returning(['id', 'community_id', 'tracking_no']).execute(), TAKEN);
+  // RETURNING promises no order: an open tracking number is unique in its community.
+  const byKey = new Map(ids.map((r) => [`${r.community_id}:${r.tracking_no}`, r.id]));
+  return rows.map((r) => byKey.get(`${r.community_id}:${r.tracking_no}`) ?? 0);
+}
+
 export function insertParcel(db: Executor, row: NewParcel) {
   return uniquely(db.insertInto('parcels').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
 }
@@ -292,6 +312,13 @@ export function insertEvent(db: Executor, row: Insertable<ParcelEventTable>) {
   return db.insertInto('parcel_events').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
+/** Several events in one statement (of different parcels); their ids in the order of `rows`. */
+export async function insertEvents(db: Executor, rows: Insertable<ParcelEventTable>[]): Promise<number[]> {
+  const ids = await db.insertInto('parcel_events').values(rows).returning(['id', 'parcel_id']).execute();
+  const byParcel = new Map(ids.map((r) => [r.parcel_id, r.id]));
+  return rows.map((r) => byParcel.get(r.parcel_id) ?? 0);
+}
+
 export function eventsOf(db: Executor, parcelId: number) {
   return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('id').execute();
 }
@@ -319,13 +346,22 @@ export function deleteIdempotentBefore(db: Executor, before: string) {
   return db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
 }
 
+/** The answer stored under a courier's key (reads of one turn batched: loadOne). */
 export function findIdempotent(db: Executor, courierAccountId: number, key: string) {
-  return db.selectFrom('idempotency_keys').selectAll().where('courier_account_id', '=', courierAccountId).where('key', '=', key).executeTakeFirst();
+  return loadOne(db, 'findIdempotent', keyOf(courierAccountId, key), async (keys) => {
+    const pairs = keys.map((k) => k.split('\u0000'));
+    const rows = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('courier_account_id', 'in', [...new Set(pairs.map(([a]) => Number(a)))])
+      .where('key', 'in', [...new Set(pairs.map(([, k]) => k ?? ''))])
+      .execute();
+    return new Map(rows.map((r) => [keyOf(r.courier_account_id, r.key), r]));
+  });
 }
 
-export function insertIdempotent(
-  db: Executor,
-  row: { courier_account_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string },
-) {
-  return uniquely(db.insertInto('idempotency_keys').values(row).execute(), { entry_key: 'idempotency_keys' });
+export function insertIdempotent(db: Executor, rows: IdempotentRow | IdempotentRow[]) {
+  return uniquely(db.insertInto('idempotency_keys').values(rows).execute(), { entry_key: 'idempotency_keys' });
 }
+
+type IdempotentRow = { courier_account_id: number; key: string; request_hash: string; status_code: number; response: string; created_at: string };

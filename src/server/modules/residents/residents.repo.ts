@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { keyOf, loadOne } from '../../db/batch.js';
 import type { Executor } from '../../db/index.js';
 import type { ResidentTable } from '../../db/types.js';
 
@@ -94,14 +95,18 @@ export function deleteResident(db: Executor, id: number) {
 
 /** The resident of a community with this phone (the first recorded, when a phone has several homes). */
 export function residentByPhone(db: Executor, communityId: number, phone: string) {
-  return db
-    .selectFrom('residents')
-    .select(['id', 'name', 'building', 'unit', 'room'])
-    .where('community_id', '=', communityId)
-    .where('phone', '=', phone)
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  return loadOne(db, 'residentByPhone', keyOf(phone, communityId), async (keys) => {
+    const pairs = keys.map((k) => k.split('\u0000'));
+    const rows = await db
+      .selectFrom('residents')
+      .select(['id', 'name', 'building', 'unit', 'room', 'phone', 'community_id'])
+      .where('phone', 'in', [...new Set(pairs.map(([p]) => p ?? ''))])
+      .where('community_id', 'in', [...new Set(pairs.map(([, c]) => Number(c)))])
+      .orderBy('id', 'desc')
+      .execute();
+    // Ordered newest first, so that each key keeps its first recorded resident.
+    return new Map(rows.map((r) => [keyOf(r.phone, r.community_id), r]));
+  });
 }
 
 /** A few residents of a community whose phone ends with these digits (a privacy waybill's tail), first recorded first. */
