@@ -46,3 +46,9 @@ export function inBatch<I, O>(db: Executor, name: string, item: I, run: (items: 
 export function keyOf(...parts: (string | number)[]): string {
   return parts.join('\u0000');
 }
+
+/** The distinct first and second parts of two-part keys: what a batched read asks for with two `IN` lists. */
+export function keyParts(keys: readonly string[]): [string[], string[]] {
+  const pairs = keys.map((k) => k.split('\u0000'));
+  return [[...new Set(pairs.map(([a]) => a ?? ''))], [...new Set(pairs.map(([, b]) => b ?? ''))]];
+}

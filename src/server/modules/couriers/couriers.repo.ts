@@ -1,4 +1,4 @@
-import { keyOf, loadOne } from '../../db/batch.js';
+import { keyOf, keyParts, loadOne } from '../../db/batch.js';
 import type { Executor } from '../../db/index.js';
 import { containsText, isPostgres, uniquely } from '../../db/dialect.js';
 import { pageWindow } from '../../db/paging.js';
@@ -81,7 +81,7 @@ export function communitiesOfCourierPhone(db: Executor, phone: string) {
 /** The courier record of a phone in a community, with the community and its org's app switch (reads of one turn batched: loadOne). */
 export function courierRecordIn(db: Executor, phone: string, communityId: number) {
   return loadOne(db, 'courierRecordIn', keyOf(phone, communityId), async (keys) => {
-    const pairs = keys.map((k) => k.split('\u0000'));
+    const [firsts, seconds] = keyParts(keys);
     const rows = await db
       .selectFrom('couriers')
       .innerJoin('communities', 'communities.id', 'couriers.community_id')
@@ -96,8 +96,8 @@ export function courierRecordIn(db: Executor, phone: string, communityId: number
         'communities.name as community_name',
         'orgs.app_enabled',
       ])
-      .where('couriers.phone', 'in', [...new Set(pairs.map(([p]) => p ?? ''))])
-      .where('couriers.community_id', 'in', [...new Set(pairs.map(([, c]) => Number(c)))])
+      .where('couriers.phone', 'in', firsts)
+      .where('couriers.community_id', 'in', seconds.map(Number))
       .execute();
     return new Map(rows.map((r) => [keyOf(r.phone, r.community_id), r]));
   });

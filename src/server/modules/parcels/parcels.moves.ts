@@ -39,27 +39,23 @@ export async function applyMove(
   target: { parcel: ParcelJoined } | { insert: Omit<NewParcel, 'status'> },
   change: MoveChange = {},
 ) {
+  if ('insert' in target) {
+    const [entered] = await applyEntries(ctx, m, [{ actor, insert: { ...target.insert, ...change.set }, detail: change.detail }]);
+    if (!entered) throw new Error(`move ${m} entered nothing`);
+    return entered;
+  }
   const rule = PARCEL_MOVES[m];
   if (rule.by !== actor.kind) throw new Error(`move ${m} is made by ${rule.by}, not ${actor.kind}`);
-  let id: number;
-  let orgId: number;
-  if ('insert' in target) {
-    if (rule.from !== null) throw new Error(`move ${m} does not create a parcel`);
-    ({ id } = await repo.insertParcel(ctx.db, { ...target.insert, ...change.set, status: rule.to }));
-    orgId = target.insert.org_id;
-  } else {
-    const p = target.parcel;
-    const refusal = moveRefusal({ status: p.status, feeFen: feeAsOf(p, ctx.now()), feeWaived: p.fee_waived === 1 }, m);
-    if (refusal) throw conflict(refusal);
-    if (rule.from === null || !(await repo.updateParcelIf(ctx.db, p.id, rule.from, { ...change.set, status: rule.to }, change.expectWaived))) {
-      throw conflict('invalid_state');
-    }
-    ({ id } = p);
-    orgId = p.org_id;
+  const p = target.parcel;
+  const refusal = moveRefusal({ status: p.status, feeFen: feeAsOf(p, ctx.now()), feeWaived: p.fee_waived === 1 }, m);
+  if (refusal) throw conflict(refusal);
+  if (rule.from === null || !(await repo.updateParcelIf(ctx.db, p.id, rule.from, { ...change.set, status: rule.to }, change.expectWaived))) {
+    throw conflict('invalid_state');
   }
+  const { id } = p;
   const { id: eventId } = await repo.insertEvent(ctx.db, {
     parcel_id: id,
-    org_id: orgId,
+    org_id: p.org_id,
     at: nowIso(ctx),
     actor_kind: actor.kind,
     actor_id: actor.id,
@@ -75,11 +71,15 @@ export async function applyMove(
 }
 
 /**
- * Entry move `m` for several new parcels at once (concurrent intakes written together): the same
- * rows, events and notices as `applyMove` for each, in three statements instead of three per
- * parcel. One taken tracking number fails them all (the caller then enters them one by one).
+ * Entry move `m` (`from` null) for one or several new parcels (concurrent intakes written
+ * together): their rows, their events and the move's notices, in three statements for them all.
+ * One taken tracking number, code or shelf place fails them all.
  */
-export async function applyEntries(ctx: Ctx, m: ParcelMove, entries: { actor: Actor; insert: Omit<NewParcel, 'status'> }[]) {
+export async function applyEntries(
+  ctx: Ctx,
+  m: ParcelMove,
+  entries: { actor: Actor; insert: Omit<NewParcel, 'status'>; detail?: Record<string, unknown> | null }[],
+) {
   const rule = PARCEL_MOVES[m];
   if (rule.from !== null) throw new Error(`move ${m} does not create a parcel`);
   for (const e of entries) if (rule.by !== e.actor.kind) throw new Error(`move ${m} is made by ${rule.by}, not ${e.actor.kind}`);
@@ -99,7 +99,7 @@ export async function applyEntries(ctx: Ctx, m: ParcelMove, entries: { actor: Ac
       actor_name: e.actor.name,
       from_status: null,
       to_status: rule.to,
-      detail: null,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
     })),
   );
   const moved = await repo.getParcels(ctx.db, ids);

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
-import { keyOf, loadOne } from '../../db/batch.js';
+import { keyOf, keyParts, loadOne } from '../../db/batch.js';
 import { pageWindow } from '../../db/paging.js';
 import { isPostgres, stateLiteral, uniquely } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
@@ -277,10 +277,6 @@ export async function insertParcels(db: Executor, rows: NewParcel[]): Promise<nu
   return rows.map((r) => byKey.get(`${r.community_id}:${r.tracking_no}`) ?? 0);
 }
 
-export function insertParcel(db: Executor, row: NewParcel) {
-  return uniquely(db.insertInto('parcels').values(row).returning('id').executeTakeFirstOrThrow(), TAKEN);
-}
-
 /** Moves a parcel only if it is still in `from` (and, when given, its waiver is as read): true when it moved. */
 export async function updateParcelIf(db: Executor, id: number, from: ParcelStatus, set: ParcelUpdate, expectWaived?: Bool): Promise<boolean> {
   const r = await uniquely(
@@ -349,12 +345,12 @@ export function deleteIdempotentBefore(db: Executor, before: string) {
 /** The answer stored under a courier's key (reads of one turn batched: loadOne). */
 export function findIdempotent(db: Executor, courierAccountId: number, key: string) {
   return loadOne(db, 'findIdempotent', keyOf(courierAccountId, key), async (keys) => {
-    const pairs = keys.map((k) => k.split('\u0000'));
+    const [firsts, seconds] = keyParts(keys);
     const rows = await db
       .selectFrom('idempotency_keys')
       .selectAll()
-      .where('courier_account_id', 'in', [...new Set(pairs.map(([a]) => Number(a)))])
-      .where('key', 'in', [...new Set(pairs.map(([, k]) => k ?? ''))])
+      .where('courier_account_id', 'in', firsts.map(Number))
+      .where('key', 'in', seconds)
       .execute();
     return new Map(rows.map((r) => [keyOf(r.courier_account_id, r.key), r]));
   });

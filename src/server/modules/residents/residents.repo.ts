@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { keyOf, loadOne } from '../../db/batch.js';
+import { keyOf, keyParts, loadOne } from '../../db/batch.js';
 import type { Executor } from '../../db/index.js';
 import type { ResidentTable } from '../../db/types.js';
 
@@ -96,12 +96,12 @@ export function deleteResident(db: Executor, id: number) {
 /** The resident of a community with this phone (the first recorded, when a phone has several homes). */
 export function residentByPhone(db: Executor, communityId: number, phone: string) {
   return loadOne(db, 'residentByPhone', keyOf(phone, communityId), async (keys) => {
-    const pairs = keys.map((k) => k.split('\u0000'));
+    const [firsts, seconds] = keyParts(keys);
     const rows = await db
       .selectFrom('residents')
       .select(['id', 'name', 'building', 'unit', 'room', 'phone', 'community_id'])
-      .where('phone', 'in', [...new Set(pairs.map(([p]) => p ?? ''))])
-      .where('community_id', 'in', [...new Set(pairs.map(([, c]) => Number(c)))])
+      .where('phone', 'in', firsts)
+      .where('community_id', 'in', seconds.map(Number))
       .orderBy('id', 'desc')
       .execute();
     // Ordered newest first, so that each key keeps its first recorded resident.
