@@ -12,15 +12,18 @@ import type { App } from './http.js';
  * - `signed_in`: any session (`/api/me`);
  * - `phone`: a courier or a resident (WeChat binding);
  * - `staff`, `admin`, `courier`, `resident`: that kind of session;
- * - `operator`: `Authorization: Bearer $OPERATOR_TOKEN` (404 when no token is configured).
+ * - `operator`: `Authorization: Bearer $OPERATOR_TOKEN` (404 when no token is configured);
+ * - `api_key`: `Authorization: Bearer <API key>` holding the route's `scope` (403 `insufficient_scope` otherwise).
  */
-export type Access = 'public' | 'signed_in' | 'phone' | 'staff' | 'admin' | 'courier' | 'resident' | 'operator';
+export type Access = 'public' | 'signed_in' | 'phone' | 'staff' | 'admin' | 'courier' | 'resident' | 'operator' | 'api_key';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     /** Open to a staff member whose password must be changed first (change it, sign out, see who is signed in). */
     beforePasswordChange?: boolean;
+    /** For `api_key` routes: the scope the key must hold. */
+    scope?: string;
   }
 }
 
@@ -33,6 +36,7 @@ const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   courier: [{ session: [] }],
   resident: [{ session: [] }],
   operator: [{ operator: [] }],
+  api_key: [{ apiKey: [] }],
 };
 
 /** Whether the request's bearer token is `token`, in constant time. */
@@ -52,7 +56,14 @@ function check(access: Access, auth: Auth | null, req: FastifyRequest, operatorT
       if (!operatorToken) throw notFound();
       if (!bearerIs(req, operatorToken)) throw unauthorized();
       return;
+    case 'api_key': {
+      if (auth?.kind !== 'api_key') throw unauthorized();
+      const scope = req.routeOptions.config.scope;
+      if (!scope || !auth.key.scopes.includes(scope)) throw forbidden('insufficient_scope');
+      return;
+    }
     case 'signed_in':
+      if (auth?.kind === 'api_key') throw unauthorized();
       if (!auth) throw unauthorized();
       return;
     case 'phone':

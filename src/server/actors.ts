@@ -24,7 +24,14 @@ export interface ResidentAuth {
   sessionId: string;
   phone: string;
 }
-export type Auth = StaffAuth | CourierAuth | ResidentAuth;
+/** A caller of the open API, by its key (`Authorization: Bearer kd_…`). */
+export interface ApiKeyAuth {
+  kind: 'api_key';
+  /** What the per-session limits key on: the key's id. */
+  sessionId: string;
+  key: { id: number; orgId: number; name: string; scopes: string[] };
+}
+export type Auth = StaffAuth | CourierAuth | ResidentAuth | ApiKeyAuth;
 
 /** The community ids a query is limited to: null for all of the org, `[-1]` (nothing) for a clerk without any. */
 export function scopeIds(scope: Scope): number[] | null {

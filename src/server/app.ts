@@ -19,10 +19,15 @@ import { enforceAccess } from './access.js';
 import { capConnectionsPerAddress, capInFlight, limitLoad, trackHandlers } from './overload.js';
 import { refuseCrossSite } from './same-origin.js';
 import { HTTP_TIMEOUTS } from '../shared/constants.js';
+import { systemResolver, type Resolver } from './modules/webhooks/address-guard.js';
+import { WebhookWorker } from './modules/webhooks/webhooks.delivery.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { SESSION_COOKIE, sessionToken } from './modules/auth/session-cookie.js';
 import { loadAuth } from './modules/auth/auth.service.js';
+import { loadApiKey } from './modules/integrations/integrations.service.js';
+import { integrationRoutes } from './modules/integrations/integrations.routes.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -53,6 +58,7 @@ declare module 'fastify' {
     ctx: Ctx;
     config: Config;
     outbox: OutboxWorker;
+    webhooks: WebhookWorker;
     metrics: Metrics;
     readiness: ReadinessProbe;
   }
@@ -70,6 +76,8 @@ export interface BuildOptions {
   provider?: MessageProvider;
   /** Where the logger writes; standard output when absent (tests read the logs from here). */
   logStream?: NodeJS.WritableStream;
+  /** How webhook hosts are resolved; the system's DNS when absent (tests give names their own addresses). */
+  resolver?: Resolver;
 }
 
 /** Where a parsed query, body or params first holds U+0000 (`body/name`), or null. */
@@ -119,15 +127,25 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
 
   const worker = new OutboxWorker();
+  const webhooks = new WebhookWorker({
+    allowPrivate: config.webhooks.allowPrivate,
+    resolve: opts.resolver ?? systemResolver,
+    timeoutMs: config.webhooks.timeoutMs,
+  });
   const ctx = createContext({
     db: database.db,
     now: opts.now ?? (() => new Date()),
     log: app.log,
-    outboxKick: () => worker.kick(),
+    outboxKick: () => {
+      worker.kick();
+      webhooks.kick();
+    },
     messaging: opts.messaging ?? messagingFor(config, database.db, opts.provider),
   });
   worker.attach(ctx);
+  webhooks.attach(ctx);
   app.decorate('ctx', ctx);
+  app.decorate('webhooks', webhooks);
   app.decorate('config', config);
   app.decorate('outbox', worker);
   const metrics = createMetrics(ctx, database);
@@ -181,6 +199,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
           operator: { type: 'http', scheme: 'bearer' },
           metrics: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of 开放接口 (kd_…), with the scopes the call names' },
         },
       },
     },
@@ -197,6 +216,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onRequest', async (req) => {
     const token = sessionToken(req, config.cookieSecure);
     if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
+    else if (req.url.startsWith('/api/open/')) {
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer) req.auth = await loadApiKey(ctx, bearer);
+    }
   });
   await limitLoad(app, config.overload);
   enforceAccess(app, config.operatorToken);
@@ -242,6 +265,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     residentAppRoutes,
     notificationRoutes,
     wechatBindingRoutes,
+    integrationRoutes,
+    webhookRoutes,
   ]) {
     await app.register(routes);
   }
@@ -253,6 +278,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onReady', async () => {
     if (!config.backgroundJobs) return;
     worker.start();
+    webhooks.start();
     stopHousekeeping = startHousekeeping(ctx);
     stopReminders = startReminders(ctx, config.reminderHour);
   });
@@ -262,6 +288,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     stopHousekeeping();
     stopReminders();
     await worker.stop();
+    await webhooks.stop();
     if (!opts.database) await database.close();
   });
   return app;

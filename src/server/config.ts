@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HTTP_TIMEOUTS, OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS } from '../shared/constants.js';
+import { HTTP_TIMEOUTS, OPEN_API_LIMITS, OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS, WEBHOOK_LIMITS } from '../shared/constants.js';
 import type { NotificationKind } from './db/types.js';
 import type { MessageKind } from './modules/notifications/provider.js';
 import type { DatabaseConfig } from './db/index.js';
@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(OVERLOAD_LIMITS.perMinute),
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(OVERLOAD_LIMITS.connectionsPerAddress),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(HTTP_TIMEOUTS.headersMs),
+  OPEN_API_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(OPEN_API_LIMITS.perMinute),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(HTTP_TIMEOUTS.requestMs),
 });
 
@@ -129,6 +131,10 @@ export type Config = {
   smsCaps: { perHour: number; perDay: number };
   /** Requests in flight at most, API requests a minute per session or address, open connections per address (0: off). */
   overload: { maxInFlight: number; perMinute: number; connectionsPerAddress: number };
+  /** Open API calls a minute per key (0: off), counted in the database. */
+  openApi: { perMinute: number };
+  /** WEBHOOK_ALLOW_PRIVATE=true: webhooks may go to loopback and private addresses, and over plain http (development, tests). */
+  webhooks: { allowPrivate: boolean; timeoutMs: number };
   /** How long a client may take to send a request's headers, and the whole request. */
   timeouts: { headersMs: number; requestMs: number };
   /** The built web apps (admin console …); served when the directory holds them. */
@@ -174,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpLimits: { ...OTP_LIMITS },
     smsCaps: { perHour: e.SMS_CAP_PER_HOUR, perDay: e.SMS_CAP_PER_DAY },
     overload: { maxInFlight: e.MAX_IN_FLIGHT, perMinute: e.RATE_LIMIT_PER_MINUTE, connectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS },
+    openApi: { perMinute: e.OPEN_API_PER_MINUTE },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true', timeoutMs: WEBHOOK_LIMITS.timeoutMs },
     timeouts: { headersMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS), requestMs: e.REQUEST_TIMEOUT_MS },
     reminderHour: e.REMINDER_HOUR,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,

@@ -4,10 +4,13 @@ import { pruneRateCounters } from './modules/auth/rate-limit.js';
 import { pruneEntryKeys } from './modules/parcels/parcels.intake.js';
 import { pruneShelfSerials } from './modules/shelves/shelves.service.js';
 import { pruneDeskKeys } from './modules/station/station.service.js';
+import { purgePreAdvice } from './modules/integrations/integrations.service.js';
+import { pruneDeliveries } from './modules/webhooks/webhooks.service.js';
 
 /**
  * The hourly clean-up: expired sessions, spent sign-in codes, rate counters of windows long past,
- * idempotency keys older than 48 hours, shelf-label counters of days more than a week past.
+ * idempotency keys older than 48 hours, shelf-label counters of days more than a week past,
+ * carriers' pre-advice older than 30 days, finished webhook deliveries older than 30 days.
  */
 export async function housekeep(ctx: Ctx): Promise<void> {
   await pruneSessions(ctx);
@@ -15,6 +18,8 @@ export async function housekeep(ctx: Ctx): Promise<void> {
   await pruneEntryKeys(ctx);
   await pruneDeskKeys(ctx);
   await pruneShelfSerials(ctx);
+  await purgePreAdvice(ctx);
+  await pruneDeliveries(ctx);
 }
 
 /** Runs housekeep now and then every interval; answers the function that stops it. */

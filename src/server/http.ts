@@ -8,8 +8,8 @@ import { forbidden, unauthorized } from './errors.js';
 /** The Fastify instance with zod schemas as its type provider. */
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
-export type { Auth, CourierAuth, ResidentAuth, Scope, StaffAuth } from './actors.js';
-import type { Auth, CourierAuth, ResidentAuth, StaffAuth } from './actors.js';
+export type { ApiKeyAuth, Auth, CourierAuth, ResidentAuth, Scope, StaffAuth } from './actors.js';
+import type { ApiKeyAuth, Auth, CourierAuth, ResidentAuth, StaffAuth } from './actors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +39,12 @@ export function requireCourier(req: FastifyRequest): CourierAuth {
 /** The signed-in resident, or 401. */
 export function requireResident(req: FastifyRequest): ResidentAuth {
   if (req.auth?.kind !== 'resident') throw unauthorized();
+  return req.auth;
+}
+
+/** The open API's caller (its key), or 401. */
+export function requireApiKey(req: FastifyRequest): ApiKeyAuth {
+  if (req.auth?.kind !== 'api_key') throw unauthorized();
   return req.auth;
 }
 

@@ -63,3 +63,13 @@ export const SHELF_LIMITS = { maxLayers: 20, maxCapacity: 10_000 } as const;
 export const SHELF_LABEL_PATTERN = /^[A-Z0-9]{1,4}-\d{1,2}-\d{4,}$/;
 /** 出库: parcels handed out at once to one recipient at most. */
 export const MAX_CHECKOUT = 50;
+/** The open API: items in one pre-advice call, calls a minute per key, days pre-advice is kept, keys an org may hold. */
+export const OPEN_API_LIMITS = { preAdviceBatch: 1000, perMinute: 600, preAdviceDays: 30, keysPerOrg: 50 } as const;
+/**
+ * Webhooks: subscriptions an org may hold; how long a receiver has to answer; for how long a
+ * delivery is retried; the first retry's delay (doubling, at most an hour); days deliveries are kept.
+ */
+export const WEBHOOK_LIMITS = { perOrg: 20, timeoutMs: 5_000, retryForMs: 24 * 3_600_000, firstRetryMs: 10_000, maxRetryMs: 3_600_000, keepDays: 30 } as const;
+/** The events a webhook may subscribe to. */
+export const WEBHOOK_EVENTS = ['parcel.received', 'parcel.picked_up', 'parcel.rejected', 'parcel.returned', 'parcel.exception'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

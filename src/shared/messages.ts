@@ -49,6 +49,9 @@ export const ERROR_MESSAGES = {
   carrier_required: { zh: '请选择快递公司', en: 'Choose the carrier' },
   ambiguous: { zh: '手机后4位匹配到多位住户，请输入完整手机号', en: 'Several residents match; enter the whole phone' },
   code_required: { zh: '请输入领取码', en: 'Enter the pickup code' },
+  limit_reached: { zh: '已达数量上限', en: 'The limit is reached' },
+  url_refused: { zh: '该地址不能用于回调：须为 https 公网地址', en: 'This URL cannot receive webhooks: it must be a public https address' },
+  insufficient_scope: { zh: '该密钥没有此权限', en: 'The key lacks the scope for this call' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

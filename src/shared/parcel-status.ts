@@ -1,3 +1,5 @@
+import type { WebhookEvent } from './constants.js';
+
 /** The parcel state machine of SPEC.md §3: the one table that says which moves exist, from where, to where. */
 export const PARCEL_STATUSES = ['pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected'] as const;
 export type ParcelStatus = (typeof PARCEL_STATUSES)[number];
@@ -20,6 +22,8 @@ interface MoveRule {
   by: 'courier' | 'staff';
   /** The notice queued with it, to the recipient or the courier. */
   notice: 'parcel_received' | 'parcel_rejected' | null;
+  /** The webhook event it raises (SPEC §17). */
+  webhook?: WebhookEvent;
   /** A further condition, with the error code when it fails. */
   guard?: { holds: (p: MoveView) => boolean; error: MoveRefusal };
 }
@@ -28,13 +32,13 @@ export const PARCEL_MOVES = {
   /** 派送: the courier enters a parcel for the desk to receive. */
   enter: { from: null, to: 'pending_receipt', by: 'courier', notice: null },
   /** 入库 at the desk: entered and received at once. */
-  enterAtDesk: { from: null, to: 'awaiting_pickup', by: 'staff', notice: 'parcel_received' },
+  enterAtDesk: { from: null, to: 'awaiting_pickup', by: 'staff', notice: 'parcel_received', webhook: 'parcel.received' },
   /** 接收 */
-  receive: { from: 'pending_receipt', to: 'awaiting_pickup', by: 'staff', notice: 'parcel_received' },
+  receive: { from: 'pending_receipt', to: 'awaiting_pickup', by: 'staff', notice: 'parcel_received', webhook: 'parcel.received' },
   /** 拒收 */
-  reject: { from: 'pending_receipt', to: 'rejected', by: 'staff', notice: 'parcel_rejected' },
+  reject: { from: 'pending_receipt', to: 'rejected', by: 'staff', notice: 'parcel_rejected', webhook: 'parcel.rejected' },
   /** 领取 */
-  pickup: { from: 'awaiting_pickup', to: 'picked_up', by: 'staff', notice: null },
+  pickup: { from: 'awaiting_pickup', to: 'picked_up', by: 'staff', notice: null, webhook: 'parcel.picked_up' },
   /** 撤销: the custody fee waived, while there is one. */
   waive: {
     from: 'awaiting_pickup',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_FEE_RATE_FEN, MAX_PAGE_SIZE } from './constants.js';
+import { DEFAULT_PAGE_SIZE, MAX_FEE_RATE_FEN, MAX_PAGE_SIZE, TRACKING_NO_PATTERN } from './constants.js';
 import { canonicalCarrier } from './carriers.js';
 import { normalizeMobile } from './phone.js';
 import { textProblem } from './text.js';
@@ -58,3 +58,10 @@ export const Carrier = z
     }
     return name;
   });
+
+/** A tracking number: 3 to 40 letters, digits or dashes, stored in capitals. */
+export const TrackingNo = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(TRACKING_NO_PATTERN, '快递单号为3到40位字母、数字或 -'));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Resolver } from '../../src/server/modules/webhooks/address-guard.js';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -58,6 +59,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smsCaps: { perHour: 1000, perDay: 10_000 },
     // Tests fire many requests from one session; the limits have their own test.
     overload: { maxInFlight: 256, perMinute: 0, connectionsPerAddress: 0 },
+    openApi: { perMinute: 600 },
+    webhooks: { allowPrivate: false, timeoutMs: 5_000 },
     timeouts: { headersMs: 10_000, requestMs: 60_000 },
     reminderHour: 10,
     webDir: DEFAULT_WEB_DIR,
@@ -109,13 +112,13 @@ export interface TestApp {
 
 /** Builds the real app on the test database with an injected clock. */
 export async function buildTestApp(
-  opts: { config?: Partial<Config>; clock?: TestClock; provider?: MessageProvider; messaging?: Messaging; database?: Database_ } = {},
+  opts: { config?: Partial<Config>; clock?: TestClock; provider?: MessageProvider; messaging?: Messaging; database?: Database_; resolver?: Resolver } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
   const database = opts.database ?? (await testDatabase());
   const logStream = suiteLogStream('app');
   const config = testConfig({ ...(logStream && !process.env.TEST_LOG_LEVEL ? { logLevel: 'info' } : {}), ...opts.config });
-  const app = await buildApp({ config, database, now: clock.now, provider: opts.provider, messaging: opts.messaging, logStream });
+  const app = await buildApp({ config, database, now: clock.now, provider: opts.provider, messaging: opts.messaging, logStream, resolver: opts.resolver });
   await app.ready();
   return {
     app,

@@ -8,6 +8,7 @@ import * as parcelCounts from './migrations/2026112905_parcel_counts.js';
 import * as staffSecurity from './migrations/2026120601_staff_security.js';
 import * as station from './migrations/2026120602_station.js';
 import * as keyPruning from './migrations/2026120603_key_pruning.js';
+import * as openApi from './migrations/2026120701_open_api.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026120601_staff_security': staffSecurity,
   '2026120602_station': station,
   '2026120603_key_pruning': keyPruning,
+  '2026120701_open_api': openApi,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

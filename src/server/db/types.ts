@@ -29,6 +29,11 @@ export interface DB {
   rate_counters: RateCounterTable;
   idempotency_keys: IdempotencyKeyTable;
   wechat_bindings: WechatBindingTable;
+  api_keys: ApiKeyTable;
+  pre_advice: PreAdviceTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }
 
 export type Bool = 0 | 1;
@@ -272,6 +277,78 @@ export interface IdempotencyKeyTable {
   status_code: number;
   response: string;
   created_at: string;
+}
+
+/** An API key of the open API: only its SHA-256 is kept (hex), with its first characters to recognise it by. */
+export interface ApiKeyTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  /** JSON text: the scopes (`pre_advice:write`, `parcels:read`). */
+  scopes: string;
+  prefix: string;
+  key_hash: string;
+  created_by: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** What a carrier told of a parcel before it came: one row per community and tracking number. */
+export interface PreAdviceTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  tracking_no: string;
+  recipient_phone: string;
+  recipient_name: string | null;
+  carrier: string | null;
+  api_key_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookTable {
+  id: Generated<number>;
+  org_id: number;
+  url: string;
+  /** JSON text: the event types subscribed to. */
+  events: string;
+  /** The HMAC secret the deliveries are signed with. */
+  secret: string;
+  /** The API key the receiver acts for: phones in full only when it holds `parcels:read`; none when revoked. */
+  api_key_id: number | null;
+  created_at: string;
+}
+
+export type WebhookDeliveryStatus = 'queued' | 'delivered' | 'failed';
+
+/** The webhooks' outbox: one event for one subscription, its body fixed when it was queued. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  org_id: number;
+  webhook_id: number;
+  /** `evt_<parcel event id>`: the same on every attempt and for every subscription. */
+  event_id: string;
+  type: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
 
 export type StaffRow = Selectable<StaffTable>;

@@ -65,7 +65,7 @@ export async function authRoutes(app: App): Promise<void> {
     schema: { tags: ['auth'], summary: '当前登录用户', response: { 200: MeReply, ...errorResponses } },
     handler: async (req) => {
       const a = req.auth;
-      if (!a) throw unauthorized();
+      if (!a || a.kind === 'api_key') throw unauthorized();
       if (a.kind === 'staff') {
         const org = await getOrg(ctx, a.staff.orgId);
         return { kind: 'staff' as const, staff: { ...a.staff, mustChangePassword: a.mustChangePassword }, org, communityIds: a.scope.communityIds };

@@ -3,7 +3,8 @@ import { badRequest } from '../../errors.js';
 import { errorResponses, requireCourier, type App } from '../../http.js';
 import { CourierCommunity } from '../auth/auth.schema.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
-import { courierParcels, enterParcel, recipientFor } from './parcels.intake.js';
+import { courierParcels, enterParcel, preAdviceForCourier, recipientFor } from './parcels.intake.js';
+import { PreAdviceFound, PreAdviceQuery } from '../integrations/integrations.schema.js';
 import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelView, RecipientQuery, RecipientReply } from './parcels.schema.js';
 
 /** The courier app: communities, 派送快递 and 派送记录. */
@@ -36,6 +37,11 @@ export async function courierAppRoutes(app: App): Promise<void> {
     config: { access: 'courier' },
     schema: { tags, summary: '收件人（按手机号查本小区住户）', querystring: RecipientQuery, response: { 200: RecipientReply, ...errorResponses } },
     handler: async (req) => recipientFor(ctx, requireCourier(req), req.query.communityId, req.query.phone),
+  });
+  app.get('/api/courier/pre-advice', {
+    config: { access: 'courier' },
+    schema: { tags, summary: '扫描单号：快递公司预报的收件人', querystring: PreAdviceQuery, response: { 200: PreAdviceFound, ...errorResponses } },
+    handler: async (req) => preAdviceForCourier(ctx, requireCourier(req), req.query.communityId, req.query.trackingNo),
   });
   app.get('/api/courier/parcels', {
     config: { access: 'courier' },

@@ -2,13 +2,14 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { batches, inBatch } from '../../db/batch.js';
 import { isTaken } from '../../db/dialect.js';
 import type { NewParcel, ParcelStatus } from '../../db/types.js';
-import { conflict, forbidden } from '../../errors.js';
+import { conflict, forbidden, notFound } from '../../errors.js';
 import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
 import type { CourierAuth } from '../../actors.js';
 import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
+import { preAdviceFor } from '../integrations/integrations.service.js';
 import { applyEntries, type Actor } from './parcels.moves.js';
 import * as repo from './parcels.repo.js';
 import { presentParcel } from './parcels.present.js';
@@ -166,6 +167,20 @@ export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: num
   ]);
   const resident = await residentForParcel(ctx, communityId, phone);
   return { recipient: resident ? { name: resident.name, address: resident.address } : null };
+}
+
+/** 派送快递: what the carrier's pre-advice says of a tracking number the courier scanned (404 when nothing). */
+export async function preAdviceForCourier(ctx: Ctx, auth: CourierAuth, communityId: number, trackingNo: string) {
+  const record = await courierRecordIn(ctx, auth.account.phone, communityId);
+  if (!record) throw forbidden('not_your_community');
+  const key = `recipient:courier:${auth.account.id}`;
+  await hitLimits(ctx, [
+    { key: `${key}:h`, windowMs: 3_600_000, limit: RECIPIENT_LOOKUP_LIMITS.perHour },
+    { key: `${key}:d`, windowMs: DAY_MS, limit: RECIPIENT_LOOKUP_LIMITS.perDay },
+  ]);
+  const advised = await preAdviceFor(ctx, record.org_id, communityId, trackingNo);
+  if (!advised) throw notFound();
+  return { recipientPhone: advised.recipient_phone, recipientName: advised.recipient_name, carrier: advised.carrier };
 }
 
 /** 派送记录: the courier's own parcels, newest first (others' phones masked, no pickup codes). */

@@ -6,6 +6,8 @@ import { nowIso, type Ctx } from '../../context.js';
 import type { NewParcel, ParcelUpdate } from '../../db/types.js';
 import { conflict } from '../../errors.js';
 import { enqueueNotification } from '../notifications/notifications.service.js';
+import { queueWebhookEvents } from '../webhooks/webhooks.service.js';
+import type { WebhookParcel } from '../webhooks/webhooks.schema.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelJoined } from './parcels.repo.js';
 import { feeAsOf } from './parcels.present.js';
@@ -67,6 +69,7 @@ export async function applyMove(
   const moved = await repo.getParcel(ctx.db, id);
   if (rule.notice === 'parcel_received') await noticeReceived(ctx, moved, eventId);
   if (rule.notice === 'parcel_rejected') await noticeRejected(ctx, moved, eventId);
+  if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, [webhookParcel(moved)], [eventId]);
   return moved;
 }
 
@@ -104,7 +107,28 @@ export async function applyEntries(
   );
   const moved = await repo.getParcels(ctx.db, ids);
   if (rule.notice === 'parcel_received') for (const [i, p] of moved.entries()) await noticeReceived(ctx, p, eventIds[i] ?? 0);
+  if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, moved.map(webhookParcel), eventIds);
   return moved;
+}
+
+/** What a webhook tells of a parcel (never its pickup code). */
+function webhookParcel(p: ParcelJoined): WebhookParcel {
+  return {
+    orgId: p.org_id,
+    id: p.id,
+    communityId: p.community_id,
+    communityName: p.community_name,
+    trackingNo: p.tracking_no,
+    carrier: p.carrier,
+    status: p.status,
+    shelfLabel: p.shelf_label,
+    recipientPhone: p.recipient_phone,
+    recipientName: p.recipient_name,
+    receivedAt: p.received_at,
+    pickedUpAt: p.picked_up_at,
+    rejectedAt: p.rejected_at,
+    rejectReason: p.reject_reason,
+  };
 }
 
 /** 到件通知 to the recipient: where, the code (and the shelf label), the fee rule. */

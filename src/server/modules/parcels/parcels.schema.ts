@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_BATCH, TRACKING_NO_PATTERN } from '../../../shared/constants.js';
+import { MAX_BATCH } from '../../../shared/constants.js';
 import { PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
-import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text } from '../../../shared/schemas.js';
+import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text, TrackingNo } from '../../../shared/schemas.js';
 
 export const ParcelStatus = z.enum(PARCEL_STATUSES);
 
@@ -73,11 +73,7 @@ export const BatchReply = z.object({
   failed: z.array(z.object({ id: z.number(), error: z.string(), message: z.string() })),
 });
 
-export const TrackingNo = z
-  .string()
-  .trim()
-  .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(TRACKING_NO_PATTERN, '快递单号为3到40位字母、数字或 -'));
+export { TrackingNo };
 
 export const CourierEntryBody = z.strictObject({
   communityId: Id,

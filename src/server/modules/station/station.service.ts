@@ -14,6 +14,7 @@ import { feeAsOf, presentParcel } from '../parcels/parcels.present.js';
 import type { ParcelViewT } from '../parcels/parcels.schema.js';
 import * as parcels from '../parcels/parcels.service.js';
 import { residentByPhoneTail, residentForParcel } from '../residents/residents.service.js';
+import { preAdviceFor } from '../integrations/integrations.service.js';
 import { chooseSpot, prepareLabel } from '../shelves/shelves.service.js';
 import * as repo from './station.repo.js';
 import type { DeskIntakeReq, LookupReplyT, LookupReq, PickupManyReq } from './station.schema.js';
@@ -27,17 +28,27 @@ const issue = (path: string, message: string) => badRequest('validation_error', 
 
 /**
  * 扫描单号直接显示手机号: who a tracking number is for, in order: the carrier's pre-advice (the
- * open API, to come), else the community's last parcel with that number; or the one resident of
+ * open API), else the community's last parcel with that number; or the one resident of
  * the community whose phone ends with a tail. 404 when nothing is known, 409 `ambiguous` for a
  * tail that several residents share.
  */
 export async function lookupRecipient(ctx: Ctx, scope: Scope, q: LookupReq): Promise<LookupReplyT> {
-  await visibleCommunity(ctx, scope, q.communityId);
+  const community = await visibleCommunity(ctx, scope, q.communityId);
   if (q.phoneTail !== undefined) {
     const r = await residentByPhoneTail(ctx, q.communityId, q.phoneTail);
     if (r === 'ambiguous') throw conflict('ambiguous');
     if (!r) throw notFound();
     return { recipientPhone: r.phone, recipientName: r.name, carrier: null, source: 'resident' };
+  }
+  const advised = await preAdviceFor(ctx, community.org_id, q.communityId, q.trackingNo ?? '');
+  if (advised) {
+    const resident = await residentForParcel(ctx, q.communityId, advised.recipient_phone);
+    return {
+      recipientPhone: advised.recipient_phone,
+      recipientName: advised.recipient_name ?? resident?.name ?? '',
+      carrier: advised.carrier,
+      source: 'pre_advice',
+    };
   }
   const known = await parcels.recipientFromHistory(ctx, q.communityId, q.trackingNo ?? '');
   if (!known) throw notFound();
@@ -76,8 +87,16 @@ async function recipientOf(ctx: Ctx, body: DeskIntakeReq, known: Known) {
 async function deskParcel(ctx: Ctx, auth: StaffAuth, community: CommunityRow, body: DeskIntakeReq, known: Known): Promise<parcels.DeskParcel> {
   const courier = body.courierId === undefined ? null : await getCourier(ctx, auth.scope, body.courierId).catch(notFoundAsNull);
   if (body.courierId !== undefined && courier?.communityId !== community.id) throw issue('body/courierId', '快递员不属于该小区');
-  const recipient = await recipientOf(ctx, body, known);
-  const carrier = body.carrier ?? courier?.carrier ?? recipient.carrier ?? guessCarrier(body.trackingNo);
+  // The carrier's pre-advice comes before the number's history when the clerk typed no phone.
+  const advised = body.recipientPhone || body.phoneTail ? undefined : await preAdviceFor(ctx, community.org_id, community.id, body.trackingNo);
+  const recipient = await recipientOf(
+    ctx,
+    body,
+    advised
+      ? { recipient_phone: advised.recipient_phone, recipient_name: advised.recipient_name ?? '', carrier: advised.carrier ?? known?.carrier ?? '' }
+      : known,
+  );
+  const carrier = body.carrier ?? courier?.carrier ?? (recipient.carrier || guessCarrier(body.trackingNo));
   if (!carrier) throw badRequest('carrier_required');
   const resident = await residentForParcel(ctx, community.id, recipient.phone);
   return {

@@ -1,0 +1,230 @@
+// The webhooks' sending side: due deliveries leased in lanes, one lane per webhook, so that a
+// slow or dead receiver holds up only its own deliveries. Each attempt is signed afresh (the
+// event id and body stay the same), logged, and retried with backoff for 24 hours.
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { inTransaction, type Ctx } from '../../context.js';
+import { WEBHOOK_LIMITS } from '../../../shared/constants.js';
+import { isIP } from 'node:net';
+import { checkedAddresses, guardedLookup, type Resolver } from './address-guard.js';
+import * as repo from './webhooks.repo.js';
+
+const LEASE_MS = 60_000;
+/** A lane stops taking its next delivery this long before its lease runs out (more than one attempt can take). */
+const LEASE_MARGIN_MS = 15_000;
+const LANE_SIZE = 20;
+const LANES = 16;
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`: the X-Kuaidi-Signature header. */
+export function signature(secret: string, body: string, unixSeconds: number): string {
+  const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${v1}`;
+}
+
+/** Delay before attempt n+1: 10 s doubling, at most an hour, ±20 % jitter. */
+export function webhookBackoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(WEBHOOK_LIMITS.maxRetryMs, WEBHOOK_LIMITS.firstRetryMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+export interface SendOptions {
+  allowPrivate: boolean;
+  resolve: Resolver;
+  timeoutMs: number;
+}
+
+/** One POST of a delivery: the status code, or the reason it got none. Redirects are not followed. */
+export async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  o: SendOptions,
+): Promise<{ statusCode: number | null; error: string | null }> {
+  let target: URL;
+  try {
+    target = new URL(url);
+    // A name is checked by the lookup the connection makes; an address literal is not looked up.
+    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host)) await checkedAddresses(host, o.allowPrivate, o.resolve);
+  } catch (err) {
+    return { statusCode: null, error: err instanceof Error ? err.message : String(err) };
+  }
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'kuaidi-webhooks/1' },
+        lookup: guardedLookup(o.allowPrivate, o.resolve) as never,
+        signal: AbortSignal.timeout(o.timeoutMs),
+        agent: false,
+      },
+      (res) => {
+        // The answer's body is not read beyond a little: only the status counts.
+        let seen = 0;
+        res.on('data', (chunk: Buffer) => {
+          seen += chunk.length;
+          if (seen > 64 * 1024) res.destroy();
+        });
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? null, error: null }));
+        res.on('error', () => resolve({ statusCode: res.statusCode ?? null, error: null }));
+        res.on('close', () => resolve({ statusCode: res.statusCode ?? null, error: null }));
+      },
+    );
+    req.on('error', (err: Error) => {
+      const timedOut = err.name === 'AbortError' || err.name === 'TimeoutError';
+      resolve({ statusCode: null, error: timedOut ? `超时：${o.timeoutMs / 1000}秒内未响应` : err.message.slice(0, 300) });
+    });
+    req.end(body);
+  });
+}
+
+type Leased = Awaited<ReturnType<typeof repo.leaseDue>>[number];
+
+/** One attempt of one delivery, and its outcome written with its log line: whether it was delivered, and when it is due again. */
+async function attempt(ctx: Ctx, d: Leased, o: SendOptions): Promise<{ ok: boolean; nextAt: string }> {
+  const started = Date.now();
+  const t = Math.floor(ctx.now().getTime() / 1000);
+  const answer = await post(
+    d.url,
+    { 'x-kuaidi-event': d.type, 'x-kuaidi-delivery': String(d.id), 'x-kuaidi-signature': signature(d.secret, d.body, t) },
+    d.body,
+    o,
+  );
+  const ok = answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300;
+  const now = ctx.now();
+  const giveUp = !ok && now.getTime() - Date.parse(d.created_at) >= WEBHOOK_LIMITS.retryForMs;
+  const error = ok ? null : (answer.error ?? `HTTP ${answer.statusCode}`);
+  const nextAt = ok || giveUp ? now.toISOString() : new Date(now.getTime() + webhookBackoffMs(d.attempts)).toISOString();
+  await repo.recordAttempt(ctx.db, Number(d.id), {
+    status: ok ? 'delivered' : giveUp ? 'failed' : 'queued',
+    at: now.toISOString(),
+    nextAt,
+    statusCode: answer.statusCode,
+    error,
+    durationMs: Date.now() - started,
+  });
+  if (!ok) ctx.log.warn({ deliveryId: d.id, webhookId: d.webhook_id, attempts: d.attempts, statusCode: answer.statusCode, giveUp }, 'webhook delivery failed');
+  return { ok, nextAt };
+}
+
+/**
+ * The webhooks' worker: on a timer and when a unit queued deliveries, it leases what is due for
+ * webhooks that have no lane running, and runs one lane per webhook: its deliveries one after the
+ * other, oldest first. A failed attempt ends the lane: the receiver is down, so its other
+ * deliveries wait for the same retry time instead of each waiting out a timeout now.
+ */
+export class WebhookWorker {
+  private ctx: Ctx | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private leasing: Promise<number> | undefined;
+  private again = false;
+  private readonly lanes = new Map<number, Promise<void>>();
+
+  constructor(private readonly options: SendOptions) {}
+
+  /** How subscriptions are checked, as deliveries are. */
+  get guard(): { allowPrivate: boolean; resolve: Resolver } {
+    return { allowPrivate: this.options.allowPrivate, resolve: this.options.resolve };
+  }
+
+  attach(ctx: Ctx): void {
+    this.ctx = ctx;
+  }
+
+  start(intervalMs = 1000): void {
+    this.started = true;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  kick(): void {
+    if (!this.started) return;
+    if (this.leasing) {
+      this.again = true;
+      return;
+    }
+    void this.lease().finally(() => {
+      if (this.again && this.started) {
+        this.again = false;
+        setImmediate(() => this.kick());
+      }
+    });
+  }
+
+  /** Starts lanes for what is due; answers how many deliveries they took. */
+  private async lease(): Promise<number> {
+    const ctx = this.ctx;
+    if (!ctx || this.lanes.size >= LANES) return 0;
+    this.leasing = (async () => {
+      const now = ctx.now();
+      const rows = await inTransaction(ctx, (u) =>
+        repo.leaseDue(u.db, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), LANE_SIZE * (LANES - this.lanes.size), [...this.lanes.keys()]),
+      );
+      const byHook = new Map<number, Leased[]>();
+      for (const r of rows) byHook.set(Number(r.webhook_id), [...(byHook.get(Number(r.webhook_id)) ?? []), r]);
+      for (const [hook, list] of byHook) {
+        const lane = this.runLane(ctx, list).finally(() => {
+          this.lanes.delete(hook);
+          this.kick();
+        });
+        this.lanes.set(hook, lane);
+      }
+      return rows.length;
+    })().catch((err: unknown) => {
+      ctx.log.error({ err }, 'webhook lease failed');
+      return 0;
+    });
+    try {
+      return await this.leasing;
+    } finally {
+      this.leasing = undefined;
+    }
+  }
+
+  private async runLane(ctx: Ctx, list: Leased[]): Promise<void> {
+    const stopAt = Date.now() + LEASE_MS - LEASE_MARGIN_MS;
+    for (const [i, d] of list.entries()) {
+      const rest = list.slice(i + 1).map((r) => Number(r.id));
+      try {
+        const { ok, nextAt } = await attempt(ctx, d, this.options);
+        if (!ok) {
+          await repo.releaseLeases(ctx.db, rest, nextAt);
+          return;
+        }
+      } catch (err) {
+        ctx.log.error({ err, deliveryId: d.id }, 'webhook attempt failed to record');
+        return;
+      }
+      if (Date.now() > stopAt) {
+        await repo.releaseLeases(ctx.db, rest, ctx.now().toISOString());
+        return;
+      }
+    }
+  }
+
+  /** One round as the timer would make it, waiting for its lanes (tests): how many deliveries were attempted. */
+  async runOnce(): Promise<number> {
+    await this.idle();
+    const taken = await this.lease();
+    await this.idle();
+    return taken;
+  }
+
+  /** Waits for the lanes running now. */
+  async idle(): Promise<void> {
+    while (this.lanes.size > 0 || this.leasing) {
+      await Promise.allSettled([...this.lanes.values(), this.leasing]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+}
