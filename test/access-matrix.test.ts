@@ -44,6 +44,15 @@ async function buildOrg() {
   const org = await createOrg(t.app);
   const c1 = await createCommunity(org.admin, { feeRateFen: 200 });
   const c2 = await createCommunity(org.admin, { feeRateFen: 100 });
+  // 开放接口: a key, a webhook (its deliveries queued by the receipts below; the worker does not run here).
+  const apiKey = expectStatus(
+    await org.admin.post<{ id: number; key: string }>('/api/integrations/keys', { name: uniq('key'), scopes: ['pre_advice:write', 'parcels:read'] }),
+    201,
+  );
+  const webhook = expectStatus(
+    await org.admin.post<{ id: number }>('/api/webhooks', { url: 'https://93.184.216.34/hook', events: ['parcel.received'], apiKeyId: apiKey.id }),
+    201,
+  );
   const person = (prefix: string) => ({ phone: randomMobile(), name: uniq(prefix) });
   const k1 = person('快递员');
   const k2 = person('快递员');
@@ -80,6 +89,17 @@ async function buildOrg() {
   );
   const clerk1 = await createClerk(t.app, org.admin, [c1.id]);
   const clerk2 = await createClerk(t.app, org.admin, [c2.id]);
+  // A carrier's pre-advice for a parcel still to come to community 1, for its resident.
+  const advised = trackingNo();
+  const pushed = await t.app.inject({
+    method: 'POST',
+    url: '/api/open/v1/pre-advice',
+    headers: { authorization: `Bearer ${apiKey.key}` },
+    payload: { items: [{ communityId: c1.id, trackingNo: advised, recipientPhone: r1.phone, recipientName: r1.name }] },
+  });
+  expect(JSON.parse(pushed.body)).toEqual({ accepted: 1, failed: [] });
+  const deliveries = await t.database.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', webhook.id).execute();
+  expect(deliveries.length).toBeGreaterThanOrEqual(2);
 
   // One notice failed, so that 重新发送 would have something to requeue.
   const outbox = await t.database.db.selectFrom('outbox').select(['id', 'parcel_id']).where('org_id', '=', org.org.id).orderBy('id').execute();
@@ -105,6 +125,10 @@ async function buildOrg() {
     clerk1,
     clerk2,
     outbox,
+    apiKey,
+    webhook,
+    advised,
+    deliveryIds: deliveries.map((d) => d.id),
   };
 }
 type Org = Awaited<ReturnType<typeof buildOrg>>;
@@ -133,6 +157,11 @@ interface Slice {
   feeOf: Map<number, number>;
   staffIds: number[];
   outboxIds: number[];
+  /** 开放接口 (a whole org only): its API keys, webhooks and their deliveries, a tracking number it has pre-advice for. */
+  apiKeyIds: number[];
+  webhookIds: number[];
+  deliveries: { webhookId: number; id: number }[];
+  advisedTrackingNo?: string;
   /** An admin's username for a sign-in attempt (a whole org only). */
   adminUsername?: string;
   courierPhone: string;
@@ -178,6 +207,10 @@ async function wholeOrg(o: Org): Promise<Slice> {
     feeOf: await feesOf(o.admin, parcels),
     staffIds: [o.adminId, o.clerk1.staff.id, o.clerk2.staff.id],
     outboxIds: o.outbox.map((r) => r.id),
+    apiKeyIds: [o.apiKey.id],
+    webhookIds: [o.webhook.id],
+    deliveries: o.deliveryIds.map((id) => ({ webhookId: o.webhook.id, id })),
+    advisedTrackingNo: o.advised,
     adminUsername: o.adminUsername,
     courierPhone: o.k1.phone,
     residentPhone: o.r1.phone,
@@ -207,6 +240,10 @@ async function oneCommunity(o: Org, n: 1 | 2): Promise<Slice> {
     feeOf: await feesOf(o.admin, parcels),
     staffIds: [clerk.staff.id],
     outboxIds: o.outbox.filter((x) => x.parcel_id !== null && ids.has(x.parcel_id)).map((x) => x.id),
+    apiKeyIds: [],
+    webhookIds: [],
+    deliveries: [],
+    ...(n === 1 ? { advisedTrackingNo: o.advised } : {}),
     courierPhone: k.phone,
     residentPhone: r.phone,
     secrets: secretsOf({ communities: [c], people: [k, r], parcels }),
@@ -244,7 +281,7 @@ interface Actor {
  * `wechat`: only with WECHAT_PROVIDER=mp (the tests run the console provider, so 404 for all);
  * `dev`: the console provider's inbox, open to anyone outside production (see the note below).
  */
-type Role = 'public' | 'session' | 'operator' | 'staff' | 'admin' | 'courier' | 'resident' | 'wechat' | 'dev';
+type Role = 'public' | 'session' | 'operator' | 'staff' | 'admin' | 'courier' | 'resident' | 'wechat' | 'dev' | 'api_key';
 
 /**
  * What a call may answer, to an actor who holds the route's role:
@@ -653,6 +690,64 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'admin',
     foreign: (s) => s.outboxIds.map((id) => ({ url: `/api/notifications/${id}/retry`, expect: 'refuse' })),
   },
+  // 开放接口: keys and webhooks are the admin's, of their own org.
+  'POST /api/integrations/keys': {
+    role: 'admin',
+    own: () => [{ url: '/api/integrations/keys', json: { name: uniq('key'), scopes: ['parcels:read'] }, expect: 'own' }],
+  },
+  'GET /api/integrations/keys': { role: 'admin', own: () => [{ url: '/api/integrations/keys', expect: 'own' }] },
+  'DELETE /api/integrations/keys/{id}': { role: 'admin', foreign: (s) => s.apiKeyIds.map((id) => ({ url: `/api/integrations/keys/${id}`, expect: 'refuse' })) },
+  'POST /api/webhooks': {
+    role: 'admin',
+    own: () => [{ url: '/api/webhooks', json: { url: 'https://93.184.216.34/own', events: ['parcel.picked_up'] }, expect: 'own' }],
+    // Their key for one's own webhook: not found (a validation error naming apiKeyId).
+    foreign: (s) =>
+      s.apiKeyIds.map((id) => ({
+        url: '/api/webhooks',
+        json: { url: 'https://93.184.216.34/x', events: ['parcel.received'], apiKeyId: id },
+        expect: 'refuse',
+        refuseWith: [400],
+      })),
+  },
+  'GET /api/webhooks': { role: 'admin', own: () => [{ url: '/api/webhooks', expect: 'own' }] },
+  'DELETE /api/webhooks/{id}': { role: 'admin', foreign: (s) => s.webhookIds.map((id) => ({ url: `/api/webhooks/${id}`, expect: 'refuse' })) },
+  'GET /api/webhooks/{id}/deliveries': {
+    role: 'admin',
+    foreign: (s) => s.webhookIds.map((id) => ({ url: `/api/webhooks/${id}/deliveries`, expect: 'refuse' })),
+  },
+  'GET /api/webhooks/{id}/deliveries/{deliveryId}/attempts': {
+    role: 'admin',
+    foreign: (s) => s.deliveries.map((d) => ({ url: `/api/webhooks/${d.webhookId}/deliveries/${d.id}/attempts`, expect: 'refuse' })),
+  },
+  'POST /api/webhooks/{id}/deliveries/{deliveryId}/resend': {
+    role: 'admin',
+    foreign: (s) => s.deliveries.map((d) => ({ url: `/api/webhooks/${d.webhookId}/deliveries/${d.id}/resend`, expect: 'refuse' })),
+  },
+  // The open API takes a key, never a session: every actor here is refused (test/open-api.test.ts checks the keys).
+  'POST /api/open/v1/pre-advice': {
+    role: 'api_key',
+    foreign: (s) =>
+      s.communities.map((c) => ({
+        url: '/api/open/v1/pre-advice',
+        json: { items: [{ communityId: c.id, trackingNo: trackingNo(), recipientPhone: randomMobile() }] },
+        expect: 'refuse',
+      })),
+  },
+  'GET /api/open/v1/parcels': {
+    role: 'api_key',
+    foreign: (s) => s.parcels.slice(0, 2).map((p) => ({ url: `/api/open/v1/parcels?trackingNo=${p.trackingNo}`, expect: 'refuse' })),
+  },
+  'GET /api/courier/pre-advice': {
+    role: 'courier',
+    foreign: (s) =>
+      s.advisedTrackingNo
+        ? s.communities.map((c) => ({
+            url: `/api/courier/pre-advice?communityId=${c.id}&trackingNo=${s.advisedTrackingNo}`,
+            expect: 'refuse',
+            refuseWith: [403],
+          }))
+        : [],
+  },
   'GET /api/wechat/authorize': { role: 'wechat', own: () => [{ url: '/api/wechat/authorize?next=%2Fresident%2F', expect: 'own' }] },
   'GET /api/wechat/callback': { role: 'wechat', own: () => [{ url: '/api/wechat/callback?state=abc&next=%2Fresident%2F', expect: 'own' }] },
   // The console provider's inbox: every SMS "sent" (sign-in codes, pickup codes, phones), to anyone,
@@ -691,6 +786,7 @@ function hasRole(kind: Kind, role: Role): boolean {
       return kind === 'resident';
     case 'operator':
     case 'wechat':
+    case 'api_key':
       return false;
   }
 }

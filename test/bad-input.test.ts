@@ -131,13 +131,18 @@ describe('unknown fields are refused', () => {
 
   it('every route with a JSON body in /openapi.json refuses an unknown field', async () => {
     const w = await createWorld(t.app);
+    const apiKey = expectStatus(
+      await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'k', scopes: ['pre_advice:write', 'parcels:read'] }),
+      201,
+    ).key;
     let checked = 0;
     for (const op of await openApiOperations(t.app)) {
       if (!op.requestBody?.content?.['application/json']) continue;
       const url = op.path.replace(/\{[^}]+\}/g, '1');
       // Each route as its own kind of caller: the access check comes before the body.
       const caller = url.startsWith('/api/courier/') ? w.courier : w.admin;
-      const operator: Record<string, string> = url.startsWith('/api/operator/') ? { authorization: `Bearer ${OPERATOR_TOKEN}` } : {};
+      const bearer = url.startsWith('/api/operator/') ? OPERATOR_TOKEN : url.startsWith('/api/open/') ? apiKey : null;
+      const operator: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
       const r = await clientLike(caller).call(op.method as 'POST', url, { zzUnknownField: 1 }, { 'idempotency-key': uniq('k'), ...operator });
       expectUnknownField(r, 'zzUnknownField');
       checked++;

@@ -692,6 +692,10 @@ async function fuzzWorld(app: App) {
   const other = await createWorld(app); // another org: its ids are in the pool, never reachable
   const clerk = await createClerk(app, w.admin, [w.community.id]);
   const resident = await residentLogin(app, w.residentPhone);
+  const apiKey = expectStatus(
+    await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'fuzz', scopes: ['pre_advice:write', 'parcels:read'] }),
+    201,
+  ).key;
   const spareCourier = expectStatus(
     await w.admin.post<Courier>('/api/couriers', { communityId: w.community.id, name: uniq('备用'), phone: randomMobile(), carrier: '中通' }),
     201,
@@ -737,7 +741,19 @@ async function fuzzWorld(app: App) {
     foreign.id,
   ];
   const prefer = { communityId: [w.community.id], communityIds: [w.community.id], courierId: [w.courierRecord.id, spareCourier.id], ids: parcels };
-  return { w, other, clerk, resident, spareCourier, spareResident, freshParcel, parcelFor, parcelMoved, ids: { all: [...new Set(ids)], prefer } satisfies Ids };
+  return {
+    w,
+    other,
+    clerk,
+    resident,
+    apiKey,
+    spareCourier,
+    spareResident,
+    freshParcel,
+    parcelFor,
+    parcelMoved,
+    ids: { all: [...new Set(ids)], prefer } satisfies Ids,
+  };
 }
 
 type FuzzWorld = Awaited<ReturnType<typeof fuzzWorld>>;
@@ -745,6 +761,7 @@ type FuzzWorld = Awaited<ReturnType<typeof fuzzWorld>>;
 /** The session a route is for. */
 function actorFor(world: FuzzWorld, path: string): Actor {
   if (path.startsWith('/api/operator/')) return { authorization: `Bearer ${OPERATOR_TOKEN}` };
+  if (path.startsWith('/api/open/')) return { authorization: `Bearer ${world.apiKey}` };
   if (path === '/api/auth/password') return { cookie: world.w.admin.cookie };
   if (path.startsWith('/api/auth/') || path.startsWith('/api/dev/')) return { freshIp: true };
   if (path.startsWith('/api/courier/')) return { cookie: world.w.courier.cookie };

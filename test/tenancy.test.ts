@@ -68,6 +68,8 @@ const NON_TENANT: Record<string, { placement: Placement; why: string }> = {
 const REFERENCE_TENANT: Record<string, string> = {
   communities: 'every parcel, courier and resident joins its community; a few per org, written by admins',
   staff: 'sign-in finds a member by user name alone, unique across orgs (a distributed table cannot enforce that); a few per org',
+  api_keys: 'an open API call finds its key by the hash alone, before its org is known; a few per org, written by admins',
+  webhooks: 'the subscriptions every move of the org reads; a few per org, written by admins',
 };
 
 /**
@@ -83,6 +85,9 @@ const KEY_GAPS: string[] = [
   'unique parcels(id)',
   'unique residents(id)',
   'unique shelves(id)',
+  'unique pre_advice(id)',
+  'unique webhook_attempts(id)',
+  'unique webhook_deliveries(id)',
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.
   'unique couriers(community_id, phone)',
   'unique parcel_counts(community_id, status, shard)',
@@ -91,6 +96,9 @@ const KEY_GAPS: string[] = [
   'unique parcels(community_id, tracking_no)',
   'unique residents(community_id, phone, building, unit, room)',
   'unique shelves(community_id, code)',
+  'unique pre_advice(community_id, tracking_no)',
+  // A webhook's once-only key: (org_id, webhook_id, event_id).
+  'unique webhook_deliveries(webhook_id, event_id)',
   // The outbox's once-only keys: (org_id, event_id, channel) and (org_id, dedupe_key).
   'unique outbox(dedupe_key)',
   'unique outbox(event_id, channel)',
@@ -130,6 +138,11 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/parcels/parcels.repo.ts#deleteIdempotentBefore deleteFrom(idempotency_keys)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/station/station.repo.ts#deleteDeskIdempotentBefore deleteFrom(desk_idempotency_keys)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/shelves/shelves.repo.ts#deleteSerialsBefore deleteFrom(shelf_serials)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/integrations/integrations.repo.ts#deletePreAdviceBefore deleteFrom(pre_advice)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_attempts)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore selectFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/integrations/integrations.repo.ts#keyByHash selectFrom(api_keys)': 'an open API call: the key’s hash gives the org (api_keys is a reference table)',
   // The outbox worker leases across orgs by design, but FOR UPDATE SKIP LOCKED runs on one shard only:
   // the lease goes org by org, and the marks carry the org of the leased row (SCALING.md, "Outbox").
   'modules/notifications/notifications.repo.ts#leaseDue selectFrom(outbox)': TODO,
@@ -138,6 +151,10 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/notifications/notifications.repo.ts#markSent updateTable(outbox)': TODO,
   'modules/notifications/notifications.repo.ts#markRetry updateTable(outbox)': TODO,
   'modules/notifications/notifications.repo.ts#markFailed updateTable(outbox)': TODO,
+  // The webhooks' outbox, as the notifications' one.
+  'modules/webhooks/webhooks.repo.ts#leaseDue selectFrom(webhook_deliveries)': TODO,
+  'modules/webhooks/webhooks.repo.ts#leaseDue updateTable(webhook_deliveries)': TODO,
+  'modules/webhooks/webhooks.repo.ts#releaseLeases updateTable(webhook_deliveries)': TODO,
   // SMS caps per phone over every org: today a multi-shard count before each SMS; a counter by phone instead.
   'modules/notifications/notifications.repo.ts#smsSentCounts selectFrom(outbox)': TODO,
   // By a community alone: the caller knows the org (the staff member's scope, the courier record, the community row).

@@ -214,12 +214,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   refuseCrossSite(app, config.allowedOrigins);
   const handlersDone = trackHandlers(app);
   app.addHook('onRequest', async (req) => {
-    const token = sessionToken(req, config.cookieSecure);
-    if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
-    else if (req.url.startsWith('/api/open/')) {
+    // The open API knows callers by their key only (a browser's cookie there is nobody); the rest by the session.
+    if (req.url.startsWith('/api/open/')) {
       const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (bearer) req.auth = await loadApiKey(ctx, bearer);
+      return;
     }
+    const token = sessionToken(req, config.cookieSecure);
+    if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
   });
   await limitLoad(app, config.overload);
   enforceAccess(app, config.operatorToken);

@@ -10,6 +10,8 @@ import type { NotificationView } from '../server/modules/notifications/notificat
 import type { ShelfView } from '../server/modules/shelves/shelves.schema.js';
 import type { StaffView } from '../server/modules/staff/staff.schema.js';
 import type { CheckoutReply, LookupReply } from '../server/modules/station/station.schema.js';
+import type { KeyCreated, KeyView } from '../server/modules/integrations/integrations.schema.js';
+import type { AttemptList, DeliveryView, WebhookCreated, WebhookView } from '../server/modules/webhooks/webhooks.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -27,6 +29,12 @@ export type ParcelStatus = Parcel['status'];
 export type Shelf = z.infer<typeof ShelfView>;
 export type LookupResult = z.infer<typeof LookupReply>;
 export type CheckoutResult = z.infer<typeof CheckoutReply>;
+export type ApiKey = z.infer<typeof KeyView>;
+export type ApiKeyCreated = z.infer<typeof KeyCreated>;
+export type Webhook = z.infer<typeof WebhookView>;
+export type WebhookCreatedResult = z.infer<typeof WebhookCreated>;
+export type WebhookDelivery = z.infer<typeof DeliveryView>;
+export type WebhookAttempt = z.infer<typeof AttemptList>['items'][number];
 export interface Page<T> {
   items: T[];
   total: number;

@@ -59,7 +59,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smsCaps: { perHour: 1000, perDay: 10_000 },
     // Tests fire many requests from one session; the limits have their own test.
     overload: { maxInFlight: 256, perMinute: 0, connectionsPerAddress: 0 },
-    openApi: { perMinute: 600 },
+    openApi: { perMinute: 0 },
     webhooks: { allowPrivate: false, timeoutMs: 5_000 },
     timeouts: { headersMs: 10_000, requestMs: 60_000 },
     reminderHour: 10,

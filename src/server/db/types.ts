@@ -344,6 +344,7 @@ export interface WebhookDeliveryTable {
 
 export interface WebhookAttemptTable {
   id: Generated<number>;
+  org_id: number;
   delivery_id: number;
   at: string;
   status_code: number | null;

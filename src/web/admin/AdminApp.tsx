@@ -21,6 +21,7 @@ const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.js'));
 const IntakePage = lazy(() => import('./pages/IntakePage.js'));
 const CheckoutPage = lazy(() => import('./pages/CheckoutPage.js'));
 const ShelvesPage = lazy(() => import('./pages/ShelvesPage.js'));
+const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage.js'));
 
 const REDUCED_MOTION = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
@@ -79,6 +80,14 @@ export function AdminApp(): ReactNode {
                 element={
                   <RequireAdmin>
                     <NotificationsPage />
+                  </RequireAdmin>
+                }
+              />
+              <Route
+                path="/integrations"
+                element={
+                  <RequireAdmin>
+                    <IntegrationsPage />
                   </RequireAdmin>
                 }
               />

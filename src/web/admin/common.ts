@@ -17,6 +17,7 @@ export const COMMON_EN = {
   住户管理: 'Residents',
   人员管理: 'Staff',
   通知记录: 'Notifications',
+  开放接口: 'Open API',
   应用广场: 'App square',
   退出: 'Sign out',
   菜单: 'Menu',

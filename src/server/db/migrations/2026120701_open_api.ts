@@ -79,6 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('webhook_deliveries_created_idx').on('webhook_deliveries').column('created_at').execute();
 
   await withId('webhook_attempts')
+    .addColumn('org_id', refType, (c) => c.notNull())
     .addColumn('delivery_id', refType, (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('status_code', 'integer')

@@ -98,7 +98,7 @@ async function attempt(ctx: Ctx, d: Leased, o: SendOptions): Promise<{ ok: boole
   const giveUp = !ok && now.getTime() - Date.parse(d.created_at) >= WEBHOOK_LIMITS.retryForMs;
   const error = ok ? null : (answer.error ?? `HTTP ${answer.statusCode}`);
   const nextAt = ok || giveUp ? now.toISOString() : new Date(now.getTime() + webhookBackoffMs(d.attempts)).toISOString();
-  await repo.recordAttempt(ctx.db, Number(d.id), {
+  await repo.recordAttempt(ctx.db, Number(d.org_id), Number(d.id), {
     status: ok ? 'delivered' : giveUp ? 'failed' : 'queued',
     at: now.toISOString(),
     nextAt,

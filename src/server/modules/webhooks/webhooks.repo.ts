@@ -22,7 +22,7 @@ export function findWebhook(db: Executor, orgId: number, id: number) {
 /** A subscription gone with its deliveries and their attempts. */
 export async function deleteWebhook(db: Executor, orgId: number, id: number): Promise<boolean> {
   const deliveries = db.selectFrom('webhook_deliveries').select('id').where('org_id', '=', orgId).where('webhook_id', '=', id);
-  await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries).execute();
+  await db.deleteFrom('webhook_attempts').where('org_id', '=', orgId).where('delivery_id', 'in', deliveries).execute();
   await db.deleteFrom('webhook_deliveries').where('org_id', '=', orgId).where('webhook_id', '=', id).execute();
   const r = await db.deleteFrom('webhooks').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
@@ -83,6 +83,7 @@ export async function leaseDue(db: Executor, now: string, leaseUntil: string, li
   const hooks = await db
     .selectFrom('webhooks')
     .select(['id', 'url', 'secret'])
+    .where('org_id', 'in', [...new Set(leased.map((r) => r.org_id))])
     .where('id', 'in', [...new Set(leased.map((r) => r.webhook_id))])
     .execute();
   const byId = new Map(hooks.map((h) => [Number(h.id), h]));
@@ -106,6 +107,7 @@ export async function releaseLeases(db: Executor, ids: number[], at: string) {
 /** The attempt's outcome, and the attempt in the log, together. */
 export async function recordAttempt(
   db: Executor,
+  orgId: number,
   id: number,
   outcome: { status: WebhookDeliveryStatus; at: string; nextAt: string; statusCode: number | null; error: string | null; durationMs: number },
 ) {
@@ -119,11 +121,12 @@ export async function recordAttempt(
       last_error: outcome.error,
       delivered_at: outcome.status === 'delivered' ? outcome.at : null,
     })
+    .where('org_id', '=', orgId)
     .where('id', '=', id)
     .execute();
   await db
     .insertInto('webhook_attempts')
-    .values({ delivery_id: id, at: outcome.at, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs })
+    .values({ org_id: orgId, delivery_id: id, at: outcome.at, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs })
     .execute();
 }
 
@@ -166,8 +169,14 @@ export function findDelivery(db: Executor, orgId: number, webhookId: number, id:
     .executeTakeFirst();
 }
 
-export function listAttempts(db: Executor, deliveryId: number) {
-  return db.selectFrom('webhook_attempts').select(['at', 'status_code', 'error', 'duration_ms']).where('delivery_id', '=', deliveryId).orderBy('id').execute();
+export function listAttempts(db: Executor, orgId: number, deliveryId: number) {
+  return db
+    .selectFrom('webhook_attempts')
+    .select(['at', 'status_code', 'error', 'duration_ms'])
+    .where('org_id', '=', orgId)
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('id')
+    .execute();
 }
 
 /** 重发: the delivery queued again, due now, with the same event id and body. */

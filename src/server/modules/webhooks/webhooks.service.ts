@@ -103,7 +103,7 @@ async function ownDelivery(ctx: Ctx, auth: StaffAuth, id: number, deliveryId: nu
 
 export async function listAttempts(ctx: Ctx, auth: StaffAuth, id: number, deliveryId: number) {
   await ownDelivery(ctx, auth, id, deliveryId);
-  const rows = await repo.listAttempts(ctx.db, deliveryId);
+  const rows = await repo.listAttempts(ctx.db, auth.staff.orgId, deliveryId);
   return { items: rows.map((a) => ({ at: a.at, statusCode: a.status_code, error: a.error, durationMs: a.duration_ms })) };
 }
 
