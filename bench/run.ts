@@ -1,4 +1,4 @@
-// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g --cpu-prof DIR]
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g,h --cpu-prof DIR]
 // Fills a database of its own with N parcels over 100 communities, starts the real server on it
 // (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
 // and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
+import { upsertPreAdvice } from '../src/server/modules/integrations/integrations.repo.js';
 import { fillDatabase } from './fill.js';
 import { formatTable, peakRssMb, runLoad, startServer, type LoadResult, type Scenario } from './load.js';
 import { freePort, scratchPgDatabase, signInCourier, signInStaff, startAppServer } from './support.js';
@@ -21,12 +22,14 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     /** Some scenarios only, by letter: `--only a,d`. f and g are station mode (desk intake, checkout). */
-    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
     /** Where the app server writes a V8 CPU profile of the whole run when it stops (`node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
   },
 });
 const wanted = new Set(values.only.split(','));
+/** (h): the items a carrier pushes, in calls of 1,000. */
+const PRE_ADVICE_ITEMS = 100_000;
 /** Latency as one user sees it: the same requests again over one connection (one clerk at a desk). */
 const ONE = 'one clerk';
 const parcels = Number(values.parcels);
@@ -77,6 +80,8 @@ try {
   // The daily 催取 reminders are a load of their own (at 10M parcels, some 350,000 messages queued
   // and sent when the server starts); off, so that the scenarios measure the desk's requests alone.
   await database.db.updateTable('communities').set({ reminders_enabled: 0 }).execute();
+  // (h)'s floor: the same 100,000 pre-advice rows upserted straight into the database, 1,000 a statement.
+  const preAdviceFloor = wanted.has('h') ? await preAdviceStraight(database, world.orgId, station.id, world.sample.residentPhones) : 0;
   await database.close();
   out(
     `filled ${world.counts.parcels.toLocaleString('en')} parcels, ${world.counts.residents.toLocaleString('en')} residents in ${world.seconds.toFixed(0)} s; database ${(await databaseSizeMb()).toFixed(0)} MiB`,
@@ -251,6 +256,14 @@ try {
       }
     }
 
+    // (h) 预报: a carrier's key pushes 100,000 items in calls of 1,000, two calls in flight.
+    if (wanted.has('h')) {
+      const h = await pushPreAdvice(server.base, admin, station.id, world.sample.residentPhones);
+      out(
+        `(h) pre-advice POST /api/open/v1/pre-advice: ${h.items.toLocaleString('en')} items in calls of 1,000 in ${h.seconds.toFixed(1)} s = ${Math.round(h.items / h.seconds).toLocaleString('en')} items/s (call p50 ${h.p50.toFixed(0)} ms, p99 ${h.p99.toFixed(0)} ms); the same rows upserted straight: ${Math.round(preAdviceFloor).toLocaleString('en')} rows/s (${(h.items / h.seconds / preAdviceFloor).toFixed(2)}×)`,
+      );
+    }
+
     const peak = peakRssMb(pid);
     // Writes compare with the baseline's insert, reads with its indexed select.
     const versus = Object.fromEntries(
@@ -272,6 +285,74 @@ try {
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
   await scratch?.drop();
+}
+
+const preAdviceItem = (communityId: number, phones: string[], i: number) => ({
+  communityId,
+  trackingNo: `YT${String(9_000_000_000 + i)}`,
+  recipientPhone: phones[i % phones.length] ?? '13800000000',
+  recipientName: '预报收件人',
+  carrier: '圆通',
+});
+
+/** Rows a second for the pre-advice upsert alone (the repository's statement, 1,000 rows each), written then removed. */
+async function preAdviceStraight(database: Database_, orgId: number, communityId: number, phones: string[]): Promise<number> {
+  const started = performance.now();
+  const at = new Date().toISOString();
+  for (let from = 0; from < PRE_ADVICE_ITEMS; from += 1000) {
+    const rows = Array.from({ length: 1000 }, (_, k) => {
+      const it = preAdviceItem(communityId, phones, from + k);
+      return {
+        org_id: orgId,
+        community_id: communityId,
+        tracking_no: it.trackingNo,
+        recipient_phone: it.recipientPhone,
+        recipient_name: it.recipientName,
+        carrier: '圆通速递',
+        api_key_id: 0,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    await database.db.transaction().execute((trx) => upsertPreAdvice(trx, rows));
+  }
+  const rate = PRE_ADVICE_ITEMS / ((performance.now() - started) / 1000);
+  await database.db.deleteFrom('pre_advice').execute();
+  return rate;
+}
+
+/** 100 calls of 1,000 items with a fresh key, two in flight: the items, the seconds, the calls' p50 and p99. */
+async function pushPreAdvice(base: string, cookie: string, communityId: number, phones: string[]) {
+  const made = await fetch(`${base}/api/integrations/keys`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', scopes: ['pre_advice:write'] }),
+  });
+  if (made.status !== 201) throw new Error(`key: ${made.status} ${await made.text()}`);
+  const { key } = (await made.json()) as { key: string };
+  const calls = PRE_ADVICE_ITEMS / 1000;
+  const times: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    for (let c = next++; c < calls; c = next++) {
+      const items = Array.from({ length: 1000 }, (_, k) => preAdviceItem(communityId, phones, c * 1000 + k));
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/open/v1/pre-advice`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ items }),
+      });
+      const r = (await res.json()) as { accepted: number };
+      if (res.status !== 200 || r.accepted !== 1000) throw new Error(`pre-advice: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
+      times.push(performance.now() - t0);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  return { items: PRE_ADVICE_ITEMS, seconds, p50: q(0.5), p99: q(0.99) };
 }
 
 /** What the bench reads of a listed parcel. */
