@@ -287,13 +287,16 @@ try {
   await scratch?.drop();
 }
 
-const preAdviceItem = (communityId: number, phones: string[], i: number) => ({
-  communityId,
-  trackingNo: `YT${String(9_000_000_000 + i)}`,
-  recipientPhone: phones[i % phones.length] ?? '13800000000',
-  recipientName: '预报收件人',
-  carrier: '圆通',
-});
+/** Item i of the pushed pre-advice: a 圆通 number of its own, one of the community's residents. */
+function preAdviceItem(communityId: number, phones: string[], i: number) {
+  return {
+    communityId,
+    trackingNo: `YT${String(9_000_000_000 + i)}`,
+    recipientPhone: phones[i % phones.length] ?? '13800000000',
+    recipientName: '预报收件人',
+    carrier: '圆通',
+  };
+}
 
 /** Rows a second for the pre-advice upsert alone (the repository's statement, 1,000 rows each), written then removed. */
 async function preAdviceStraight(database: Database_, orgId: number, communityId: number, phones: string[]): Promise<number> {

@@ -181,6 +181,17 @@ describe('API keys (开放接口)', () => {
     }
   });
 
+  it('are the security scheme of every open API call in /openapi.json', async () => {
+    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/openapi.json' })).body) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const open = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/open/'));
+    expect(open.length).toBe(2);
+    for (const [, ops] of open) for (const op of Object.values(ops)) expect(op.security).toEqual([{ apiKey: [] }]);
+  });
+
   it('are rate-limited per key, counted in the database', async () => {
     const app = await buildTestApp({ config: { openApi: { perMinute: 3 } } });
     try {

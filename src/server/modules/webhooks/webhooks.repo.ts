@@ -104,14 +104,14 @@ export async function releaseLeases(db: Executor, ids: number[], at: string) {
     .execute();
 }
 
-/** The attempt's outcome, and the attempt in the log, together. */
+/** The attempt's outcome, and the attempt in the log. */
 export async function recordAttempt(
   db: Executor,
   orgId: number,
   id: number,
   outcome: { status: WebhookDeliveryStatus; at: string; nextAt: string; statusCode: number | null; error: string | null; durationMs: number },
 ) {
-  await db
+  const updated = await db
     .updateTable('webhook_deliveries')
     .set({
       status: outcome.status,
@@ -123,7 +123,9 @@ export async function recordAttempt(
     })
     .where('org_id', '=', orgId)
     .where('id', '=', id)
-    .execute();
+    .executeTakeFirst();
+  // A delivery deleted with its webhook meanwhile keeps no attempt.
+  if (Number(updated.numUpdatedRows) === 0) return;
   await db
     .insertInto('webhook_attempts')
     .values({ org_id: orgId, delivery_id: id, at: outcome.at, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs })
