@@ -227,5 +227,24 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
     await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toMatch(/单号/);
     expect(await page.getByRole('textbox', { name: '快递单号', exact: true }).inputValue()).toBe(trackingNo);
     expect(await page.getByTestId('pending-entry').count()).toBe(0);
+
+    // 扫描单号显示手机号: the carrier's pre-advice fills the phone and name once the number is entered.
+    const key = expectStatus(await world.admin.post<{ key: string }>('/api/integrations/keys', { name: '极兔对接', scopes: ['pre_advice:write'] }), 201).key;
+    const advised = `JT${Date.now() + 7}`.slice(0, 15);
+    const pushed = await h.t.app.inject({
+      method: 'POST',
+      url: '/api/open/v1/pre-advice',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { items: [{ communityId: world.community.id, trackingNo: advised, recipientPhone: world.residentPhone, recipientName: '王预报' }] },
+    });
+    expect(JSON.parse(pushed.body)).toEqual({ accepted: 1, failed: [] });
+    await page.getByRole('textbox', { name: '收件人手机', exact: true }).fill('');
+    await page.getByRole('textbox', { name: '收件人姓名', exact: true }).fill('');
+    await page.getByRole('textbox', { name: '快递单号', exact: true }).fill(advised);
+    await page.getByRole('textbox', { name: '快递单号', exact: true }).press('Enter');
+    await page.getByTestId('pre-advice-hint').waitFor();
+    const digits = async () => (await page.getByRole('textbox', { name: '收件人手机', exact: true }).inputValue()).replace(/\D/g, '');
+    await expect.poll(digits, WAIT).toBe(world.residentPhone);
+    expect(await page.getByRole('textbox', { name: '收件人姓名', exact: true }).inputValue()).toBe('王预报');
   });
 });

@@ -43,6 +43,8 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [recipient, setRecipient] = useState<Recipient>(null);
+  /** The tracking number whose carrier's pre-advice filled the phone (shown as a hint until it changes). */
+  const [advisedFor, setAdvisedFor] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const trackingRef = useRef<InputRef>(null);
@@ -76,7 +78,25 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   }
 
   const tracking = trackingNo.trim().toUpperCase();
+  const advised = advisedFor !== '' && advisedFor === tracking;
   const guessed = tracking ? guessCarrier(tracking) : null;
+
+  /**
+   * 扫描单号显示手机号: once a number is scanned or entered (not at every key), the carrier's
+   * pre-advice fills the phone and name, when the courier has typed none yet.
+   */
+  function fillFromPreAdvice(number: string) {
+    const no = number.trim().toUpperCase();
+    if (!community || phone || !TRACKING_NO_PATTERN.test(no)) return;
+    api.get<{ recipientPhone: string; recipientName: string | null }>('/api/courier/pre-advice', { communityId: community.communityId, trackingNo: no }).then(
+      (r) => {
+        setPhone((p) => p || r.recipientPhone);
+        if (r.recipientName) setName((n) => n || (r.recipientName ?? ''));
+        setAdvisedFor(no);
+      },
+      () => undefined, // nothing known (404), or limited: the courier types the phone
+    );
+  }
 
   function chooseCommunity(id: number) {
     setCommunityId(id);
@@ -159,24 +179,37 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             value={trackingNo}
             onChange={(v) => setTrackingNo(v.toUpperCase())}
             onFocus={loadScanner}
-            onEnterPress={() => phoneRef.current?.focus()}
+            onBlur={() => fillFromPreAdvice(trackingNo)}
+            onEnterPress={() => {
+              fillFromPreAdvice(trackingNo);
+              phoneRef.current?.focus();
+            }}
             clearable
           />
         </Form.Item>
         <Form.Item
           label={t('收件人手机')}
           description={
-            recipient && (
-              <div className="kd-recipient" data-testid="recipient-hint">
-                <span>
-                  {t('本小区住户')}：{recipient.name} · {community.communityName} {recipient.address}
-                </span>
-                {name.trim() !== recipient.name && (
-                  <Button size="mini" color="primary" fill="outline" className="kd-tap" onClick={() => setName(recipient.name)}>
-                    {t('确认收件人')}
-                  </Button>
+            (advised || recipient) && (
+              <>
+                {advised && (
+                  <div className="kd-muted" data-testid="pre-advice-hint">
+                    {t('快递公司已预报该单号的收件人')}
+                  </div>
                 )}
-              </div>
+                {recipient && (
+                  <div className="kd-recipient" data-testid="recipient-hint">
+                    <span>
+                      {t('本小区住户')}：{recipient.name} · {community.communityName} {recipient.address}
+                    </span>
+                    {name.trim() !== recipient.name && (
+                      <Button size="mini" color="primary" fill="outline" className="kd-tap" onClick={() => setName(recipient.name)}>
+                        {t('确认收件人')}
+                      </Button>
+                    )}
+                  </div>
+                )}
+              </>
             )
           }
         >
@@ -219,6 +252,7 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
             onResult={(text) => {
               setScanning(false);
               setTrackingNo(text.trim().toUpperCase());
+              fillFromPreAdvice(text);
               // Next comes the recipient's phone (the keyboard opens where a tap would put it).
               setTimeout(() => phoneRef.current?.focus(), 0);
             }}

@@ -23,6 +23,7 @@ export const COURIER_EN: EnglishOf = {
   '，与您在本小区的快递公司（{mine}）不同，请核对': ', not your carrier here ({mine}); please check',
   本小区住户: 'Resident here',
   确认收件人: 'Use this recipient',
+  快递公司已预报该单号的收件人: 'The carrier sent this recipient ahead',
   '网络异常，已保存到待发送，恢复后自动重发': 'No connection: saved to Pending, it will be sent automatically',
   待发送: 'Pending',
   发送中: 'Sending',
