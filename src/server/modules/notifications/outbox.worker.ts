@@ -2,10 +2,14 @@ import type { Ctx } from '../../context.js';
 import { deliverDue } from './delivery.js';
 
 /**
- * Runs the outbox inside the server: on a timer, and at once when a transaction queued something.
- * Sending happens after the answer; it never blocks or fails the request that queued it.
+ * Runs an outbox inside the server: on a timer, and at once when a transaction queued something,
+ * one round at a time (a kick during a round asks for another after it). Sending happens after the
+ * answer; it never blocks or fails the request that queued it. `round` is the notifications'
+ * delivery by default; the webhooks' worker gives its own.
  */
 export class OutboxWorker {
+  constructor(private readonly round: (ctx: Ctx) => Promise<number> = deliverDue) {}
+
   private ctx: Ctx | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
@@ -38,7 +42,7 @@ export class OutboxWorker {
     const ctx = this.ctx;
     if (!ctx) return 0;
     if (this.running) await this.running.catch(() => 0);
-    this.running = deliverDue(ctx).catch((err: unknown) => {
+    this.running = this.round(ctx).catch((err: unknown) => {
       ctx.log.error({ err }, 'outbox round failed');
       return 0;
     });

@@ -157,7 +157,12 @@ export async function pruneEntryKeys(ctx: Ctx): Promise<void> {
   await repo.deleteIdempotentBefore(ctx.db, keysExpireBefore(ctx.now()));
 }
 
-export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
+/**
+ * A courier's lookup of who a parcel is for (a resident by phone, the carrier's pre-advice by
+ * tracking number): only in the courier's own communities, and counted against the hourly and
+ * daily limits (against a courier harvesting residents). Answers the courier's record there.
+ */
+async function lookupAllowed(ctx: Ctx, auth: CourierAuth, communityId: number) {
   const record = await courierRecordIn(ctx, auth.account.phone, communityId);
   if (!record) throw forbidden('not_your_community');
   const key = `recipient:courier:${auth.account.id}`;
@@ -165,19 +170,18 @@ export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: num
     { key: `${key}:h`, windowMs: 3_600_000, limit: RECIPIENT_LOOKUP_LIMITS.perHour },
     { key: `${key}:d`, windowMs: DAY_MS, limit: RECIPIENT_LOOKUP_LIMITS.perDay },
   ]);
+  return record;
+}
+
+export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
+  await lookupAllowed(ctx, auth, communityId);
   const resident = await residentForParcel(ctx, communityId, phone);
   return { recipient: resident ? { name: resident.name, address: resident.address } : null };
 }
 
 /** 派送快递: what the carrier's pre-advice says of a tracking number the courier scanned (404 when nothing). */
 export async function preAdviceForCourier(ctx: Ctx, auth: CourierAuth, communityId: number, trackingNo: string) {
-  const record = await courierRecordIn(ctx, auth.account.phone, communityId);
-  if (!record) throw forbidden('not_your_community');
-  const key = `recipient:courier:${auth.account.id}`;
-  await hitLimits(ctx, [
-    { key: `${key}:h`, windowMs: 3_600_000, limit: RECIPIENT_LOOKUP_LIMITS.perHour },
-    { key: `${key}:d`, windowMs: DAY_MS, limit: RECIPIENT_LOOKUP_LIMITS.perDay },
-  ]);
+  const record = await lookupAllowed(ctx, auth, communityId);
   const advised = await preAdviceFor(ctx, record.org_id, communityId, trackingNo);
   if (!advised) throw notFound();
   return { recipientPhone: advised.recipient_phone, recipientName: advised.recipient_name, carrier: advised.carrier };

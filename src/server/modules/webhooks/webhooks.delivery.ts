@@ -8,6 +8,7 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { WEBHOOK_LIMITS } from '../../../shared/constants.js';
 import { isIP } from 'node:net';
 import { checkedAddresses, guardedLookup, type Resolver } from './address-guard.js';
+import { OutboxWorker } from '../notifications/outbox.worker.js';
 import * as repo from './webhooks.repo.js';
 
 const LEASE_MS = 60_000;
@@ -111,79 +112,36 @@ async function attempt(ctx: Ctx, d: Leased, o: SendOptions): Promise<{ ok: boole
 }
 
 /**
- * The webhooks' worker: on a timer and when a unit queued deliveries, it leases what is due for
- * webhooks that have no lane running, and runs one lane per webhook: its deliveries one after the
- * other, oldest first. A failed attempt ends the lane: the receiver is down, so its other
- * deliveries wait for the same retry time instead of each waiting out a timeout now.
+ * The lanes of the webhooks' worker: a round leases what is due for webhooks that have no lane
+ * running, and starts one lane per webhook: its deliveries one after the other, oldest first. A
+ * failed attempt ends the lane: the receiver is down, so its other deliveries wait for the same
+ * retry time instead of each waiting out a timeout now. The round does not wait for its lanes.
  */
-export class WebhookWorker {
-  private ctx: Ctx | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private started = false;
-  private leasing: Promise<number> | undefined;
-  private again = false;
-  private readonly lanes = new Map<number, Promise<void>>();
+class Lanes {
+  private readonly running = new Map<number, Promise<void>>();
+  /** Called when a lane ends: its webhook may have more due. */
+  onFree: () => void = () => {};
 
-  constructor(private readonly options: SendOptions) {}
+  constructor(readonly options: SendOptions) {}
 
-  /** How subscriptions are checked, as deliveries are. */
-  get guard(): { allowPrivate: boolean; resolve: Resolver } {
-    return { allowPrivate: this.options.allowPrivate, resolve: this.options.resolve };
-  }
-
-  attach(ctx: Ctx): void {
-    this.ctx = ctx;
-  }
-
-  start(intervalMs = 1000): void {
-    this.started = true;
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
-    this.kick();
-  }
-
-  kick(): void {
-    if (!this.started) return;
-    if (this.leasing) {
-      this.again = true;
-      return;
+  async round(ctx: Ctx): Promise<number> {
+    if (this.running.size >= LANES) return 0;
+    const now = ctx.now();
+    const rows = await inTransaction(ctx, (u) =>
+      repo.leaseDue(u.db, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), LANE_SIZE * (LANES - this.running.size), [
+        ...this.running.keys(),
+      ]),
+    );
+    const byHook = new Map<number, Leased[]>();
+    for (const r of rows) byHook.set(Number(r.webhook_id), [...(byHook.get(Number(r.webhook_id)) ?? []), r]);
+    for (const [hook, list] of byHook) {
+      const lane = this.runLane(ctx, list).finally(() => {
+        this.running.delete(hook);
+        this.onFree();
+      });
+      this.running.set(hook, lane);
     }
-    void this.lease().finally(() => {
-      if (this.again && this.started) {
-        this.again = false;
-        setImmediate(() => this.kick());
-      }
-    });
-  }
-
-  /** Starts lanes for what is due; answers how many deliveries they took. */
-  private async lease(): Promise<number> {
-    const ctx = this.ctx;
-    if (!ctx || this.lanes.size >= LANES) return 0;
-    this.leasing = (async () => {
-      const now = ctx.now();
-      const rows = await inTransaction(ctx, (u) =>
-        repo.leaseDue(u.db, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), LANE_SIZE * (LANES - this.lanes.size), [...this.lanes.keys()]),
-      );
-      const byHook = new Map<number, Leased[]>();
-      for (const r of rows) byHook.set(Number(r.webhook_id), [...(byHook.get(Number(r.webhook_id)) ?? []), r]);
-      for (const [hook, list] of byHook) {
-        const lane = this.runLane(ctx, list).finally(() => {
-          this.lanes.delete(hook);
-          this.kick();
-        });
-        this.lanes.set(hook, lane);
-      }
-      return rows.length;
-    })().catch((err: unknown) => {
-      ctx.log.error({ err }, 'webhook lease failed');
-      return 0;
-    });
-    try {
-      return await this.leasing;
-    } finally {
-      this.leasing = undefined;
-    }
+    return rows.length;
   }
 
   private async runLane(ctx: Ctx, list: Leased[]): Promise<void> {
@@ -196,35 +154,50 @@ export class WebhookWorker {
           await repo.releaseLeases(ctx.db, rest, nextAt);
           return;
         }
+        if (Date.now() > stopAt) {
+          await repo.releaseLeases(ctx.db, rest, ctx.now().toISOString());
+          return;
+        }
       } catch (err) {
+        // The leases run out and the next round takes them again.
         ctx.log.error({ err, deliveryId: d.id }, 'webhook attempt failed to record');
         return;
       }
-      if (Date.now() > stopAt) {
-        await repo.releaseLeases(ctx.db, rest, ctx.now().toISOString());
-        return;
-      }
     }
-  }
-
-  /** One round as the timer would make it, waiting for its lanes (tests): how many deliveries were attempted. */
-  async runOnce(): Promise<number> {
-    await this.idle();
-    const taken = await this.lease();
-    await this.idle();
-    return taken;
   }
 
   /** Waits for the lanes running now. */
   async idle(): Promise<void> {
-    while (this.lanes.size > 0 || this.leasing) {
-      await Promise.allSettled([...this.lanes.values(), this.leasing]);
-    }
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+}
+
+/** The webhooks' outbox worker: the notifications' worker, with rounds that start lanes. */
+export class WebhookWorker extends OutboxWorker {
+  private readonly lanes: Lanes;
+
+  constructor(options: SendOptions) {
+    const lanes = new Lanes(options);
+    super((ctx) => lanes.round(ctx));
+    this.lanes = lanes;
+    lanes.onFree = () => this.kick();
   }
 
-  async stop(): Promise<void> {
-    this.started = false;
-    if (this.timer) clearInterval(this.timer);
-    await this.idle();
+  /** How subscriptions are checked, as deliveries are. */
+  get guard(): { allowPrivate: boolean; resolve: Resolver } {
+    return { allowPrivate: this.lanes.options.allowPrivate, resolve: this.lanes.options.resolve };
+  }
+
+  /** One round, waiting for its lanes (tests): how many deliveries it took. */
+  override async runOnce(): Promise<number> {
+    await this.lanes.idle();
+    const taken = await super.runOnce();
+    await this.lanes.idle();
+    return taken;
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.lanes.idle();
   }
 }
