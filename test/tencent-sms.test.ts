@@ -136,6 +136,23 @@ describe('tencentSmsProvider', () => {
         ['华润城', '北门驿站', '2', 'A-3-0412、B-1-0007', '免费保管'],
       ],
     ];
+    cases.push(
+      [
+        'parcel_returned',
+        { reason: '超期未取', trackingNo: 'YT9000000001', collectionPoint: '北门驿站', community: '华润城' },
+        ['华润城', '北门驿站', 'YT9000000001', '超期未取'],
+      ],
+      [
+        'parcel_stale',
+        { days: '7', pickupCode: '482913', trackingTail: '0001', collectionPoint: '北门驿站', community: '华润城' },
+        ['华润城', '北门驿站', '0001', '482913', '7'],
+      ],
+      [
+        'parcel_due_back',
+        { days: '7', trackingNo: 'YT9000000001', collectionPoint: '北门驿站', community: '华润城' },
+        ['华润城', '北门驿站', 'YT9000000001', '7'],
+      ],
+    );
     for (const [kind, params, expected] of cases) {
       const before = fake.sent.length;
       await p.send(message(kind, params), now);
@@ -155,6 +172,25 @@ describe('tencentSmsProvider', () => {
     const err = await refusal(provider({ templates: { ...ACCOUNT.templates, otp: '9999999' } }).send(otp(), now));
     expect(err.code).toBe('FailedOperation.TemplateIncorrectOrUnapproved');
     expect(err.retryable).toBe(false);
+  });
+
+  it('a notice of an optional kind without its template fails for good, before any request', async () => {
+    const { parcel_stale: _unset, ...templates } = ACCOUNT.templates;
+    const before = fake.sent.length;
+    const err = await refusal(
+      provider({ templates }).send(
+        {
+          channel: 'sms',
+          to: PHONE,
+          kind: 'parcel_stale',
+          params: { community: 'a', collectionPoint: 'b', trackingTail: '1', pickupCode: '2', days: '7' },
+          text: 't',
+        },
+        now,
+      ),
+    );
+    expect([err.code, err.retryable]).toEqual(['no_template', false]);
+    expect(fake.sent.length).toBe(before);
   });
 
   it('HTTP 500 is retryable, and only the next N requests fail', async () => {

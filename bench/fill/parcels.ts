@@ -88,7 +88,7 @@ export async function writeParcels(opts: {
   const courierCum = couriersOf.map((list) => Float64Array.from(list, (x) => x.cum));
   const serials = new Array<number>(SHAPES.length).fill(0);
   const codesInUse: Set<number>[] = communities.map(() => new Set<number>());
-  const byStatus: Record<ParcelStatus, number> = { pending_receipt: 0, awaiting_pickup: 0, picked_up: 0, rejected: 0 };
+  const byStatus: Record<ParcelStatus, number> = { pending_receipt: 0, awaiting_pickup: 0, picked_up: 0, rejected: 0, exception: 0, returned: 0 };
   const samplePhones = new Reservoir<string>(SAMPLE_SIZE, r);
   const sampleTracking = new Reservoir<string>(SAMPLE_SIZE, r);
   const sampleNames = new Reservoir<string>(SAMPLE_SIZE, r);

@@ -28,6 +28,7 @@ import { loadAuth } from './modules/auth/auth.service.js';
 import { loadApiKey } from './modules/integrations/integrations.service.js';
 import { integrationRoutes } from './modules/integrations/integrations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { exceptionRoutes } from './modules/exceptions/exceptions.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -269,6 +270,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     wechatBindingRoutes,
     integrationRoutes,
     webhookRoutes,
+    exceptionRoutes,
   ]) {
     await app.register(routes);
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { HTTP_TIMEOUTS, OPEN_API_LIMITS, OTP_LIMITS, OVERLOAD_LIMITS, SMS_CAPS, WEBHOOK_LIMITS } from '../shared/constants.js';
 import type { NotificationKind } from './db/types.js';
-import type { MessageKind } from './modules/notifications/provider.js';
+import type { MessageKind, Templates } from './modules/notifications/provider.js';
 import type { DatabaseConfig } from './db/index.js';
 
 const EnvSchema = z.object({
@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   TENCENT_SMS_TEMPLATE_RECEIVED: z.string().optional(),
   TENCENT_SMS_TEMPLATE_REJECTED: z.string().optional(),
   TENCENT_SMS_TEMPLATE_REMINDER: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_RETURNED: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_STALE: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_DUE_BACK: z.string().optional(),
   WECHAT_PROVIDER: z.enum(['console', 'mp']).default('console'),
   WECHAT_MP_APP_ID: z.string().optional(),
   WECHAT_MP_APP_SECRET: z.string().optional(),
@@ -42,6 +45,9 @@ const EnvSchema = z.object({
   WECHAT_MP_TEMPLATE_RECEIVED: z.string().optional(),
   WECHAT_MP_TEMPLATE_REJECTED: z.string().optional(),
   WECHAT_MP_TEMPLATE_REMINDER: z.string().optional(),
+  WECHAT_MP_TEMPLATE_RETURNED: z.string().optional(),
+  WECHAT_MP_TEMPLATE_STALE: z.string().optional(),
+  WECHAT_MP_TEMPLATE_DUE_BACK: z.string().optional(),
   WECHAT_MP_KEYS_RECEIVED: z.string().optional(),
   WECHAT_MP_KEYS_REJECTED: z.string().optional(),
   WECHAT_MP_KEYS_REMINDER: z.string().optional(),
@@ -94,7 +100,7 @@ export type Config = {
         region: string;
         endpoint: string;
         protocol: 'https:' | 'http:';
-        templates: Record<MessageKind, string>;
+        templates: Templates<MessageKind>;
       };
   wechat:
     | { provider: 'console' }
@@ -104,7 +110,7 @@ export type Config = {
         appSecret: string;
         apiBase: string;
         oauthBase: string;
-        templates: Record<NotificationKind, string>;
+        templates: Templates<NotificationKind>;
         keys: Partial<Record<NotificationKind, string[]>>;
       };
   /**
@@ -227,8 +233,19 @@ function smsConfig(e: Env): Config['sms'] {
       parcel_received: req(e.TENCENT_SMS_TEMPLATE_RECEIVED),
       parcel_rejected: req(e.TENCENT_SMS_TEMPLATE_REJECTED),
       pickup_reminder: req(e.TENCENT_SMS_TEMPLATE_REMINDER),
+      // Returns and stale parcels (SPEC §15): optional; without a template those messages fail as unsendable.
+      ...optionalTemplates({
+        parcel_returned: e.TENCENT_SMS_TEMPLATE_RETURNED,
+        parcel_stale: e.TENCENT_SMS_TEMPLATE_STALE,
+        parcel_due_back: e.TENCENT_SMS_TEMPLATE_DUE_BACK,
+      }),
     },
   };
+}
+
+/** The templates that are set, of the optional kinds. */
+function optionalTemplates(t: Partial<Record<NotificationKind, string | undefined>>): Partial<Record<NotificationKind, string>> {
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 /** `thing1,character_string2` → the keys; unset → the provider's default (keyword1 …). */
@@ -258,6 +275,11 @@ function wechatConfig(e: Env): Config['wechat'] {
       parcel_received: req(e.WECHAT_MP_TEMPLATE_RECEIVED),
       parcel_rejected: req(e.WECHAT_MP_TEMPLATE_REJECTED),
       pickup_reminder: req(e.WECHAT_MP_TEMPLATE_REMINDER),
+      ...optionalTemplates({
+        parcel_returned: e.WECHAT_MP_TEMPLATE_RETURNED,
+        parcel_stale: e.WECHAT_MP_TEMPLATE_STALE,
+        parcel_due_back: e.WECHAT_MP_TEMPLATE_DUE_BACK,
+      }),
     },
     keys,
   };

@@ -49,6 +49,8 @@ export const ERROR_MESSAGES = {
   carrier_required: { zh: '请选择快递公司', en: 'Choose the carrier' },
   ambiguous: { zh: '手机后4位匹配到多位住户，请输入完整手机号', en: 'Several residents match; enter the whole phone' },
   code_required: { zh: '请输入领取码', en: 'Enter the pickup code' },
+  already_taken_back: { zh: '该包裹已被快递员取回', en: 'The courier has taken this parcel back already' },
+  not_your_parcel: { zh: '这不是您派送的包裹', en: 'This parcel is not one you delivered' },
   limit_reached: { zh: '已达数量上限', en: 'The limit is reached' },
   url_refused: { zh: '该地址不能用于回调：须为 https 公网地址', en: 'This URL cannot receive webhooks: it must be a public https address' },
   insufficient_scope: { zh: '该密钥没有此权限', en: 'The key lacks the scope for this call' },

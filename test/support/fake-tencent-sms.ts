@@ -59,7 +59,15 @@ export const FAKE_TENCENT_ACCOUNT = {
   secretKey: 'fakeSecretKeyForTheTencentSmsTest',
   sdkAppId: '1400006666',
   signName: '快递代收',
-  templates: { otp: '1000001', parcel_received: '1000002', parcel_rejected: '1000003', pickup_reminder: '1000004' },
+  templates: {
+    otp: '1000001',
+    parcel_received: '1000002',
+    parcel_rejected: '1000003',
+    pickup_reminder: '1000004',
+    parcel_returned: '1000005',
+    parcel_stale: '1000006',
+    parcel_due_back: '1000007',
+  },
 } as const;
 
 /** What the fake knows: the account's key pair, its app, its approved signature and templates. */

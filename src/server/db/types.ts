@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ParcelStatus } from '../../shared/parcel-status.js';
+import type { ExceptionKind, ParcelStatus } from '../../shared/parcel-status.js';
 
 export type { ParcelStatus };
 
@@ -84,6 +84,8 @@ export interface CommunityTable {
   created_at: string;
   /** 催取: whether residents get the daily overdue reminder. */
   reminders_enabled: Generated<Bool>;
+  /** 滞留: days a parcel may wait before it is stale and goes back to its courier (0: never). */
+  return_after_days: Generated<number>;
 }
 
 export interface CourierTable {
@@ -154,6 +156,17 @@ export interface ParcelTable {
   shelf_label: Generated<string | null>;
   /** Who entered it: the courier in their app, or the front desk scanning it in. */
   source: Generated<ParcelSource>;
+  /** 问题件: what is wrong, the clerk's note, since when (kept after it is resolved or returned). */
+  exception_kind: Generated<ExceptionKind | null>;
+  exception_note: Generated<string | null>;
+  exception_at: Generated<string | null>;
+  /** 退回: when and why it was given back, and when the courier took it (confirmed by either side). */
+  returned_at: Generated<string | null>;
+  return_reason: Generated<string | null>;
+  taken_back_at: Generated<string | null>;
+  /** When the resident was told it is stale, and the courier that it is due back (each once). */
+  stale_notified_at: Generated<string | null>;
+  due_back_notified_at: Generated<string | null>;
 }
 
 export type ParcelSource = 'courier' | 'desk';
@@ -213,7 +226,7 @@ export interface ParcelEventTable {
 
 /** capped: not sent, the phone's SMS cap was reached (staff can send it again). */
 export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'capped';
-export type NotificationKind = 'parcel_received' | 'parcel_rejected' | 'pickup_reminder';
+export type NotificationKind = 'parcel_received' | 'parcel_rejected' | 'pickup_reminder' | 'parcel_returned' | 'parcel_stale' | 'parcel_due_back';
 export type Channel = 'sms' | 'wechat';
 
 export interface OutboxTable {

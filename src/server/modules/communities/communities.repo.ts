@@ -40,6 +40,10 @@ export function insertCommunity(db: Executor, row: { org_id: number; name: strin
   return uniquely(db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow(), TAKEN);
 }
 
-export function updateCommunity(db: Executor, id: number, set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1 }) {
+export function updateCommunity(
+  db: Executor,
+  id: number,
+  set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1; return_after_days?: number },
+) {
   return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

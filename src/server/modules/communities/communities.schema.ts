@@ -11,6 +11,8 @@ export const CommunityUpdateBody = z.strictObject({
   feeRateFen: FeeRateFen.optional(),
   /** 催取: the daily overdue reminder to residents of this community. */
   remindersEnabled: z.boolean().optional(),
+  /** 滞留: days a parcel may wait before it is stale and goes back to its courier (0: never). */
+  returnAfterDays: z.number().int().min(0, '不能小于0').max(365, '不能超过365天').optional(),
 });
 export const CommunityView = z.object({
   id: z.number(),
@@ -18,6 +20,7 @@ export const CommunityView = z.object({
   collectionPointName: z.string(),
   feeRateFen: z.number(),
   remindersEnabled: z.boolean(),
+  returnAfterDays: z.number(),
 });
 export type CommunityCreateReq = z.infer<typeof CommunityCreateBody>;
 export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;

@@ -7,7 +7,14 @@ import * as repo from './communities.repo.js';
 import type { CommunityCreateReq, CommunityUpdateReq } from './communities.schema.js';
 
 export function presentCommunity(c: CommunityRow) {
-  return { id: c.id, name: c.name, collectionPointName: c.collection_point_name, feeRateFen: c.fee_rate_fen, remindersEnabled: c.reminders_enabled === 1 };
+  return {
+    id: c.id,
+    name: c.name,
+    collectionPointName: c.collection_point_name,
+    feeRateFen: c.fee_rate_fen,
+    remindersEnabled: c.reminders_enabled === 1,
+    returnAfterDays: c.return_after_days,
+  };
 }
 
 /** 代收设置: every community the staff member may see. */
@@ -49,13 +56,14 @@ export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityC
   }
 }
 
-/** 代收信息设置: the collection point, the fee (parcels already received keep their rate) and 催取. */
+/** 代收信息设置: the collection point, the fee (parcels already received keep their rate), 催取 and 滞留 days. */
 export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input: CommunityUpdateReq) {
   await visibleCommunity(ctx, scope, id);
   const set = {
     ...(input.collectionPointName !== undefined ? { collection_point_name: input.collectionPointName } : {}),
     ...(input.feeRateFen !== undefined ? { fee_rate_fen: input.feeRateFen } : {}),
     ...(input.remindersEnabled !== undefined ? { reminders_enabled: input.remindersEnabled ? (1 as const) : (0 as const) } : {}),
+    ...(input.returnAfterDays !== undefined ? { return_after_days: input.returnAfterDays } : {}),
   };
   if (Object.keys(set).length === 0) return presentCommunity(await visibleCommunity(ctx, scope, id));
   return presentCommunity(await repo.updateCommunity(ctx.db, id, set));

@@ -6,7 +6,7 @@ export const NotificationStatus = z.enum(['queued', 'sent', 'failed', 'capped'])
 export const NotificationView = z.object({
   id: z.number(),
   parcelId: z.number().nullable(),
-  kind: z.enum(['parcel_received', 'parcel_rejected', 'pickup_reminder']),
+  kind: z.enum(['parcel_received', 'parcel_rejected', 'pickup_reminder', 'parcel_returned', 'parcel_stale', 'parcel_due_back']),
   channel: z.enum(['sms', 'wechat']),
   to: z.string(),
   text: z.string(),

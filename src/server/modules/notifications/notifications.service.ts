@@ -47,6 +47,36 @@ export async function enqueueNotification<K extends NotificationKind>(
   ctx.afterCommit(ctx.outboxKick);
 }
 
+/**
+ * Queues a notification that no event carries (a stale parcel's notice) under a dedupe key: a key
+ * already queued, by this or another process, queues nothing. Answers how many rows it queued.
+ */
+export async function enqueueOnce<K extends NotificationKind>(
+  ctx: Ctx,
+  n: { orgId: number; parcelId: number; kind: K; recipient: string; dedupeKey: string; params: TemplateParams[K] },
+): Promise<number> {
+  const now = ctx.now().toISOString();
+  const [channel = 'sms'] = channelsFor(n.kind, (await repo.openidOf(ctx.db, n.recipient)) !== undefined);
+  const queued = await repo.insertOutboxOnce(ctx.db, [
+    {
+      org_id: n.orgId,
+      parcel_id: n.parcelId,
+      event_id: null,
+      kind: n.kind,
+      channel,
+      recipient: n.recipient,
+      params: JSON.stringify(n.params),
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      dedupe_key: n.dedupeKey,
+    },
+  ]);
+  if (queued > 0) ctx.afterCommit(ctx.outboxKick);
+  return queued;
+}
+
 /** Sends at once, outside the outbox (sign-in codes: the user is waiting and can ask again). */
 export async function sendDirect(ctx: Ctx, msg: OutgoingMessage): Promise<void> {
   await providerFor(ctx.messaging, msg.channel).send(msg, ctx.now());

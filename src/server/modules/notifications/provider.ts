@@ -15,7 +15,25 @@ export const PARAM_ORDER = {
   parcel_received: ['community', 'collectionPoint', 'carrier', 'trackingTail', 'pickupCode', 'feeRule'],
   parcel_rejected: ['community', 'trackingNo', 'recipient', 'reason'],
   pickup_reminder: ['community', 'collectionPoint', 'count', 'pickupCodes', 'feeRule'],
+  /** 退件通知 (to the courier): come for a parcel the desk gives back. */
+  parcel_returned: ['community', 'collectionPoint', 'trackingNo', 'reason'],
+  /** 滞留提醒 (to the resident, once): a parcel waiting past the community's days, to be returned. */
+  parcel_stale: ['community', 'collectionPoint', 'trackingTail', 'pickupCode', 'days'],
+  /** 待取回 (to the courier, once): a stale parcel is due back. */
+  parcel_due_back: ['community', 'collectionPoint', 'trackingNo', 'days'],
 } as const satisfies Record<MessageKind, readonly string[]>;
+
+/** The kinds whose templates may be left unset (SPEC §15's notices, added after the first templates were approved). */
+export type OptionalKind = 'parcel_returned' | 'parcel_stale' | 'parcel_due_back';
+/** A provider's template ids: every kind's but the optional ones' required. */
+export type Templates<K extends string> = Record<Exclude<K, OptionalKind>, string> & Partial<Record<K & OptionalKind, string>>;
+
+/** A kind's template id, or a refusal that no retry can mend: none is configured. */
+export function templateOf<K extends string>(templates: Templates<K>, kind: K, provider: string): string {
+  const id = (templates as Partial<Record<K, string>>)[kind];
+  if (!id) throw new ProviderError(`${provider}: no template is configured for ${kind}`, false, 'no_template');
+  return id;
+}
 
 export type MessageParams<K extends MessageKind = MessageKind> = Record<(typeof PARAM_ORDER)[K][number], string>;
 

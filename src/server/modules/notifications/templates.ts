@@ -27,7 +27,33 @@ export interface ReminderParams {
   pickupCodes: string[];
   feeRateFen: number;
 }
-export type TemplateParams = { parcel_received: ReceivedParams; parcel_rejected: RejectedParams; pickup_reminder: ReminderParams };
+export interface ReturnedParams {
+  community: string;
+  collectionPoint: string;
+  trackingNo: string;
+  reason: string | null;
+}
+export interface StaleParams {
+  community: string;
+  collectionPoint: string;
+  trackingTail: string;
+  pickupCode: string;
+  days: number;
+}
+export interface DueBackParams {
+  community: string;
+  collectionPoint: string;
+  trackingNo: string;
+  days: number;
+}
+export type TemplateParams = {
+  parcel_received: ReceivedParams;
+  parcel_rejected: RejectedParams;
+  pickup_reminder: ReminderParams;
+  parcel_returned: ReturnedParams;
+  parcel_stale: StaleParams;
+  parcel_due_back: DueBackParams;
+};
 
 /** The fee rule as the received notice and the reminder state it (several cities require it). */
 function feeRule(feeRateFen: number): string {
@@ -77,6 +103,46 @@ export function renderNotification<K extends NotificationKind>(kind: K, stored: 
     return {
       params,
       text: `【快递代收】催取提醒：您有${params.count}件快递在${p.community}${p.collectionPoint}已超过24小时未领取，领取码${params.pickupCodes}。${params.feeRule}，请尽快领取。`,
+    };
+  }
+  if (kind === 'parcel_returned') {
+    const p = stored as ReturnedParams;
+    const params: MessageParams<'parcel_returned'> = {
+      community: p.community,
+      collectionPoint: p.collectionPoint,
+      trackingNo: p.trackingNo,
+      reason: p.reason ?? '未填写',
+    };
+    return {
+      params,
+      text: `【快递代收】退件通知：${p.community}${p.collectionPoint}有您派送的快递${p.trackingNo}需退回${p.reason ? `（${p.reason}）` : ''}，请尽快到前台取回。`,
+    };
+  }
+  if (kind === 'parcel_stale') {
+    const p = stored as StaleParams;
+    const params: MessageParams<'parcel_stale'> = {
+      community: p.community,
+      collectionPoint: p.collectionPoint,
+      trackingTail: p.trackingTail,
+      pickupCode: p.pickupCode,
+      days: String(p.days),
+    };
+    return {
+      params,
+      text: `【快递代收】滞留提醒：您在${p.community}${p.collectionPoint}的快递（单号尾号${p.trackingTail}，领取码${p.pickupCode}）已超过${p.days}天未领取，明天起将退回快递员，请尽快领取。`,
+    };
+  }
+  if (kind === 'parcel_due_back') {
+    const p = stored as DueBackParams;
+    const params: MessageParams<'parcel_due_back'> = {
+      community: p.community,
+      collectionPoint: p.collectionPoint,
+      trackingNo: p.trackingNo,
+      days: String(p.days),
+    };
+    return {
+      params,
+      text: `【快递代收】待取回：您派送到${p.community}${p.collectionPoint}的快递${p.trackingNo}已滞留超过${p.days}天无人领取，请到前台取回。`,
     };
   }
   const p = stored as RejectedParams;

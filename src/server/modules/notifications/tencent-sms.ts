@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { maskDigits } from '../../logging.js';
-import { PARAM_ORDER, ProviderError, type MessageKind, type MessageProvider, type OutgoingMessage } from './provider.js';
+import { PARAM_ORDER, ProviderError, templateOf, type MessageKind, type MessageProvider, type OutgoingMessage, type Templates } from './provider.js';
 
 /** How to reach Tencent Cloud SMS and which of its registered templates each kind of message uses. */
 export interface TencentSmsConfig {
@@ -21,7 +21,7 @@ export interface TencentSmsConfig {
   /** Default 'https:'; the tests' fake server speaks plain http. */
   protocol?: 'https:' | 'http:';
   /** The approved template id of each kind; its `{1}`, `{2}` … follow PARAM_ORDER. */
-  templates: Record<MessageKind, string>;
+  templates: Templates<MessageKind>;
   /** Per request, default 5000. */
   timeoutMs?: number;
   /** The connection agent (a proxy's; in tests one that resolves the fake's host name). Default: Node's. */
@@ -54,6 +54,7 @@ export function tencentSmsProvider(cfg: TencentSmsConfig): MessageProvider {
     name: 'tencent-sms',
     async send(msg: OutgoingMessage) {
       if (msg.channel !== 'sms') throw new Error(`tencent-sms provider given a ${msg.channel} message`);
+      const templateId = templateOf(cfg.templates, msg.kind, 'Tencent SMS');
       const templateParams = PARAM_ORDER[msg.kind].map((key) => {
         const value = msg.params[key];
         // A missing value is a bug in whoever rendered the message, not something Tencent should see.
@@ -67,7 +68,7 @@ export function tencentSmsProvider(cfg: TencentSmsConfig): MessageProvider {
           PhoneNumberSet: [`+86${msg.to}`],
           SmsSdkAppId: cfg.sdkAppId,
           SignName: cfg.signName,
-          TemplateId: cfg.templates[msg.kind],
+          TemplateId: templateId,
           TemplateParamSet: templateParams,
         });
       } catch (err) {

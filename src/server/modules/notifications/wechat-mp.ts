@@ -1,5 +1,5 @@
 import type { NotificationKind } from '../../db/types.js';
-import { PARAM_ORDER, ProviderError, type MessageProvider, type OutgoingMessage } from './provider.js';
+import { PARAM_ORDER, ProviderError, templateOf, type MessageProvider, type OutgoingMessage, type Templates } from './provider.js';
 
 /**
  * A WeChat official account (公众号): template messages to residents who follow it, and web
@@ -13,7 +13,7 @@ export interface WechatMpConfig {
   /** Where users authorize (default 'https://open.weixin.qq.com'). */
   oauthBase?: string;
   /** The template id registered for each kind of notification. */
-  templates: Record<NotificationKind, string>;
+  templates: Templates<NotificationKind>;
   /**
    * The template's data keys, in PARAM_ORDER order (e.g. `['thing1', 'thing2', …]` for a template
    * from the new library). Default `keyword1` … `keywordN`, the classic template layout.
@@ -228,6 +228,9 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
     parcel_received: templateKeys(cfg, 'parcel_received'),
     parcel_rejected: templateKeys(cfg, 'parcel_rejected'),
     pickup_reminder: templateKeys(cfg, 'pickup_reminder'),
+    parcel_returned: templateKeys(cfg, 'parcel_returned'),
+    parcel_stale: templateKeys(cfg, 'parcel_stale'),
+    parcel_due_back: templateKeys(cfg, 'parcel_due_back'),
   } satisfies Record<NotificationKind, readonly string[]>;
   const tokens = new WechatAccessToken(cfg, opts);
   const apiBase = (cfg.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
@@ -246,7 +249,7 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
       data[key] = { value: fitValue(key, value.trim() === '' ? '-' : value) };
     });
     const url = cfg.pageUrl?.[kind];
-    return JSON.stringify({ touser: msg.to, template_id: cfg.templates[kind], ...(url ? { url } : {}), data });
+    return JSON.stringify({ touser: msg.to, template_id: templateOf(cfg.templates, kind, 'WeChat'), ...(url ? { url } : {}), data });
   }
 
   function post(token: string, payload: string, what: string): Promise<WechatAnswer> {

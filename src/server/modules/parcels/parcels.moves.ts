@@ -49,9 +49,10 @@ export async function applyMove(
   const rule = PARCEL_MOVES[m];
   if (rule.by !== actor.kind) throw new Error(`move ${m} is made by ${rule.by}, not ${actor.kind}`);
   const p = target.parcel;
-  const refusal = moveRefusal({ status: p.status, feeFen: feeAsOf(p, ctx.now()), feeWaived: p.fee_waived === 1 }, m);
+  const refusal = moveRefusal({ status: p.status, feeFen: feeAsOf(p, ctx.now()), feeWaived: p.fee_waived === 1, takenBack: p.taken_back_at !== null }, m);
   if (refusal) throw conflict(refusal);
-  if (rule.from === null || !(await repo.updateParcelIf(ctx.db, p.id, rule.from, { ...change.set, status: rule.to }, change.expectWaived))) {
+  // Conditional on the state as read (one of the move's), so that of two clerks exactly one wins.
+  if (rule.from === null || !(await repo.updateParcelIf(ctx.db, p.id, p.status, { ...change.set, status: rule.to }, change.expectWaived))) {
     throw conflict('invalid_state');
   }
   const { id } = p;
@@ -62,13 +63,14 @@ export async function applyMove(
     actor_kind: actor.kind,
     actor_id: actor.id,
     actor_name: actor.name,
-    from_status: rule.from,
+    from_status: p.status,
     to_status: rule.to,
     detail: change.detail ? JSON.stringify(change.detail) : null,
   });
   const moved = await repo.getParcel(ctx.db, id);
   if (rule.notice === 'parcel_received') await noticeReceived(ctx, moved, eventId);
   if (rule.notice === 'parcel_rejected') await noticeRejected(ctx, moved, eventId);
+  if (rule.notice === 'parcel_returned') await noticeReturned(ctx, moved, eventId);
   if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, [webhookParcel(moved)], [eventId]);
   return moved;
 }
@@ -109,6 +111,19 @@ export async function applyEntries(
   if (rule.notice === 'parcel_received') for (const [i, p] of moved.entries()) await noticeReceived(ctx, p, eventIds[i] ?? 0);
   if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, moved.map(webhookParcel), eventIds);
   return moved;
+}
+
+/** 退件通知 to the courier: which parcel to come for, and where. */
+function noticeReturned(ctx: Ctx, p: ParcelJoined, eventId: number) {
+  if (!p.courier_phone) return Promise.resolve();
+  return enqueueNotification(ctx, {
+    orgId: p.org_id,
+    parcelId: p.id,
+    eventId,
+    kind: 'parcel_returned',
+    recipient: p.courier_phone,
+    params: { community: p.community_name, collectionPoint: p.collection_point_name, trackingNo: p.tracking_no, reason: p.return_reason },
+  });
 }
 
 /** What a webhook tells of a parcel (never its pickup code). */

@@ -1,4 +1,5 @@
 import { custodyFeeFen } from '../../../shared/fee.js';
+import { DAY_MS } from '../../../shared/constants.js';
 import { allowedActions } from '../../../shared/parcel-status.js';
 import { maskName, maskPhone } from '../../../shared/phone.js';
 import type { ParcelEventRow } from '../../db/types.js';
@@ -13,6 +14,16 @@ export function feeAsOf(p: Pick<ParcelJoined, 'status' | 'received_at' | 'fee_ra
   if (p.status === 'picked_up') return p.fee_charged_fen ?? 0;
   if (p.status !== 'awaiting_pickup') return 0;
   return custodyFeeFen({ receivedAt: p.received_at, feeRateFen: p.fee_rate_fen ?? 0, waived: p.fee_waived === 1, now });
+}
+
+/** 滞留: waiting longer than its community's `returnAfterDays` (0: never stale). */
+export function isStale(p: Pick<ParcelJoined, 'status' | 'received_at' | 'return_after_days'>, now: Date): boolean {
+  return (
+    p.status === 'awaiting_pickup' &&
+    p.return_after_days > 0 &&
+    p.received_at !== null &&
+    Date.parse(p.received_at) < now.getTime() - p.return_after_days * DAY_MS
+  );
 }
 
 /** A parcel as an answer carries it, for one audience. */
@@ -50,7 +61,12 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     shelfId: audience === 'staff' ? p.shelf_id : null,
     shelfLabel: audience === 'courier' || (audience === 'resident' && p.status !== 'awaiting_pickup') ? null : p.shelf_label,
     source: p.source,
-    actions: audience === 'staff' ? allowedActions({ status: p.status, feeFen, feeWaived: p.fee_waived === 1 }) : [],
+    exception: p.exception_kind && p.exception_at ? { kind: p.exception_kind, note: audience === 'staff' ? p.exception_note : null, at: p.exception_at } : null,
+    returnedAt: p.returned_at,
+    returnReason: p.return_reason,
+    takenBackAt: p.taken_back_at,
+    stale: isStale(p, now),
+    actions: audience === 'staff' ? allowedActions({ status: p.status, feeFen, feeWaived: p.fee_waived === 1, takenBack: p.taken_back_at !== null }) : [],
   };
 }
 

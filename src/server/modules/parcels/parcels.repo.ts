@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
 import { keyOf, keyParts, loadOne } from '../../db/batch.js';
@@ -43,6 +43,13 @@ const parcelColumns = [
   'parcels.shelf_layer',
   'parcels.shelf_label',
   'parcels.source',
+  'parcels.exception_kind',
+  'parcels.exception_note',
+  'parcels.exception_at',
+  'parcels.returned_at',
+  'parcels.return_reason',
+  'parcels.taken_back_at',
+  'communities.return_after_days',
 ] as const;
 
 function parcels(db: Executor) {
@@ -141,6 +148,8 @@ export interface ParcelFilter {
   from?: string;
   to?: string;
   damaged?: boolean;
+  /** 滞留: awaiting pickup and received before its community's cutoff (only these communities). */
+  staleBefore?: { communityId: number; before: string }[];
   /** Only parcels with a smaller id (keyset paging for exports). */
   beforeId?: number;
 }
@@ -161,11 +170,20 @@ function filtered(db: Executor, scope: Scope, f: ParcelFilter) {
     .$if(f.to !== undefined, (qb) => qb.where('parcels.entered_at', '<', f.to ?? ''))
     .$if(f.damaged !== undefined, (qb) => qb.where('parcels.damaged', '=', f.damaged ? 1 : 0))
     .$if(f.beforeId !== undefined, (qb) => qb.where('parcels.id', '<', f.beforeId ?? 0))
+    .$if(f.staleBefore !== undefined, (qb) =>
+      qb
+        .where('parcels.status', '=', stateLiteral('awaiting_pickup'))
+        .where((eb) =>
+          (f.staleBefore ?? []).length === 0
+            ? sql<SqlBool>`1 = 0`
+            : eb.or((f.staleBefore ?? []).map((c) => eb.and([eb('parcels.community_id', '=', c.communityId), eb('parcels.received_at', '<', c.before)]))),
+        ),
+    )
     .$if(!!q, (qb) => qb.where(parcelSearch(isPostgres(db), q ?? '')));
 }
 
-/** The parcels of these ids, with their community, newest first. */
-function parcelsByIds(db: Executor, ids: number[]) {
+/** The parcels of these ids that exist, with their community, newest first. */
+export function parcelsByIds(db: Executor, ids: number[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return parcels(db).select(parcelColumns).where('parcels.id', 'in', ids).orderBy('parcels.id', 'desc').execute();
 }
@@ -320,6 +338,18 @@ export function eventsOf(db: Executor, parcelId: number) {
 }
 
 /** Counts by state for the tabs (待接收, 待领取, 全部), from the kept counters. */
+/** The communities in scope whose parcels turn stale, with their days. */
+export function staleRules(db: Executor, scope: Scope) {
+  const ids = scopeIds(scope);
+  return db
+    .selectFrom('communities')
+    .select(['id', 'return_after_days'])
+    .where('org_id', '=', scope.orgId)
+    .where('return_after_days', '>', 0)
+    .$if(ids !== null, (qb) => qb.where('id', 'in', ids ?? []))
+    .execute();
+}
+
 export function countByStatus(db: Executor, scope: Scope, communityId?: number) {
   return counters(db, scope, communityId)
     .select(['status', sql<number>`sum(n)`.as('n')])

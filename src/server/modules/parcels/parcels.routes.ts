@@ -22,6 +22,8 @@ const Counts = z.object({
   awaiting_pickup: z.number(),
   picked_up: z.number(),
   rejected: z.number(),
+  exception: z.number(),
+  returned: z.number(),
   all: z.number(),
 });
 

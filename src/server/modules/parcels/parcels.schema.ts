@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_BATCH } from '../../../shared/constants.js';
-import { PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
+import { EXCEPTION_KINDS, PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
 import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text, TrackingNo } from '../../../shared/schemas.js';
 
 export const ParcelStatus = z.enum(PARCEL_STATUSES);
@@ -32,6 +32,18 @@ export const ParcelView = z.object({
   shelfId: z.number().nullable(),
   shelfLabel: z.string().nullable(),
   source: z.enum(['courier', 'desk']),
+  // SPEC §15 (defaults: answers stored before they existed, replayed by an Idempotency-Key).
+  /** 问题件: what was found wrong, the note, when (kept once resolved or returned). */
+  exception: z
+    .object({ kind: z.enum(EXCEPTION_KINDS), note: z.string().nullable(), at: z.string() })
+    .nullable()
+    .default(null),
+  /** 退回: when, why, and when the courier took it back. */
+  returnedAt: z.string().nullable().default(null),
+  returnReason: z.string().nullable().default(null),
+  takenBackAt: z.string().nullable().default(null),
+  /** 滞留: waiting longer than the community's returnAfterDays. */
+  stale: z.boolean().default(false),
   /** The desk's moves allowed now, by the state table (src/shared/parcel-status.ts): the buttons a screen shows; empty for couriers and residents. */
   actions: z.array(z.enum(STAFF_ACTIONS)).default([]), // default: answers stored before it existed (idempotent replays)
 });
@@ -58,6 +70,8 @@ export const ParcelListQuery = z.strictObject({
   from: DayOrInstant.optional(),
   to: DayOrInstant.optional(),
   damaged: QueryBool.optional(),
+  /** 滞留: only parcels waiting longer than their community's returnAfterDays. */
+  stale: QueryBool.optional(),
   ...Pagination,
 });
 export type ParcelListReq = z.infer<typeof ParcelListQuery>;

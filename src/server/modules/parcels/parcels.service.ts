@@ -1,8 +1,10 @@
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isTaken } from '../../db/dialect.js';
 import { AppError, conflict, notFound } from '../../errors.js';
-import type { Scope, StaffAuth } from '../../actors.js';
-import { applyMove, type Actor } from './parcels.moves.js';
+import type { CourierAuth, Scope, StaffAuth } from '../../actors.js';
+import type { ParcelMove, ParcelStatus } from '../../../shared/parcel-status.js';
+import { DAY_MS } from '../../../shared/constants.js';
+import { applyMove, type Actor, type MoveChange } from './parcels.moves.js';
 import { randomPickupCode } from './pickup-code.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelJoined } from './parcels.repo.js';
@@ -24,23 +26,32 @@ function instant(v: string | undefined, endOfDay: boolean): string | undefined {
 }
 
 /** The list's query as the repository's filter (a day in `from`/`to` is a day in Shanghai). */
-export function parcelFilter(query: Omit<ParcelListReq, 'page' | 'pageSize'>): repo.ParcelFilter {
-  const { from, to, ...rest } = query;
-  return { ...rest, from: instant(from, false), to: instant(to, true) };
+export async function parcelFilter(ctx: Ctx, scope: Scope, query: Omit<ParcelListReq, 'page' | 'pageSize'>): Promise<repo.ParcelFilter> {
+  const { from, to, stale, ...rest } = query;
+  const filter: repo.ParcelFilter = { ...rest, from: instant(from, false), to: instant(to, true) };
+  if (stale) {
+    // 滞留 is per community (its returnAfterDays): one cutoff each, of those that have one.
+    const now = ctx.now().getTime();
+    filter.staleBefore = (await repo.staleRules(ctx.db, scope)).map((c) => ({
+      communityId: Number(c.id),
+      before: new Date(now - c.return_after_days * DAY_MS).toISOString(),
+    }));
+  }
+  return filter;
 }
 
 /** 快递记录: the front-desk list with search and filters; fees as of now. */
 export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) {
   const { page, pageSize, ...filter } = query;
-  const r = await repo.listParcels(ctx.db, scope, parcelFilter(filter), page, pageSize);
+  const r = await repo.listParcels(ctx.db, scope, await parcelFilter(ctx, scope, filter), page, pageSize);
   const now = ctx.now();
   return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
 }
 
-/** Counts for the tabs 待接收, 待领取 and 全部. */
+/** Counts for the tabs 待接收, 待领取, 问题件 and 全部. */
 export async function parcelCounts(ctx: Ctx, scope: Scope, communityId?: number) {
   const rows = await repo.countByStatus(ctx.db, scope, communityId);
-  const counts = { pending_receipt: 0, awaiting_pickup: 0, picked_up: 0, rejected: 0 };
+  const counts: Record<ParcelStatus, number> = { pending_receipt: 0, awaiting_pickup: 0, picked_up: 0, rejected: 0, exception: 0, returned: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return { ...counts, all: Object.values(counts).reduce((a, b) => a + b, 0) };
 }
@@ -60,10 +71,25 @@ export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
 }
 
 /** A staff member as the actor of a move. */
-const actorOf = (staff: Staff): Actor => ({ kind: 'staff', id: staff.id, name: staff.username });
+export const actorOf = (staff: Staff): Actor => ({ kind: 'staff', id: staff.id, name: staff.username });
+
+/** A desk move of the state table on a parcel already read, in the caller's unit of work. */
+export function applyStaffMove(ctx: Ctx, move: ParcelMove, staff: Staff, p: ParcelJoined, change: MoveChange = {}) {
+  return applyMove(ctx, move, actorOf(staff), { parcel: p }, change);
+}
+
+/** A courier's move of the state table (by the courier account), in the caller's unit of work. */
+export function applyCourierMove(ctx: Ctx, move: ParcelMove, auth: CourierAuth, p: ParcelJoined, change: MoveChange = {}) {
+  return applyMove(ctx, move, { kind: 'courier', id: auth.account.id, name: auth.account.name }, { parcel: p }, change);
+}
+
+/** The parcels of these ids that exist, with their community, newest first (the caller checks who may see them). */
+export function parcelRows(ctx: Ctx, ids: number[]) {
+  return repo.parcelsByIds(ctx.db, ids);
+}
 
 /** A pickup code not in use among the community's parcels awaiting pickup. */
-async function freshPickupCode(ctx: Ctx, communityId: number): Promise<string> {
+export async function freshPickupCode(ctx: Ctx, communityId: number): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const code = randomPickupCode();
     if (!(await repo.pickupCodeInUse(ctx.db, communityId, code))) return code;

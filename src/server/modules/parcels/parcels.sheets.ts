@@ -35,7 +35,7 @@ const COLUMNS: [string, number][] = [
 
 /** 快递记录 export: the front-desk list's columns, for the current filter, fees as of now. */
 export async function parcelExport(ctx: Ctx, scope: Scope, query: Omit<ParcelListReq, 'page' | 'pageSize'>): Promise<SheetSpec> {
-  const filter = parcelFilter(query);
+  const filter = await parcelFilter(ctx, scope, query);
   const total = await repo.countParcels(ctx.db, scope, filter);
   if (total > MAX_PARCEL_EXPORT) {
     throw badRequest('too_many_rows', `导出数据过多（${total}条，最多${MAX_PARCEL_EXPORT}条），请缩小筛选范围`);
