@@ -572,6 +572,22 @@ const ROUTES: Record<string, RouteSpec> = {
     role: 'staff',
     foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/reject`, json: { reason: '偷拒' }, expect: 'refuse' })),
   },
+  // 问题件 and 退回: another's parcel is not found, whatever its state.
+  'POST /api/parcels/{id}/exception': {
+    role: 'staff',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/exception`, json: { kind: 'lost', note: '偷改' }, expect: 'refuse' })),
+  },
+  'POST /api/parcels/{id}/resolve': { role: 'staff', foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/resolve`, expect: 'refuse' })) },
+  'POST /api/parcels/{id}/return': {
+    role: 'staff',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/return`, json: { reason: '偷退' }, expect: 'refuse' })),
+  },
+  'POST /api/parcels/{id}/handover': { role: 'staff', foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/handover`, expect: 'refuse' })) },
+  'GET /api/courier/returns': { role: 'courier', own: () => [{ url: '/api/courier/returns', expect: 'own' }] },
+  'POST /api/courier/parcels/{id}/taken-back': {
+    role: 'courier',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/courier/parcels/${p.id}/taken-back`, expect: 'refuse' })),
+  },
   'POST /api/parcels/{id}/pickup': {
     role: 'staff',
     // The fee as of now: the call would pass but for whose parcel it is.

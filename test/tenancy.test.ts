@@ -142,6 +142,9 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_attempts)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore selectFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/exceptions/exceptions.repo.ts#staleCommunities selectFrom(communities)': 'the hourly stale sweep goes over every org (a reference table)',
+  'modules/exceptions/exceptions.repo.ts#returnsFor selectFrom(parcels)':
+    'a courier’s 待取回, in any org they deliver for (SPEC §6): multi-shard, as listOwnParcels',
   'modules/integrations/integrations.repo.ts#keyByHash selectFrom(api_keys)': 'an open API call: the key’s hash gives the org (api_keys is a reference table)',
   // The outbox worker leases across orgs by design, but FOR UPDATE SKIP LOCKED runs on one shard only:
   // the lease goes org by org, and the marks carry the org of the leased row (SCALING.md, "Outbox").

@@ -1,5 +1,6 @@
-import { CapsuleTabs, NavBar, PullToRefresh, Tag } from 'antd-mobile';
-import { useState, type ReactNode } from 'react';
+import { Button, CapsuleTabs, ErrorBlock, NavBar, PullToRefresh, Tag, Toast } from 'antd-mobile';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api, ApiError } from '../api.js';
 import { useSearchParams } from 'react-router';
 import type { Parcel, ParcelStatus } from '../api-types.js';
 import { useT } from '../i18n.js';
@@ -7,7 +8,8 @@ import { PARCEL_STATUS_LABELS, STATUS_COLOR, formatShanghai } from '../mobile/fo
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
 import { COURIER_EN } from './en.js';
 
-const FILTERS: ('all' | ParcelStatus)[] = ['all', 'pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected'];
+const FILTERS: ('all' | 'returns' | ParcelStatus)[] = ['all', 'returns', 'pending_receipt', 'awaiting_pickup', 'picked_up', 'rejected'];
+const title = (f: (typeof FILTERS)[number]) => (f === 'all' ? '全部' : f === 'returns' ? '待取回' : PARCEL_STATUS_LABELS[f]);
 
 /** 派送记录: the courier's own parcels, newest first, with state, time and rejection reason. */
 export function RecordsPage({ actions }: { actions: ReactNode }) {
@@ -22,22 +24,65 @@ export function RecordsPage({ actions }: { actions: ReactNode }) {
       </NavBar>
       <CapsuleTabs activeKey={filter} onChange={(key) => setParams(key === 'all' ? {} : { status: key }, { replace: true })}>
         {FILTERS.map((f) => (
-          <CapsuleTabs.Tab key={f} title={t(f === 'all' ? '全部' : PARCEL_STATUS_LABELS[f])} />
+          <CapsuleTabs.Tab key={f} title={t(title(f))} />
         ))}
       </CapsuleTabs>
       <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
-        <ParcelFeed
-          key={`${filter}-${refreshed}`}
-          path="/api/courier/parcels"
-          status={filter === 'all' ? undefined : filter}
-          render={(p) => <DeliveryCard key={p.id} parcel={p} />}
-        />
+        {filter === 'returns' ? (
+          <ReturnsList key={refreshed} />
+        ) : (
+          <ParcelFeed
+            key={`${filter}-${refreshed}`}
+            path="/api/courier/parcels"
+            status={filter === 'all' ? undefined : filter}
+            render={(p) => <DeliveryCard key={p.id} parcel={p} />}
+          />
+        )}
       </PullToRefresh>
     </div>
   );
 }
 
-function DeliveryCard({ parcel: p }: { parcel: Parcel }) {
+/** 待取回: parcels the desks returned to this courier; 确认取回 once they are in hand. */
+function ReturnsList() {
+  const t = useT(COURIER_EN);
+  const [items, setItems] = useState<Parcel[] | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api.get<{ items: Parcel[] }>('/api/courier/returns').then(
+      (r) => live && setItems(r.items),
+      (err: unknown) => live && Toast.show({ content: err instanceof Error ? err.message : String(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [tick]);
+  const confirm = async (p: Parcel) => {
+    try {
+      await api.post(`/api/courier/parcels/${p.id}/taken-back`);
+      Toast.show({ icon: 'success', content: t('已确认取回') });
+    } catch (err) {
+      Toast.show({ content: err instanceof ApiError ? err.message : String(err) });
+    }
+    setTick((n) => n + 1);
+  };
+  if (items === null) return null;
+  if (items.length === 0) return <ErrorBlock status="empty" title={t('没有待取回的包裹')} description="" />;
+  return (
+    <div data-testid="returns">
+      {items.map((p) => (
+        <DeliveryCard key={p.id} parcel={p}>
+          <Button block color="primary" className="kd-tap" onClick={() => void confirm(p)}>
+            {t('确认取回')}
+          </Button>
+        </DeliveryCard>
+      ))}
+    </div>
+  );
+}
+
+function DeliveryCard({ parcel: p, children }: { parcel: Parcel; children?: ReactNode }) {
   const t = useT(COURIER_EN);
   return (
     <article className="kd-card" aria-label={`${t('快递单号')} ${p.trackingNo}`}>
@@ -73,6 +118,13 @@ function DeliveryCard({ parcel: p }: { parcel: Parcel }) {
           </div>
         </>
       )}
+      {p.status === 'returned' && (
+        <div className="kd-card-row">
+          <span>{t('退回原因')}</span>
+          <span style={{ color: '#ff3141' }}>{p.returnReason || t('未填写原因')}</span>
+        </div>
+      )}
+      {children}
     </article>
   );
 }

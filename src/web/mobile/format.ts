@@ -12,6 +12,8 @@ export const STATUS_COLOR: Record<ParcelStatus, string> = {
   awaiting_pickup: 'primary',
   picked_up: 'success',
   rejected: 'danger',
+  exception: 'warning',
+  returned: 'default',
 };
 
 /** `482913` → `482 913`: easier to read aloud at the desk. */
@@ -26,6 +28,9 @@ export const MOBILE_EN: EnglishOf = {
   已接收: 'At the desk',
   已领取: 'Collected',
   已拒收: 'Rejected',
+  问题件: 'Problem',
+  已退回: 'Returned',
+  处理中: 'Being handled',
   手机号: 'Mobile number',
   请输入手机号: 'Enter your mobile number',
   验证码: 'SMS code',

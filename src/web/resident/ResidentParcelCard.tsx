@@ -10,6 +10,8 @@ const RESIDENT_STATUS: Record<Parcel['status'], string> = {
   awaiting_pickup: '已接收',
   rejected: '已拒收',
   picked_up: '已领取',
+  exception: '处理中',
+  returned: '已退回',
 };
 
 const EN = {

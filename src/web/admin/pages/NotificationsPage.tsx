@@ -18,6 +18,9 @@ const EN = {
   全部: 'All',
   到件通知: 'Arrival notice',
   催取提醒: 'Pickup reminder',
+  退件通知: 'Return notice',
+  滞留提醒: 'Stale notice',
+  待取回: 'Due back',
   拒收提醒: 'Rejection notice',
   短信: 'SMS',
   微信: 'WeChat',
@@ -44,7 +47,14 @@ const STATUS: Record<Status, { label: string; color: string }> = {
   failed: { label: '发送失败', color: 'error' },
   capped: { label: '已达上限', color: 'warning' },
 };
-const KIND: Record<Notification['kind'], string> = { parcel_received: '到件通知', parcel_rejected: '拒收提醒', pickup_reminder: '催取提醒' };
+const KIND: Record<Notification['kind'], string> = {
+  parcel_received: '到件通知',
+  parcel_rejected: '拒收提醒',
+  pickup_reminder: '催取提醒',
+  parcel_returned: '退件通知',
+  parcel_stale: '滞留提醒',
+  parcel_due_back: '待取回',
+};
 const CHANNEL: Record<Notification['channel'], string> = { sms: '短信', wechat: '微信' };
 
 /** 通知记录 (admins): the outbox, paged on the server, filtered by status; failed messages can be sent again. */

@@ -23,7 +23,7 @@ const FilterPanel = lazy(() => import('./parcels/FilterPanel.js'));
 const ParcelDrawer = lazy(() => import('./parcels/ParcelDrawer.js'));
 
 const CODE = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`);
-const TAB_LABELS: Record<Tab, string> = { pending: '待接收', awaiting: '待领取', all: '全部' };
+const TAB_LABELS: Record<Tab, string> = { pending: '待接收', awaiting: '待领取', exception: '问题件', stale: '滞留', returned: '已退回', all: '全部' };
 
 /** The 快递记录 screen: tabs with counts, search and filters, the list, its actions and the drawer. */
 export default function ParcelsPage(): ReactNode {
@@ -126,7 +126,15 @@ export default function ParcelsPage(): ReactNode {
 
   const columns = parcelColumns(t, dialogs);
   const c = counts.counts;
-  const tabCount: Record<Tab, number | undefined> = { pending: c?.pending_receipt, awaiting: c?.awaiting_pickup, all: c?.all };
+  const tabCount: Record<Tab, number | undefined> = {
+    pending: c?.pending_receipt,
+    awaiting: c?.awaiting_pickup,
+    exception: c?.exception,
+    // 滞留 has no kept count (it depends on the clock): its list says how many.
+    stale: view.tab === 'stale' && !list.loading ? list.total : undefined,
+    returned: c?.returned,
+    all: c?.all,
+  };
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 16 }}>

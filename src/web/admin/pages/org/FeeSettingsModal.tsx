@@ -1,4 +1,4 @@
-import { Form, Input, Typography } from 'antd';
+import { Form, Input, InputNumber, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
@@ -15,11 +15,17 @@ export const FEE_MODAL_EN = {
   代收点: 'Collection point',
   请输入代收点名称: 'Enter the collection point’s name',
   代收信息已保存: 'Collection settings saved',
+  滞留退回: 'Return after',
+  天: 'days',
+  '超过这些天未领取为滞留：提醒住户，次日通知快递员取回；0 为不退回':
+    'Waiting longer is stale: the resident is told, the next day the courier is asked to take it back; 0: never',
+  请输入0到365之间的整数: 'A whole number from 0 to 365',
 } as const;
 
 interface Values {
   collectionPointName: string;
   fee: string;
+  returnAfterDays: number;
 }
 
 /**
@@ -43,7 +49,11 @@ export function FeeSettingsModal(props: {
   const save = async (values: Values) => {
     const feeRateFen = yuanToFen(values.fee);
     if (feeRateFen === null) return; // the field's rule already says why
-    const saved = await api.patch<Community>(`/api/communities/${community.id}`, { collectionPointName: values.collectionPointName.trim(), feeRateFen });
+    const saved = await api.patch<Community>(`/api/communities/${community.id}`, {
+      collectionPointName: values.collectionPointName.trim(),
+      feeRateFen,
+      returnAfterDays: values.returnAfterDays,
+    });
     ok(t('代收信息已保存'));
     props.onSaved(saved);
   };
@@ -54,7 +64,7 @@ export function FeeSettingsModal(props: {
       open={props.open}
       form={form}
       intro={<Typography.Paragraph type="secondary">{community.name}</Typography.Paragraph>}
-      initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen) }}
+      initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen), returnAfterDays: community.returnAfterDays }}
       onSubmit={save}
       onCancel={props.onCancel}
       onClosed={props.onClosed}
@@ -66,6 +76,14 @@ export function FeeSettingsModal(props: {
       <div style={{ paddingLeft: labelWidth }}>
         <FeeHelp />
       </div>
+      <Form.Item
+        label={t('滞留退回')}
+        name="returnAfterDays"
+        extra={t('超过这些天未领取为滞留：提醒住户，次日通知快递员取回；0 为不退回')}
+        rules={[{ required: true, type: 'integer', min: 0, max: 365, message: t('请输入0到365之间的整数') }]}
+      >
+        <InputNumber min={0} max={365} precision={0} addonAfter={t('天')} style={{ width: 160 }} />
+      </Form.Item>
     </FormModal>
   );
 }

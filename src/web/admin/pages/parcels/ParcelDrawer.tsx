@@ -17,6 +17,8 @@ const STATUS_COLORS: Record<ParcelDetail['status'], string> = {
   awaiting_pickup: 'orange',
   picked_up: 'green',
   rejected: 'red',
+  exception: 'volcano',
+  returned: 'purple',
 };
 
 /** What an event did, in words: the move, and its details (damaged, the reason, the fee). */

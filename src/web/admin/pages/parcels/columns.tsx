@@ -5,7 +5,7 @@ import type { MouseEvent, ReactNode } from 'react';
 import type { Parcel } from '../../../api-types.js';
 import type { T } from '../../../i18n.js';
 import { formatFen } from '../../../../shared/fee.js';
-import { PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
+import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
 import type { ParcelDialogs } from './dialogs.js';
 import type { Column } from './ParcelTable.js';
@@ -65,6 +65,55 @@ function StatusCell({ p, t, act }: { p: Parcel; t: T; act: ParcelDialogs }): Rea
             {t('货架号 {label}', { label: p.shelfLabel })}
           </span>
         )}
+        {p.stale && <Tag color="orange">{t('滞留')}</Tag>}
+        {can('flag') && (
+          <Button size="small" type="link" style={{ padding: 0 }} onClick={own(() => act.flag(p))}>
+            {t('问题件')}
+          </Button>
+        )}
+        {can('returnToCourier') && (
+          <Button size="small" type="link" danger style={{ padding: 0 }} onClick={own(() => act.returnToCourier(p))}>
+            {t('退回')}
+          </Button>
+        )}
+      </Space>
+    );
+  }
+  if (p.status === 'exception') {
+    return (
+      <Space size={8} wrap>
+        <span style={{ color: '#d46b08' }}>
+          {t('问题件')}
+          {p.exception ? `：${t(EXCEPTION_KIND_LABELS[p.exception.kind])}` : ''}
+        </span>
+        {can('resolve') && (
+          <Button size="small" type="primary" ghost onClick={own(() => act.resolve(p))}>
+            {t('解决')}
+          </Button>
+        )}
+        {can('returnToCourier') && (
+          <Button size="small" danger onClick={own(() => act.returnToCourier(p))}>
+            {t('退回')}
+          </Button>
+        )}
+        {p.exception?.note && <span className="kd-sub">{p.exception.note}</span>}
+      </Space>
+    );
+  }
+  if (p.status === 'returned') {
+    return (
+      <Space size={8} wrap>
+        <span style={{ color: '#cf1322' }}>{t('已退回')}</span>
+        {p.takenBackAt ? (
+          <span className="kd-sub">{t('快递员已取回 {at}', { at: formatShanghai(p.takenBackAt, true) })}</span>
+        ) : (
+          can('handOver') && (
+            <Button size="small" onClick={own(() => act.handOver(p))}>
+              {t('已取回')}
+            </Button>
+          )
+        )}
+        {p.returnReason && <span className="kd-sub">{p.returnReason}</span>}
       </Space>
     );
   }

@@ -1,11 +1,12 @@
 // The confirmations of 快递记录, worded as the guide words them: 接收 (外观有破损, 是 / 否), 拒收
 // (an optional reason, 拒收 / 取消), 领取 (`¥36.00 用户是否已缴纳保管费并领取包裹？`, 是 / 否) and 撤销.
-import { App, Checkbox, Input } from 'antd';
+import { App, Checkbox, Input, Select } from 'antd';
 import { useRef, type ReactNode } from 'react';
 import { api, ApiError } from '../../../api.js';
 import type { BatchResult, Parcel } from '../../../api-types.js';
 import { useT, type T } from '../../../i18n.js';
 import { formatFen } from '../../../../shared/fee.js';
+import { EXCEPTION_KIND_LABELS, EXCEPTION_KINDS, type ExceptionKind } from '../../../../shared/parcel-status.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
 import { EN } from './en.js';
 
@@ -47,6 +48,11 @@ export interface ParcelDialogs {
   waive: (p: Parcel) => void;
   receiveMany: (ps: Parcel[]) => void;
   rejectMany: (ps: Parcel[]) => void;
+  /** 问题件 (a kind and a note), 解决, 退回 (a reason), 已取回. */
+  flag: (p: Parcel) => void;
+  resolve: (p: Parcel) => void;
+  returnToCourier: (p: Parcel) => void;
+  handOver: (p: Parcel) => void;
 }
 
 /** Opens the screen's confirmations; each calls the API, reports success or the API's error, and tells `events`. */
@@ -199,5 +205,76 @@ export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
     });
   };
 
-  return { receive, reject, pickup: (p) => pickup(p), waive, receiveMany, rejectMany };
+  /** A confirmation whose 确认 makes one move and reports it. */
+  const move = (p: Parcel, o: { title: string; content?: ReactNode; okText: string; danger?: boolean; call: () => Promise<Parcel>; done: string }) =>
+    modal.confirm({
+      title: o.title,
+      content: o.content,
+      okText: o.okText,
+      okButtonProps: o.danger ? { danger: true } : {},
+      cancelText: t('取消'),
+      onOk: () =>
+        attempt(async () => {
+          const after = await o.call();
+          ok(o.done);
+          on.current.onChanged(after, p);
+        }),
+    });
+
+  const flag = (p: Parcel) => {
+    const choice: { kind: ExceptionKind; note: string } = { kind: 'damaged', note: '' };
+    move(p, {
+      title: t('标记为问题件'),
+      content: (
+        <div style={{ display: 'flex', flexDirection: 'column', gap: 8, marginTop: 8 }}>
+          <Select<ExceptionKind>
+            aria-label={t('问题类型')}
+            defaultValue={choice.kind}
+            onChange={(v) => (choice.kind = v)}
+            options={EXCEPTION_KINDS.map((k) => ({ value: k, label: t(EXCEPTION_KIND_LABELS[k]) }))}
+          />
+          <Input maxLength={200} placeholder={t('备注（选填）')} aria-label={t('备注（选填）')} onChange={(e) => (choice.note = e.target.value)} />
+        </div>
+      ),
+      okText: t('确认'),
+      call: () => api.post<Parcel>(`/api/parcels/${p.id}/exception`, { kind: choice.kind, note: choice.note.trim() || undefined }),
+      done: t('已标记为问题件'),
+    });
+  };
+  const resolve = (p: Parcel) =>
+    move(p, {
+      title: t('问题已解决，重新待领取？'),
+      content: t('将生成新的领取码并通知收件人'),
+      okText: t('确认'),
+      call: () => api.post<Parcel>(`/api/parcels/${p.id}/resolve`),
+      done: t('已重新待领取'),
+    });
+  const returnToCourier = (p: Parcel) => {
+    const choice = { reason: '' };
+    move(p, {
+      title: t('确认退回给快递员？'),
+      content: (
+        <Input
+          style={{ marginTop: 8 }}
+          maxLength={100}
+          placeholder={t('退回原因（选填）')}
+          aria-label={t('退回原因（选填）')}
+          onChange={(e) => (choice.reason = e.target.value)}
+        />
+      ),
+      okText: t('退回'),
+      danger: true,
+      call: () => api.post<Parcel>(`/api/parcels/${p.id}/return`, { reason: reasonOf(choice) }),
+      done: t('已退回，已通知快递员'),
+    });
+  };
+  const handOver = (p: Parcel) =>
+    move(p, {
+      title: t('快递员已取回该包裹？'),
+      okText: t('确认'),
+      call: () => api.post<Parcel>(`/api/parcels/${p.id}/handover`),
+      done: t('已登记取回'),
+    });
+
+  return { receive, reject, pickup: (p) => pickup(p), waive, receiveMany, rejectMany, flag, resolve, returnToCourier, handOver };
 }

@@ -6,11 +6,16 @@ import type { ParcelStatus } from '../../../api-types.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../shared/constants.js';
 import { PARCEL_STATUSES } from '../../../../shared/parcel-status.js';
 
-export const TABS = ['pending', 'awaiting', 'all'] as const;
+export const TABS = ['pending', 'awaiting', 'exception', 'stale', 'returned', 'all'] as const;
 export type Tab = (typeof TABS)[number];
 
-/** The tab's state; 全部 takes the state chosen in 条件筛选, if any. */
-export const TAB_STATUS: Record<Exclude<Tab, 'all'>, ParcelStatus> = { pending: 'pending_receipt', awaiting: 'awaiting_pickup' };
+/** The tab's state; 滞留 asks for stale parcels (waiting, by their community's days); 全部 takes the state chosen in 条件筛选, if any. */
+export const TAB_STATUS: Record<Exclude<Tab, 'all' | 'stale'>, ParcelStatus> = {
+  pending: 'pending_receipt',
+  awaiting: 'awaiting_pickup',
+  exception: 'exception',
+  returned: 'returned',
+};
 
 export interface ParcelFilters {
   communityId?: number;
@@ -90,6 +95,7 @@ export function writeView(v: ListView): URLSearchParams {
 /** The list's filters as the API takes them (GET /api/parcels and its export), without paging. */
 export function listQuery(v: Pick<ListView, 'tab' | 'q' | 'filters'>): ListQuery {
   const { status, ...f } = v.filters;
+  if (v.tab === 'stale') return { ...f, stale: true, q: v.q || undefined };
   return { ...f, status: v.tab === 'all' ? status : TAB_STATUS[v.tab], q: v.q || undefined };
 }
 
