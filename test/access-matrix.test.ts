@@ -583,6 +583,24 @@ const ROUTES: Record<string, RouteSpec> = {
     foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/return`, json: { reason: '偷退' }, expect: 'refuse' })),
   },
   'POST /api/parcels/{id}/handover': { role: 'staff', foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/handover`, expect: 'refuse' })) },
+  // 家人代领: one's own household only; another resident's parcels are not found.
+  'GET /api/resident/household': { role: 'resident', own: () => [{ url: '/api/resident/household', expect: 'own' }] },
+  'POST /api/resident/household': {
+    role: 'resident',
+    own: () => [{ url: '/api/resident/household', json: { phone: randomMobile(), name: '家人' }, expect: 'own' }],
+  },
+  'DELETE /api/resident/household/{phone}': {
+    role: 'resident',
+    foreign: (s) => [{ url: `/api/resident/household/${s.residentPhone}`, expect: 'refuse', refuseWith: [404] }],
+  },
+  'GET /api/resident/household/parcels': { role: 'resident', own: () => [{ url: '/api/resident/household/parcels', expect: 'own' }] },
+  // The parcels of someone else (the slice's first resident may be the actor: their own are theirs).
+  'GET /api/resident/parcels/{id}': {
+    role: 'resident',
+    // (A courier's answer masks the phone: its last 4 digits tell.)
+    foreign: (s) =>
+      s.parcels.filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4))).map((p) => ({ url: `/api/resident/parcels/${p.id}`, expect: 'refuse' })),
+  },
   'GET /api/courier/returns': { role: 'courier', own: () => [{ url: '/api/courier/returns', expect: 'own' }] },
   'POST /api/courier/parcels/{id}/taken-back': {
     role: 'courier',

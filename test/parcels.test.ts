@@ -118,7 +118,12 @@ describe('front desk moves', () => {
     // Each answer carries the desk's moves the state table allows now; a courier's carries none.
     expect(p.actions).toEqual([]);
     expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200).actions).toEqual(['receive', 'reject']);
-    expect(expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/receive`, {}), 200).actions).toEqual(['pickup', 'moveShelf']);
+    expect(expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/receive`, {}), 200).actions).toEqual([
+      'pickup',
+      'moveShelf',
+      'flag',
+      'returnToCourier',
+    ]);
     expectStatus(await w.admin.patch(`/api/communities/${w.community.id}`, { feeRateFen: 500 }), 200);
     // Nothing to waive in the first day.
     const early = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
@@ -128,10 +133,10 @@ describe('front desk moves', () => {
     w.admin = await staffLogin(t.app, w.adminUsername, 'admin-pass-123'); // the idle session expired
     expect(expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200)).toMatchObject({
       feeFen: 400,
-      actions: ['pickup', 'waive', 'moveShelf'],
+      actions: ['pickup', 'waive', 'moveShelf', 'flag', 'returnToCourier'],
     });
     const waived = expectStatus(await w.admin.post<Parcel>(`/api/parcels/${p.id}/waive-fee`), 200);
-    expect(waived).toMatchObject({ feeFen: 0, feeWaived: true, status: 'awaiting_pickup', actions: ['pickup', 'moveShelf'] });
+    expect(waived).toMatchObject({ feeFen: 0, feeWaived: true, status: 'awaiting_pickup', actions: ['pickup', 'moveShelf', 'flag', 'returnToCourier'] });
     const again = await w.admin.post<ApiError>(`/api/parcels/${p.id}/waive-fee`);
     expect(again.body.error).toBe('nothing_to_waive');
     const detail = expectStatus(await w.admin.get<ParcelDetail>(`/api/parcels/${p.id}`), 200);
@@ -214,7 +219,15 @@ describe('the front-desk list', () => {
     expect(await ids('pageSize=1')).toEqual([b.id]);
     expect(await ids('pageSize=1&page=2')).toEqual([a.id]);
     expect(expectStatus(await w.admin.get<Page<Parcel>>('/api/parcels?pageSize=1'), 200).total).toBe(2);
-    expect(expectStatus(await w.admin.get('/api/parcels/counts'), 200)).toEqual({ pending_receipt: 1, awaiting_pickup: 1, picked_up: 0, rejected: 0, all: 2 });
+    expect(expectStatus(await w.admin.get('/api/parcels/counts'), 200)).toEqual({
+      pending_receipt: 1,
+      awaiting_pickup: 1,
+      picked_up: 0,
+      rejected: 0,
+      exception: 0,
+      returned: 0,
+      all: 2,
+    });
     expect(await ids(`q=${encodeURIComponent(uniq('none'))}`)).toEqual([]);
   });
 

@@ -51,6 +51,10 @@ const NON_TENANT: Record<string, { placement: Placement; why: string }> = {
   otp_codes: { placement: { kind: 'distributed', by: 'phone' }, why: 'sign-in codes of courier and resident phones, before any org is known' },
   rate_counters: { placement: { kind: 'distributed', by: 'key' }, why: 'limits per phone and per address, across orgs' },
   wechat_bindings: { placement: { kind: 'distributed', by: 'phone' }, why: 'a phone’s WeChat openid, whichever org writes to that phone' },
+  household_members: {
+    placement: { kind: 'distributed', by: 'owner_phone' },
+    why: 'a resident’s authorized phones (家人代领), across every org the resident has parcels in',
+  },
   dev_messages: { placement: { kind: 'local' }, why: 'the console provider’s inbox, for development; no production data' },
   kysely_migration: { placement: { kind: 'local' }, why: 'schema migrations bookkeeping, run on the coordinator' },
   kysely_migration_lock: { placement: { kind: 'local' }, why: 'schema migrations bookkeeping, run on the coordinator' },
@@ -108,6 +112,8 @@ const KEY_GAPS: string[] = [
   'unique shelf_serials(community_id, day)',
   // otp_codes goes by phone: its key becomes (phone, id).
   'unique otp_codes(id)',
+  // household_members goes by owner_phone: its key becomes (owner_phone, id).
+  'unique household_members(id)',
   // Between two distributed tables a foreign key must carry org_id on both sides. Citus refuses ON
   // DELETE SET NULL on such a key (citusdata/citus#7132), so the three SET NULL ones become NO ACTION,
   // with the service clearing the reference in the same transaction.
@@ -142,6 +148,8 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_attempts)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore deleteFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
   'modules/webhooks/webhooks.repo.ts#deleteDeliveriesBefore selectFrom(webhook_deliveries)': 'housekeeping: an hourly sweep by time over every shard',
+  'modules/parcels/parcels.repo.ts#awaitingFor selectFrom(parcels)':
+    'a proxy’s view of the parcels of the residents who authorized it, in any org (SPEC §15): multi-shard',
   'modules/exceptions/exceptions.repo.ts#staleCommunities selectFrom(communities)': 'the hourly stale sweep goes over every org (a reference table)',
   'modules/exceptions/exceptions.repo.ts#returnsFor selectFrom(parcels)':
     'a courier’s 待取回, in any org they deliver for (SPEC §6): multi-shard, as listOwnParcels',

@@ -29,6 +29,7 @@ import { loadApiKey } from './modules/integrations/integrations.service.js';
 import { integrationRoutes } from './modules/integrations/integrations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { exceptionRoutes } from './modules/exceptions/exceptions.routes.js';
+import { householdRoutes } from './modules/household/household.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -271,6 +272,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     integrationRoutes,
     webhookRoutes,
     exceptionRoutes,
+    householdRoutes,
   ]) {
     await app.register(routes);
   }

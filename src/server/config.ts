@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   TENCENT_SMS_TEMPLATE_RETURNED: z.string().optional(),
   TENCENT_SMS_TEMPLATE_STALE: z.string().optional(),
   TENCENT_SMS_TEMPLATE_DUE_BACK: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_HOUSEHOLD: z.string().optional(),
   WECHAT_PROVIDER: z.enum(['console', 'mp']).default('console'),
   WECHAT_MP_APP_ID: z.string().optional(),
   WECHAT_MP_APP_SECRET: z.string().optional(),
@@ -238,14 +239,15 @@ function smsConfig(e: Env): Config['sms'] {
         parcel_returned: e.TENCENT_SMS_TEMPLATE_RETURNED,
         parcel_stale: e.TENCENT_SMS_TEMPLATE_STALE,
         parcel_due_back: e.TENCENT_SMS_TEMPLATE_DUE_BACK,
+        household_added: e.TENCENT_SMS_TEMPLATE_HOUSEHOLD,
       }),
     },
   };
 }
 
 /** The templates that are set, of the optional kinds. */
-function optionalTemplates(t: Partial<Record<NotificationKind, string | undefined>>): Partial<Record<NotificationKind, string>> {
-  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined && v !== ''));
+function optionalTemplates<K extends string>(t: Partial<Record<K, string | undefined>>): Partial<Record<K, string>> {
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined && v !== '')) as Partial<Record<K, string>>;
 }
 
 /** `thing1,character_string2` → the keys; unset → the provider's default (keyword1 …). */

@@ -63,6 +63,8 @@ export const SHELF_LIMITS = { maxLayers: 20, maxCapacity: 10_000 } as const;
 export const SHELF_LABEL_PATTERN = /^[A-Z0-9]{1,4}-\d{1,2}-\d{4,}$/;
 /** 出库: parcels handed out at once to one recipient at most. */
 export const MAX_CHECKOUT = 50;
+/** 家人代领: phones one resident may authorize. */
+export const HOUSEHOLD_LIMITS = { members: 5 } as const;
 /** The open API: items in one pre-advice call, calls a minute per key, days pre-advice is kept, keys an org may hold. */
 export const OPEN_API_LIMITS = { preAdviceBatch: 1000, perMinute: 600, preAdviceDays: 30, keysPerOrg: 50 } as const;
 /**

@@ -51,6 +51,8 @@ export const ERROR_MESSAGES = {
   code_required: { zh: '请输入领取码', en: 'Enter the pickup code' },
   already_taken_back: { zh: '该包裹已被快递员取回', en: 'The courier has taken this parcel back already' },
   not_your_parcel: { zh: '这不是您派送的包裹', en: 'This parcel is not one you delivered' },
+  member_exists: { zh: '该手机号已授权', en: 'This phone is authorized already' },
+  not_authorized: { zh: '该手机号未获收件人授权代领', en: 'The recipient has not authorized this phone' },
   limit_reached: { zh: '已达数量上限', en: 'The limit is reached' },
   url_refused: { zh: '该地址不能用于回调：须为 https 公网地址', en: 'This URL cannot receive webhooks: it must be a public https address' },
   insufficient_scope: { zh: '该密钥没有此权限', en: 'The key lacks the scope for this call' },

@@ -67,6 +67,7 @@ export const FAKE_TENCENT_ACCOUNT = {
     parcel_returned: '1000005',
     parcel_stale: '1000006',
     parcel_due_back: '1000007',
+    household_added: '1000008',
   },
 } as const;
 

@@ -34,6 +34,7 @@ export interface DB {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  household_members: HouseholdMemberTable;
 }
 
 export type Bool = 0 | 1;
@@ -167,6 +168,20 @@ export interface ParcelTable {
   /** When the resident was told it is stale, and the courier that it is due back (each once). */
   stale_notified_at: Generated<string | null>;
   due_back_notified_at: Generated<string | null>;
+  /** Who collected it: the recipient, an authorized proxy, or a door delivery; and the collector's phone. */
+  picked_up_relation: Generated<PickupRelation | null>;
+  picked_up_phone: Generated<string | null>;
+}
+
+export type PickupRelation = 'self' | 'proxy' | 'delivery';
+
+/** A phone a resident authorized to see and collect their parcels (at most 5). */
+export interface HouseholdMemberTable {
+  id: Generated<number>;
+  owner_phone: string;
+  member_phone: string;
+  member_name: string | null;
+  created_at: string;
 }
 
 export type ParcelSource = 'courier' | 'desk';

@@ -71,6 +71,12 @@ export function otpMessage(code: string, minutes: number): RenderedMessage {
   return { params, text: `【快递代收】您的验证码是${code}，${minutes}分钟内有效，请勿告诉他人。` };
 }
 
+/** 家人代领's SMS to the phone just authorized. */
+export function householdMessage(maskedOwner: string): RenderedMessage {
+  const params: MessageParams<'household_added'> = { owner: maskedOwner };
+  return { params, text: `【快递代收】手机号${maskedOwner}的住户已授权您查看并代领其快递，登录住户端即可查看。` };
+}
+
 /** A notification's template values and text: where, the code and the fee rule; phones masked for couriers. */
 export function renderNotification<K extends NotificationKind>(kind: K, stored: TemplateParams[K]): RenderedMessage {
   if (kind === 'parcel_received') {

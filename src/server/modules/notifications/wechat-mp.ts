@@ -264,7 +264,9 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
       // `now` (business time, possibly a test clock) is not used: the token's lifetime runs on
       // WeChat's clock, which the injectable `opts.now` stands in for.
       if (msg.channel !== 'wechat') throw new ProviderError(`WeChat cannot send ${msg.channel} messages`, false, 'wrong_channel');
-      if (msg.kind === 'otp') throw new ProviderError('WeChat template messages do not carry sign-in codes (send them by SMS)', false, 'otp_not_supported');
+      if (msg.kind === 'otp' || msg.kind === 'household_added') {
+        throw new ProviderError(`WeChat template messages do not carry ${msg.kind} messages (send them by SMS)`, false, 'otp_not_supported');
+      }
       // An openid is letters, digits, - and _; all digits is a phone number routed to the wrong
       // channel, which must not be sent to WeChat.
       if (!/^[A-Za-z0-9_-]{6,64}$/.test(msg.to) || /^\d+$/.test(msg.to)) {

@@ -9,6 +9,9 @@ import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
 import { residentForParcel } from '../residents/residents.service.js';
+import { mayCollect, ownersOf } from '../household/household.service.js';
+import { maskName, maskPhone } from '../../../shared/phone.js';
+import type { ParcelJoined } from './parcels.repo.js';
 import { preAdviceFor } from '../integrations/integrations.service.js';
 import { applyEntries, type Actor } from './parcels.moves.js';
 import * as repo from './parcels.repo.js';
@@ -192,6 +195,27 @@ export async function courierParcels(ctx: Ctx, auth: CourierAuth, status: Parcel
   const r = await repo.listOwnParcels(ctx.db, { courierAccountId: auth.account.id }, status, page, pageSize);
   const now = ctx.now();
   return { items: r.items.map((p) => presentParcel(p, now, 'courier')), total: r.total };
+}
+
+/** What a proxy sees of another resident's parcel: the code and place, the recipient masked. */
+function presentForProxy(p: ParcelJoined, now: Date) {
+  return { ...presentParcel(p, now, 'resident'), recipientPhone: maskPhone(p.recipient_phone), recipientName: maskName(p.recipient_name), address: null };
+}
+
+/** 家人代领: the waiting parcels of the residents who authorized this phone (masked). */
+export async function householdParcels(ctx: Ctx, phone: string) {
+  const rows = await repo.awaitingFor(ctx.db, await ownersOf(ctx, phone));
+  const now = ctx.now();
+  return { items: rows.map((p) => presentForProxy(p, now)), total: rows.length };
+}
+
+/** One parcel for the resident app: one's own, or one of a resident who authorizes this phone now; else 404. */
+export async function residentParcel(ctx: Ctx, phone: string, id: number) {
+  const [p] = await repo.parcelsByIds(ctx.db, [id]);
+  if (!p) throw notFound();
+  if (p.recipient_phone === phone) return presentParcel(p, ctx.now(), 'resident');
+  if (await mayCollect(ctx, p.recipient_phone, phone)) return presentForProxy(p, ctx.now());
+  throw notFound();
 }
 
 /** The resident's parcels: those addressed to the signed-in phone, newest first. */

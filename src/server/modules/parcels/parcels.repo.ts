@@ -50,6 +50,8 @@ const parcelColumns = [
   'parcels.return_reason',
   'parcels.taken_back_at',
   'communities.return_after_days',
+  'parcels.picked_up_relation',
+  'parcels.picked_up_phone',
 ] as const;
 
 function parcels(db: Executor) {
@@ -274,6 +276,18 @@ export async function listOwnParcels(
       .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
+}
+
+/** 家人代领: the parcels awaiting pickup addressed to these phones, in any org, newest first. */
+export function awaitingFor(db: Executor, phones: string[]) {
+  if (phones.length === 0) return Promise.resolve([]);
+  return parcels(db)
+    .select(parcelColumns)
+    .where('parcels.recipient_phone', 'in', phones)
+    .where('parcels.status', '=', stateLiteral('awaiting_pickup'))
+    .orderBy('parcels.id', 'desc')
+    .limit(200)
+    .execute();
 }
 
 /** Parcels known to exist, in the order of `ids`. */

@@ -72,7 +72,7 @@ export async function parcelRoutes(app: App): Promise<void> {
   app.post('/api/parcels/:id/pickup', {
     config: { access: 'staff' },
     schema: { tags, summary: '领取（确认保管费）', params: IdParams, body: PickupBody, response: { 200: ParcelView, ...errorResponses } },
-    handler: async (req) => parcels.pickupParcel(ctx, requireStaff(req), req.params.id, req.body.feeFen),
+    handler: async (req) => parcels.pickupParcel(ctx, requireStaff(req), req.params.id, req.body.feeFen, req.body.collectorPhone),
   });
   app.post('/api/parcels/:id/waive-fee', {
     config: { access: 'staff' },

@@ -42,6 +42,11 @@ export const ParcelView = z.object({
   returnedAt: z.string().nullable().default(null),
   returnReason: z.string().nullable().default(null),
   takenBackAt: z.string().nullable().default(null),
+  /** 家人代领: who collected it (the phone masked). */
+  pickedUpBy: z
+    .object({ relation: z.enum(['self', 'proxy', 'delivery']), phone: z.string() })
+    .nullable()
+    .default(null),
   /** 滞留: waiting longer than the community's returnAfterDays. */
   stale: z.boolean().default(false),
   /** The desk's moves allowed now, by the state table (src/shared/parcel-status.ts): the buttons a screen shows; empty for couriers and residents. */
@@ -78,7 +83,11 @@ export type ParcelListReq = z.infer<typeof ParcelListQuery>;
 
 export const ReceiveBody = z.strictObject({ damaged: z.boolean().optional() }).default({});
 export const RejectBody = z.strictObject({ reason: Text(200).optional() }).default({});
-export const PickupBody = z.strictObject({ feeFen: z.number().int().min(0).max(100_000_000) });
+export const PickupBody = z.strictObject({
+  feeFen: z.number().int().min(0).max(100_000_000),
+  /** 家人代领: who collects, when not the recipient: a phone the recipient authorized (403 `not_authorized` otherwise). */
+  collectorPhone: MobilePhone.optional(),
+});
 const BatchIds = z.array(Id).min(1).max(MAX_BATCH);
 export const BatchReceiveBody = z.strictObject({ ids: BatchIds, damaged: z.boolean().optional() });
 export const BatchRejectBody = z.strictObject({ ids: BatchIds, reason: Text(200).optional() });

@@ -1,6 +1,9 @@
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { isTaken } from '../../db/dialect.js';
-import { AppError, conflict, notFound } from '../../errors.js';
+import { AppError, conflict, forbidden, notFound } from '../../errors.js';
+import { mayCollect } from '../household/household.service.js';
+import { maskPhone } from '../../../shared/phone.js';
+import type { PickupRelation } from '../../db/types.js';
 import type { CourierAuth, Scope, StaffAuth } from '../../actors.js';
 import type { ParcelMove, ParcelStatus } from '../../../shared/parcel-status.js';
 import { DAY_MS } from '../../../shared/constants.js';
@@ -218,13 +221,15 @@ export async function rejectParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
  * 领取: the clerk confirms the fee they showed the resident; when it no longer matches (a day
  * turned, a waiver) the answer is 409 `fee_changed` with the fee as of now, and nothing changes.
  */
-export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confirmedFeeFen: number) {
+export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confirmedFeeFen: number, collectorPhone?: string) {
   const result = await inTransaction(ctx, async (ctx) => {
     const p = await parcelInScope(ctx, auth.scope, id);
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const fee = feeAsOf(p, ctx.now());
     if (fee !== confirmedFeeFen) throw conflict('fee_changed', undefined, { feeFen: fee });
-    return pickupInTransaction(ctx, p, auth.staff, fee);
+    const proxy = collectorPhone !== undefined && collectorPhone !== p.recipient_phone;
+    if (proxy && !(await mayCollect(ctx, p.recipient_phone, collectorPhone))) throw forbidden('not_authorized');
+    return pickupInTransaction(ctx, p, auth.staff, fee, proxy ? { relation: 'proxy', phone: collectorPhone } : undefined);
   });
   return presentParcel(result, ctx.now(), 'staff');
 }
@@ -233,13 +238,18 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
  * 领取 in the caller's unit of work, at the fee the clerk confirmed (`feeFen`, already checked against
  * feeAsOf): the move is conditional on the state and on the waiver as read.
  */
-export function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number) {
+export function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number, by?: { relation: PickupRelation; phone: string }) {
+  const who = by ?? { relation: 'self' as const, phone: p.recipient_phone };
   return applyMove(
     ctx,
     'pickup',
     actorOf(staff),
     { parcel: p },
-    { set: { picked_up_at: nowIso(ctx), picked_up_by: staff.id, fee_charged_fen: feeFen }, detail: { feeFen }, expectWaived: p.fee_waived },
+    {
+      set: { picked_up_at: nowIso(ctx), picked_up_by: staff.id, fee_charged_fen: feeFen, picked_up_relation: who.relation, picked_up_phone: who.phone },
+      detail: { feeFen, ...(who.relation !== 'self' ? { collectedBy: who.relation, collectorPhone: maskPhone(who.phone) } : {}) },
+      expectWaived: p.fee_waived,
+    },
   );
 }
 
