@@ -9,23 +9,25 @@ import { MOBILE_EN } from '../mobile/format.js';
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
 import { useMobileSession } from '../mobile/session.js';
 import { ResidentParcelCard } from './ResidentParcelCard.js';
+import { Household } from './Household.js';
 
 /** The tabs in the guide's order; 已接收 (at the desk, with a pickup code) opens first. */
-const TABS: { key: ParcelStatus; title: string }[] = [
+const TABS: { key: ParcelStatus | 'household'; title: string }[] = [
   { key: 'pending_receipt', title: '待接收' },
   { key: 'awaiting_pickup', title: '已接收' },
   { key: 'rejected', title: '已拒收' },
   { key: 'picked_up', title: '已领取' },
+  { key: 'household', title: '家人代领' },
 ];
 
-const EN = { ...MOBILE_EN, 我的快递: 'My parcels' };
+const EN = { ...MOBILE_EN, 我的快递: 'My parcels', 家人代领: 'Family' };
 
 export function MyParcels() {
   const t = useT(EN);
   const { me, load, signOut } = useMobileSession('resident');
   const [params, setParams] = useSearchParams();
   const tab = TABS.find((x) => x.key === params.get('tab'))?.key ?? 'awaiting_pickup';
-  const [counts, setCounts] = useState<Partial<Record<ParcelStatus, number>>>({});
+  const [counts, setCounts] = useState<Partial<Record<ParcelStatus | 'household', number>>>({});
   const [refreshed, setRefreshed] = useState(0);
 
   useEffect(() => {
@@ -59,7 +61,11 @@ export function MyParcels() {
         ))}
       </Tabs>
       <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
-        <ParcelFeed key={`${tab}-${refreshed}`} path="/api/resident/parcels" status={tab} render={(p) => <ResidentParcelCard key={p.id} parcel={p} />} />
+        {tab === 'household' ? (
+          <Household refreshed={refreshed} />
+        ) : (
+          <ParcelFeed key={`${tab}-${refreshed}`} path="/api/resident/parcels" status={tab} render={(p) => <ResidentParcelCard key={p.id} parcel={p} />} />
+        )}
       </PullToRefresh>
     </div>
   );
