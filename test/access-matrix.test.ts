@@ -601,6 +601,12 @@ const ROUTES: Record<string, RouteSpec> = {
     foreign: (s) =>
       s.parcels.filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4))).map((p) => ({ url: `/api/resident/parcels/${p.id}`, expect: 'refuse' })),
   },
+  // 领取凭证: another's parcel is not found, before the file is looked at.
+  'POST /api/parcels/{id}/proof': {
+    role: 'staff',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/proof?kind=photo`, csv: 'not an image', expect: 'refuse' })),
+  },
+  'GET /api/parcels/{id}/proof': { role: 'staff', foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/proof`, expect: 'refuse' })) },
   'GET /api/courier/returns': { role: 'courier', own: () => [{ url: '/api/courier/returns', expect: 'own' }] },
   'POST /api/courier/parcels/{id}/taken-back': {
     role: 'courier',

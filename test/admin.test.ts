@@ -87,7 +87,15 @@ describe('communities (代收设置)', () => {
     const { admin } = await createOrg(t.app);
     const name = uniq('华润二十四城');
     const plain = expectStatus(await admin.post<Community>('/api/communities', { name }), 201);
-    expect(plain).toEqual({ id: expect.any(Number), name, collectionPointName: `${name}管理处`, feeRateFen: 0, remindersEnabled: true, returnAfterDays: 0 });
+    expect(plain).toEqual({
+      id: expect.any(Number),
+      name,
+      collectionPointName: `${name}管理处`,
+      feeRateFen: 0,
+      remindersEnabled: true,
+      returnAfterDays: 0,
+      proofRequired: false,
+    });
 
     const named = expectStatus(await admin.post<Community>('/api/communities', { name: uniq('小区'), collectionPointName: '东门驿站', feeRateFen: 150 }), 201);
     expect(named).toMatchObject({ collectionPointName: '东门驿站', feeRateFen: 150 });

@@ -131,6 +131,7 @@ describe('unknown fields are refused', () => {
 
   it('every route with a JSON body in /openapi.json refuses an unknown field', async () => {
     const w = await createWorld(t.app);
+    const resident = await residentLogin(t.app, w.residentPhone);
     const apiKey = expectStatus(
       await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'k', scopes: ['pre_advice:write', 'parcels:read'] }),
       201,
@@ -140,7 +141,7 @@ describe('unknown fields are refused', () => {
       if (!op.requestBody?.content?.['application/json']) continue;
       const url = op.path.replace(/\{[^}]+\}/g, '1');
       // Each route as its own kind of caller: the access check comes before the body.
-      const caller = url.startsWith('/api/courier/') ? w.courier : w.admin;
+      const caller = url.startsWith('/api/courier/') ? w.courier : url.startsWith('/api/resident/') ? resident : w.admin;
       const bearer = url.startsWith('/api/operator/') ? OPERATOR_TOKEN : url.startsWith('/api/open/') ? apiKey : null;
       const operator: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
       const r = await clientLike(caller).call(op.method as 'POST', url, { zzUnknownField: 1 }, { 'idempotency-key': uniq('k'), ...operator });

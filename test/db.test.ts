@@ -36,8 +36,8 @@ describe('the embedded SQLite database', () => {
             database.db,
           )
         ).rows.length;
-      // 26 tables and the FTS5 search table (whose shadow tables are left out).
-      expect(await tables()).toBe(27);
+      // 27 tables and the FTS5 search table (whose shadow tables are left out).
+      expect(await tables()).toBe(28);
       const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
       const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();

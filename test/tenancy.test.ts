@@ -90,6 +90,7 @@ const KEY_GAPS: string[] = [
   'unique residents(id)',
   'unique shelves(id)',
   'unique pre_advice(id)',
+  'unique parcel_proofs(id)',
   'unique webhook_attempts(id)',
   'unique webhook_deliveries(id)',
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.

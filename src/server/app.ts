@@ -30,6 +30,7 @@ import { integrationRoutes } from './modules/integrations/integrations.routes.js
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { exceptionRoutes } from './modules/exceptions/exceptions.routes.js';
 import { householdRoutes } from './modules/household/household.routes.js';
+import { proofRoutes } from './modules/proofs/proofs.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -273,6 +274,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     webhookRoutes,
     exceptionRoutes,
     householdRoutes,
+    proofRoutes,
   ]) {
     await app.register(routes);
   }

@@ -53,6 +53,8 @@ export const ERROR_MESSAGES = {
   not_your_parcel: { zh: '这不是您派送的包裹', en: 'This parcel is not one you delivered' },
   member_exists: { zh: '该手机号已授权', en: 'This phone is authorized already' },
   not_authorized: { zh: '该手机号未获收件人授权代领', en: 'The recipient has not authorized this phone' },
+  bad_image: { zh: '图片须为不超过2MB的 JPEG 或 PNG', en: 'The image must be a JPEG or PNG of at most 2 MB' },
+  proof_required: { zh: '该小区领取须拍照或签名留证', en: 'This community requires a photo or signature at pickup' },
   limit_reached: { zh: '已达数量上限', en: 'The limit is reached' },
   url_refused: { zh: '该地址不能用于回调：须为 https 公网地址', en: 'This URL cannot receive webhooks: it must be a public https address' },
   insufficient_scope: { zh: '该密钥没有此权限', en: 'The key lacks the scope for this call' },

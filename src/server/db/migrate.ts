@@ -11,6 +11,7 @@ import * as keyPruning from './migrations/2026120603_key_pruning.js';
 import * as openApi from './migrations/2026120701_open_api.js';
 import * as exceptions from './migrations/2026120702_exceptions.js';
 import * as household from './migrations/2026120703_household.js';
+import * as proofs from './migrations/2026120704_proofs.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026120701_open_api': openApi,
   '2026120702_exceptions': exceptions,
   '2026120703_household': household,
+  '2026120704_proofs': proofs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

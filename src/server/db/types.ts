@@ -35,6 +35,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   household_members: HouseholdMemberTable;
+  parcel_proofs: ParcelProofTable;
 }
 
 export type Bool = 0 | 1;
@@ -87,6 +88,8 @@ export interface CommunityTable {
   reminders_enabled: Generated<Bool>;
   /** 滞留: days a parcel may wait before it is stale and goes back to its courier (0: never). */
   return_after_days: Generated<number>;
+  /** 1: pickup needs a proof (a photo or the resident's signature). */
+  proof_required: Generated<Bool>;
 }
 
 export interface CourierTable {
@@ -171,9 +174,26 @@ export interface ParcelTable {
   /** Who collected it: the recipient, an authorized proxy, or a door delivery; and the collector's phone. */
   picked_up_relation: Generated<PickupRelation | null>;
   picked_up_phone: Generated<string | null>;
+  /** 1 once a proof of pickup (photo or signature) is kept for it. */
+  has_proof: Generated<Bool>;
 }
 
 export type PickupRelation = 'self' | 'proxy' | 'delivery';
+
+/** A proof of pickup: a checked JPEG or PNG, kept with its parcel. */
+export interface ParcelProofTable {
+  id: Generated<number>;
+  org_id: number;
+  parcel_id: number;
+  kind: 'photo' | 'signature';
+  mime: 'image/jpeg' | 'image/png';
+  data: Buffer;
+  size: number;
+  width: number;
+  height: number;
+  created_by: number;
+  created_at: string;
+}
 
 /** A phone a resident authorized to see and collect their parcels (at most 5). */
 export interface HouseholdMemberTable {

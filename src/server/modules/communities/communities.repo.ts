@@ -43,7 +43,7 @@ export function insertCommunity(db: Executor, row: { org_id: number; name: strin
 export function updateCommunity(
   db: Executor,
   id: number,
-  set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1; return_after_days?: number },
+  set: { collection_point_name?: string; fee_rate_fen?: number; reminders_enabled?: 0 | 1; return_after_days?: number; proof_required?: 0 | 1 },
 ) {
   return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

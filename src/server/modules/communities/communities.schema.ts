@@ -13,6 +13,8 @@ export const CommunityUpdateBody = z.strictObject({
   remindersEnabled: z.boolean().optional(),
   /** 滞留: days a parcel may wait before it is stale and goes back to its courier (0: never). */
   returnAfterDays: z.number().int().min(0, '不能小于0').max(365, '不能超过365天').optional(),
+  /** 领取凭证: pickup needs a photo or the resident's signature. */
+  proofRequired: z.boolean().optional(),
 });
 export const CommunityView = z.object({
   id: z.number(),
@@ -21,6 +23,7 @@ export const CommunityView = z.object({
   feeRateFen: z.number(),
   remindersEnabled: z.boolean(),
   returnAfterDays: z.number(),
+  proofRequired: z.boolean(),
 });
 export type CommunityCreateReq = z.infer<typeof CommunityCreateBody>;
 export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;

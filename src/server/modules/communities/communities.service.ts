@@ -14,6 +14,7 @@ export function presentCommunity(c: CommunityRow) {
     feeRateFen: c.fee_rate_fen,
     remindersEnabled: c.reminders_enabled === 1,
     returnAfterDays: c.return_after_days,
+    proofRequired: c.proof_required === 1,
   };
 }
 
@@ -64,6 +65,7 @@ export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input:
     ...(input.feeRateFen !== undefined ? { fee_rate_fen: input.feeRateFen } : {}),
     ...(input.remindersEnabled !== undefined ? { reminders_enabled: input.remindersEnabled ? (1 as const) : (0 as const) } : {}),
     ...(input.returnAfterDays !== undefined ? { return_after_days: input.returnAfterDays } : {}),
+    ...(input.proofRequired !== undefined ? { proof_required: input.proofRequired ? (1 as const) : (0 as const) } : {}),
   };
   if (Object.keys(set).length === 0) return presentCommunity(await visibleCommunity(ctx, scope, id));
   return presentCommunity(await repo.updateCommunity(ctx.db, id, set));

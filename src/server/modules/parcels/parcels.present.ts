@@ -66,6 +66,7 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     returnReason: p.return_reason,
     takenBackAt: p.taken_back_at,
     pickedUpBy: p.picked_up_relation && p.picked_up_phone ? { relation: p.picked_up_relation, phone: maskPhone(p.picked_up_phone) } : null,
+    hasProof: p.has_proof === 1,
     stale: isStale(p, now),
     actions: audience === 'staff' ? allowedActions({ status: p.status, feeFen, feeWaived: p.fee_waived === 1, takenBack: p.taken_back_at !== null }) : [],
   };

@@ -52,6 +52,8 @@ const parcelColumns = [
   'communities.return_after_days',
   'parcels.picked_up_relation',
   'parcels.picked_up_phone',
+  'parcels.has_proof',
+  'communities.proof_required',
 ] as const;
 
 function parcels(db: Executor) {

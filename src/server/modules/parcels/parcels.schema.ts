@@ -47,6 +47,8 @@ export const ParcelView = z.object({
     .object({ relation: z.enum(['self', 'proxy', 'delivery']), phone: z.string() })
     .nullable()
     .default(null),
+  /** 领取凭证: a photo or signature is kept (GET /api/parcels/:id/proof, staff only). */
+  hasProof: z.boolean().default(false),
   /** 滞留: waiting longer than the community's returnAfterDays. */
   stale: z.boolean().default(false),
   /** The desk's moves allowed now, by the state table (src/shared/parcel-status.ts): the buttons a screen shows; empty for couriers and residents. */

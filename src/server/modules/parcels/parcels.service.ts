@@ -227,6 +227,7 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
     if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
     const fee = feeAsOf(p, ctx.now());
     if (fee !== confirmedFeeFen) throw conflict('fee_changed', undefined, { feeFen: fee });
+    if (p.proof_required === 1 && p.has_proof !== 1) throw conflict('proof_required');
     const proxy = collectorPhone !== undefined && collectorPhone !== p.recipient_phone;
     if (proxy && !(await mayCollect(ctx, p.recipient_phone, collectorPhone))) throw forbidden('not_authorized');
     return pickupInTransaction(ctx, p, auth.staff, fee, proxy ? { relation: 'proxy', phone: collectorPhone } : undefined);

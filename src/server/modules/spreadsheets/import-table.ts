@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { normalizeMobile } from '../../../shared/phone.js';
 import { textProblem } from '../../../shared/text.js';
 import { AppError, badRequest } from '../../errors.js';
+import type { ErrorCode } from '../../../shared/messages.js';
 import { SPREADSHEET_LIMITS } from './limits.js';
 import { readTableIsolated } from './parse-isolated.js';
 import type { TableRow } from './read-table.js';
@@ -101,21 +102,25 @@ export function checkCellText<K extends string>(values: Record<K, string>, colum
   }
 }
 
-/** The uploaded file (multipart field `file`), at most 5 MB, as a buffer. */
-export async function uploadedFile(req: FastifyRequest): Promise<Buffer> {
+/** The uploaded file (multipart field `file`), at most `maxBytes` (5 MB), as a buffer; a larger one is 400 `tooLarge`. */
+export async function uploadedFile(
+  req: FastifyRequest,
+  maxBytes: number = SPREADSHEET_LIMITS.maxBytes,
+  tooLarge: ErrorCode = 'file_too_large',
+): Promise<Buffer> {
   if (!req.isMultipart()) throw badRequest('file_required', '请以 multipart/form-data 上传文件（字段名 file）');
   try {
-    const part = await req.file({ limits: { fileSize: SPREADSHEET_LIMITS.maxBytes, files: 1, fields: 5, parts: 6 } });
+    const part = await req.file({ limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
     if (!part) throw badRequest('file_required');
     const buf = await part.toBuffer();
     // toBuffer misses a limit reached in the last chunk (busboy then passes on no more bytes) and
     // returns the first 5 MB: the file is still too large.
-    if (part.file.truncated) throw badRequest('file_too_large');
+    if (part.file.truncated) throw badRequest(tooLarge);
     return buf;
   } catch (err) {
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw badRequest('file_too_large');
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw badRequest(tooLarge);
     throw badRequest('file_required', '文件上传失败，请重试');
   }
 }

@@ -243,6 +243,7 @@ export async function pickupMany(ctx: Ctx, auth: StaffAuth, body: PickupManyReq)
       const fees = new Map(waiting.map((p) => [p.id, feeAsOf(p, now)]));
       const total = [...fees.values()].reduce((a, b) => a + b, 0);
       if (total !== body.totalFeeFen) throw conflict('fee_changed', undefined, { totalFeeFen: total });
+      if (waiting.some((p) => p.proof_required === 1 && p.has_proof !== 1)) throw conflict('proof_required');
       for (const p of waiting) await parcels.pickupInTransaction(ctx, p, auth.staff, fees.get(p.id) ?? 0);
     }
     return { done: waiting.map((p) => p.id), failed: failed.sort((a, b) => a.id - b.id) };
