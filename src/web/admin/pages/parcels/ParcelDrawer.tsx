@@ -6,10 +6,11 @@ import { api } from '../../../api.js';
 import type { Parcel, ParcelDetail, ParcelEvent, Shelf } from '../../../api-types.js';
 import { useT, type T } from '../../../i18n.js';
 import { formatFen, formatRatePerDay } from '../../../../shared/fee.js';
-import { PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
+import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
 import { COMMON_EN, useFeedback, useLoad } from '../../common.js';
 import { EN } from './en.js';
+import { ProofPanel } from './ProofPanel.js';
 
 const ACTOR_LABELS: Record<ParcelEvent['actor']['kind'], string> = { staff: '物业人员', courier: '快递员', system: '系统' };
 const STATUS_COLORS: Record<ParcelDetail['status'], string> = {
@@ -63,7 +64,11 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
   if (p.feeRateFen !== null) rows.push([t('费率'), formatRatePerDay(p.feeRateFen)]);
   if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
   if (p.pickedUpAt) rows.push([t('领取时间'), formatShanghai(p.pickedUpAt)], [t('已收保管费'), formatFen(p.feeChargedFen ?? 0)]);
+  if (p.pickedUpBy)
+    rows.push([t('领取人'), `${t(p.pickedUpBy.relation === 'self' ? '本人' : p.pickedUpBy.relation === 'proxy' ? '代领' : '送货上门')} ${p.pickedUpBy.phone}`]);
   if (p.rejectedAt) rows.push([t('拒收时间'), formatShanghai(p.rejectedAt)], [t('拒收原因'), p.rejectReason ?? '—']);
+  if (p.exception) rows.push([t('问题件'), `${t(EXCEPTION_KIND_LABELS[p.exception.kind])}${p.exception.note ? `：${p.exception.note}` : ''}`]);
+  if (p.returnedAt) rows.push([t('退回时间'), formatShanghai(p.returnedAt)], [t('快递员取回'), p.takenBackAt ? formatShanghai(p.takenBackAt) : '—']);
   return rows.map(([label, children]) => ({ key: label, label, children }));
 }
 
@@ -136,6 +141,7 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
         <>
           <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
           {parcel.actions.includes('moveShelf') && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
+          <ProofPanel key={`${parcel.id}-${tick}`} p={parcel} t={t} onSaved={() => setTick((n) => n + 1)} />
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('历史记录')}
           </Typography.Title>
