@@ -265,7 +265,11 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
       // WeChat's clock, which the injectable `opts.now` stands in for.
       if (msg.channel !== 'wechat') throw new ProviderError(`WeChat cannot send ${msg.channel} messages`, false, 'wrong_channel');
       if (msg.kind === 'otp' || msg.kind === 'household_added') {
-        throw new ProviderError(`WeChat template messages do not carry ${msg.kind} messages (send them by SMS)`, false, 'otp_not_supported');
+        throw new ProviderError(
+          `WeChat template messages do not carry ${msg.kind === 'otp' ? 'sign-in codes' : 'household notices'} (send them by SMS)`,
+          false,
+          'otp_not_supported',
+        );
       }
       // An openid is letters, digits, - and _; all digits is a phone number routed to the wrong
       // channel, which must not be sent to WeChat.
