@@ -97,36 +97,26 @@ export async function courierTakeBack(ctx: Ctx, auth: CourierAuth, id: number) {
 export async function queueStaleNotices(ctx: Ctx): Promise<number> {
   const now = ctx.now();
   let queued = 0;
+  /** The parcel's note, then (only if this process made it) its message, in one unit. */
+  const once = (orgId: number, parcelId: number, column: 'stale_notified_at' | 'due_back_notified_at', queue: (u: Ctx) => Promise<number>) =>
+    inTransaction(ctx, async (u) => ((await repo.markNotified(u.db, orgId, parcelId, column, nowIso(u))) ? queue(u) : 0));
   for (const c of await repo.staleCommunities(ctx.db)) {
     const orgId = Number(c.org_id);
     const cutoff = (extraDays: number) => new Date(now.getTime() - (c.return_after_days + extraDays) * DAY_MS).toISOString();
-    const place = { community: c.name, collectionPoint: c.collection_point_name };
+    const place = { community: c.name, collectionPoint: c.collection_point_name, days: c.return_after_days };
     for (const p of await repo.newlyStale(ctx.db, orgId, Number(c.id), cutoff(0))) {
-      queued += await inTransaction(ctx, async (u) => {
-        if (!(await repo.markNotified(u.db, orgId, Number(p.id), 'stale_notified_at', nowIso(u)))) return 0;
-        return enqueueOnce(u, {
-          orgId,
-          parcelId: Number(p.id),
-          kind: 'parcel_stale',
-          recipient: p.recipient_phone,
-          dedupeKey: `stale:${p.id}`,
-          params: { ...place, trackingTail: p.tracking_no.slice(-4), pickupCode: p.pickup_code ?? '', days: c.return_after_days },
-        });
-      });
+      const params = { ...place, trackingTail: p.tracking_no.slice(-4), pickupCode: p.pickup_code ?? '' };
+      queued += await once(orgId, Number(p.id), 'stale_notified_at', (u) =>
+        enqueueOnce(u, { orgId, parcelId: Number(p.id), kind: 'parcel_stale', recipient: p.recipient_phone, dedupeKey: `stale:${p.id}`, params }),
+      );
     }
     for (const p of await repo.newlyDueBack(ctx.db, orgId, Number(c.id), cutoff(1))) {
-      queued += await inTransaction(ctx, async (u) => {
-        if (!(await repo.markNotified(u.db, orgId, Number(p.id), 'due_back_notified_at', nowIso(u)))) return 0;
-        if (!p.courier_phone) return 0;
-        return enqueueOnce(u, {
-          orgId,
-          parcelId: Number(p.id),
-          kind: 'parcel_due_back',
-          recipient: p.courier_phone,
-          dedupeKey: `dueback:${p.id}`,
-          params: { ...place, trackingNo: p.tracking_no, days: c.return_after_days },
-        });
-      });
+      const params = { ...place, trackingNo: p.tracking_no };
+      queued += await once(orgId, Number(p.id), 'due_back_notified_at', async (u) =>
+        p.courier_phone
+          ? enqueueOnce(u, { orgId, parcelId: Number(p.id), kind: 'parcel_due_back', recipient: p.courier_phone, dedupeKey: `dueback:${p.id}`, params })
+          : 0,
+      );
     }
   }
   return queued;
