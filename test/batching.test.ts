@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { loadOne } from '../src/server/db/batch.js';
-import type { ApiError, Parcel } from './support/api.js';
+import type { Parcel } from './support/api.js';
 import { dbKind, useTestApp } from './support/app.js';
 import { createWorld, enterParcel } from './support/factories.js';
 
@@ -43,14 +43,14 @@ describe('entries that arrive together', () => {
 
     const dups = await Promise.all([dupA, dupB]);
     expect(dups.map((r) => r.status).sort()).toEqual([201, 409]);
-    expect((dups.find((r) => r.status === 409)?.body as unknown as ApiError).error).toBe('duplicate_tracking_no');
+    expect(dups.find((r) => r.status === 409)?.body).toMatchObject({ error: 'duplicate_tracking_no' });
 
     const [a1, a2, other] = await Promise.all([again1, again2, reused]);
     expect(a1.status).toBe(201);
     expect(a2.status).toBe(201);
     expect(a2.body).toEqual(a1.body);
     expect(other.status).toBe(422);
-    expect((other.body as unknown as ApiError).error).toBe('idempotency_key_reused');
+    expect(other.body).toMatchObject({ error: 'idempotency_key_reused' });
 
     const rows = await t.database.db.selectFrom('parcels').select(['id', 'tracking_no']).where('community_id', '=', w.community.id).execute();
     expect(rows).toHaveLength(32);

@@ -93,11 +93,11 @@ async function receiver(answer: (n: number) => number | Promise<number>) {
       const sig = String(req.headers['x-kuaidi-signature'] ?? '');
       const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig);
       const signed = m !== null && createHmac('sha256', secret).update(`${m[1]}.${body}`).digest('hex') === m[2];
-      const parsed = JSON.parse(body) as { id: string; type: string };
+      const parsed = JSON.parse(body) as Record<string, unknown> & { id: string; type: string };
       got.push({
         id: parsed.id,
         type: parsed.type,
-        body: parsed as unknown as Record<string, unknown>,
+        body: parsed,
         signed,
         eventHeader: String(req.headers['x-kuaidi-event']),
       });

@@ -3,7 +3,7 @@
 // addresses the connection actually uses (a name that resolved to a public address yesterday may
 // resolve to 127.0.0.1 today: DNS rebinding).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** How names are resolved: node:dns by default; tests inject their own. */
@@ -60,12 +60,8 @@ export async function checkedAddresses(host: string, allowPrivate: boolean, reso
  * A `lookup` for http.request that answers only checked addresses: the connection is made to the
  * address that was checked, not to whatever a second resolution says.
  */
-export function guardedLookup(allowPrivate: boolean, resolve: Resolver) {
-  return (
-    host: string,
-    options: { all?: boolean },
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
+export function guardedLookup(allowPrivate: boolean, resolve: Resolver): LookupFunction {
+  return (host, options, callback) => {
     checkedAddresses(host, allowPrivate, resolve).then(
       (addresses) => {
         if (options.all) callback(null, addresses);

@@ -58,7 +58,7 @@ export async function post(
       {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'kuaidi-webhooks/1' },
-        lookup: guardedLookup(o.allowPrivate, o.resolve) as never,
+        lookup: guardedLookup(o.allowPrivate, o.resolve),
         signal: AbortSignal.timeout(o.timeoutMs),
         agent: false,
       },
