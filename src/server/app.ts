@@ -139,10 +139,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     db: database.db,
     now: opts.now ?? (() => new Date()),
     log: app.log,
-    outboxKick: () => {
-      worker.kick();
-      webhooks.kick();
-    },
+    outboxKick: () => worker.kick(),
+    webhookKick: () => webhooks.kick(),
     messaging: opts.messaging ?? messagingFor(config, database.db, opts.provider),
   });
   worker.attach(ctx);

@@ -19,6 +19,8 @@ export interface Ctx {
   log: FastifyBaseLogger;
   /** Tells the outbox worker that new rows are waiting; called through `afterCommit`. */
   outboxKick(): void;
+  /** Tells the webhooks' worker that new deliveries are waiting (a no-op outside the server). */
+  webhookKick(): void;
   /** Delivers SMS and WeChat messages (the console provider by default). */
   messaging: Messaging;
   /** Runs `fn` once the unit's writes are committed; outside a unit, at once. Never for a unit rolled back. */
@@ -26,8 +28,8 @@ export interface Ctx {
 }
 
 /** The context of the app, the command line and the demo: one shape, outside any unit of work. */
-export function createContext(parts: Omit<Ctx, 'afterCommit'>): Ctx {
-  return { ...parts, afterCommit: (fn) => fn() };
+export function createContext(parts: Omit<Ctx, 'afterCommit' | 'webhookKick'> & { webhookKick?: () => void }): Ctx {
+  return { webhookKick: () => {}, ...parts, afterCommit: (fn) => fn() };
 }
 
 /** The current time as the ISO text the database stores. */

@@ -62,11 +62,9 @@ export async function revokeKey(ctx: Ctx, auth: StaffAuth, id: number): Promise<
   await repo.revokeKey(ctx.db, auth.staff.orgId, id, nowIso(ctx));
 }
 
-/** Whether the org's key `id` is live and holds `scope` (the webhooks' phones). */
-export async function keyHolds(ctx: Ctx, orgId: number, id: number, scope: ApiScopeT): Promise<boolean | null> {
-  const row = await repo.findKey(ctx.db, orgId, id);
-  if (!row) return null;
-  return row.revoked_at === null && scopesOf(row.scopes).includes(scope);
+/** Whether the org has a key of this id (revoked or not): what a webhook may name. */
+export async function hasKey(ctx: Ctx, orgId: number, id: number): Promise<boolean> {
+  return (await repo.findKey(ctx.db, orgId, id)) !== undefined;
 }
 
 /**

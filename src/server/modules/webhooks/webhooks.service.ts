@@ -6,7 +6,7 @@ import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { DAY_MS, WEBHOOK_LIMITS, type WebhookEvent } from '../../../shared/constants.js';
 import { maskPhone } from '../../../shared/phone.js';
-import { keyHolds } from '../integrations/integrations.service.js';
+import { hasKey } from '../integrations/integrations.service.js';
 import { checkedAddresses, RefusedUrl, urlProblem, type Resolver } from './address-guard.js';
 import * as repo from './webhooks.repo.js';
 import type { WebhookCreateReq, WebhookParcel, WebhookViewT } from './webhooks.schema.js';
@@ -39,7 +39,7 @@ export async function createWebhook(ctx: Ctx, auth: StaffAuth, body: WebhookCrea
     if (err instanceof RefusedUrl) throw urlRefused(err.message);
     throw err;
   }
-  if (body.apiKeyId !== undefined && (await keyHolds(ctx, orgId, body.apiKeyId, 'parcels:read')) === null) {
+  if (body.apiKeyId !== undefined && !(await hasKey(ctx, orgId, body.apiKeyId))) {
     throw badRequest('validation_error', '密钥不存在', { issues: [{ path: 'body/apiKeyId', code: 'not_found', message: '密钥不存在' }] });
   }
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
@@ -111,7 +111,7 @@ export async function listAttempts(ctx: Ctx, auth: StaffAuth, id: number, delive
 export async function resend(ctx: Ctx, auth: StaffAuth, id: number, deliveryId: number): Promise<void> {
   await ownDelivery(ctx, auth, id, deliveryId);
   await repo.requeue(ctx.db, auth.staff.orgId, deliveryId, nowIso(ctx));
-  ctx.outboxKick();
+  ctx.webhookKick();
 }
 
 /**
@@ -153,7 +153,7 @@ export async function queueWebhookEvents(ctx: Ctx, type: WebhookEvent, parcels: 
     });
   });
   await repo.insertDeliveries(ctx.db, rows);
-  ctx.afterCommit(ctx.outboxKick);
+  ctx.afterCommit(ctx.webhookKick);
 }
 
 /** Drops finished deliveries older than 30 days (housekeeping). */
