@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Auth } from './actors.js';
+import type { Auth, AuditActor } from './actors.js';
+import { maskPhone } from '../shared/phone.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
 import type { App } from './http.js';
 
@@ -97,4 +98,16 @@ export function enforceAccess(app: App, operatorToken: string | undefined): void
     const own = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
     route.onRequest = [...own, guard];
   });
+}
+
+/** The audit trail's actor of a request: its session's or key's holder, the operator by the route, else anonymous. */
+export function auditActorOf(req: FastifyRequest): AuditActor {
+  const ip = req.ip;
+  const a = req.auth;
+  if (a?.kind === 'staff') return { kind: 'staff', id: a.staff.id, name: a.staff.username, orgId: a.staff.orgId, ip };
+  if (a?.kind === 'courier') return { kind: 'courier', id: a.account.id, name: a.account.name, orgId: null, ip };
+  if (a?.kind === 'resident') return { kind: 'resident', id: null, name: maskPhone(a.phone), orgId: null, ip };
+  if (a?.kind === 'api_key') return { kind: 'api_key', id: a.key.id, name: a.key.name, orgId: a.key.orgId, ip };
+  if (req.routeOptions.config?.access === 'operator') return { kind: 'operator', id: null, name: 'operator', orgId: null, ip };
+  return { kind: 'anonymous', id: null, name: '', orgId: null, ip };
 }

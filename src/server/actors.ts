@@ -37,3 +37,28 @@ export type Auth = StaffAuth | CourierAuth | ResidentAuth | ApiKeyAuth;
 export function scopeIds(scope: Scope): number[] | null {
   return scope.communityIds === null ? null : scope.communityIds.length > 0 ? scope.communityIds : [-1];
 }
+
+/** Who an audit row names: a kind of caller, its id and name as of the act, its org, its address. */
+export interface AuditActor {
+  kind: 'staff' | 'courier' | 'resident' | 'api_key' | 'operator' | 'anonymous' | 'system';
+  id: number | null;
+  /** The username, the courier's or key's name, a resident's masked phone. */
+  name: string;
+  /** The org an act belongs to unless the change names one (a courier or a resident has none). */
+  orgId: number | null;
+  ip: string | null;
+}
+
+/** What one write changed, as its service describes it for the audit trail. */
+export interface AuditChange {
+  /** `parcel.receive`, `courier.update`, `auth.sign_in_failed`…: entity, then what was done. */
+  action: string;
+  entity: string;
+  entityId?: number | string | null;
+  /** The org the record belongs to; the actor's when absent. */
+  orgId?: number | null;
+  /** What changed: `{ field: [before, after] }` for an update, the fields for a creation (see audit/diff.ts). */
+  changes?: Record<string, unknown> | null;
+  /** Stands in for the unit's actor: a sign-in's (the one who signed in), an entry's written with others' (its own request's, with its address). */
+  actor?: Omit<AuditActor, 'ip'> & { ip?: string | null };
+}

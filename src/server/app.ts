@@ -9,7 +9,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import { ERROR_MESSAGES } from '../shared/messages.js';
 import type { Config } from './config.js';
-import { createContext, type Ctx } from './context.js';
+import { createContext, requestContext, type Ctx } from './context.js';
+import { auditActorOf } from './access.js';
 import { openDatabase, type Database_ } from './db/index.js';
 import { badRequest, setErrorHandlers } from './errors.js';
 import type { App } from './http.js';
@@ -31,6 +32,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { exceptionRoutes } from './modules/exceptions/exceptions.routes.js';
 import { householdRoutes } from './modules/household/household.routes.js';
 import { proofRoutes } from './modules/proofs/proofs.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -153,6 +155,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('metrics', metrics);
   app.decorate('readiness', createReadiness(ctx));
   app.decorateRequest('auth', null);
+  app.decorateRequest('ctx', null as unknown as Ctx);
   // Every answer, by its route's pattern (404s of unknown paths as one series).
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -219,10 +222,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     if (req.url.startsWith('/api/open/')) {
       const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (bearer) req.auth = await loadApiKey(ctx, bearer);
-      return;
+    } else {
+      const token = sessionToken(req, config.cookieSecure);
+      if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
     }
-    const token = sessionToken(req, config.cookieSecure);
-    if (token && token.length <= 64) req.auth = await loadAuth(ctx, token);
+    // What this request writes is recorded as its caller's, from its address.
+    req.ctx = requestContext(ctx, auditActorOf(req));
   });
   await limitLoad(app, config.overload);
   enforceAccess(app, config.operatorToken);
@@ -273,6 +278,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     exceptionRoutes,
     householdRoutes,
     proofRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes);
   }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id } from '../shared/schemas.js';
 import { forbidden, unauthorized } from './errors.js';
+import type { Ctx } from './context.js';
 
 /** The Fastify instance with zod schemas as its type provider. */
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -14,6 +15,8 @@ import type { ApiKeyAuth, Auth, CourierAuth, ResidentAuth, StaffAuth } from './a
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null;
+    /** The app's context with this request's caller as the actor of what it writes (the audit trail). */
+    ctx: Ctx;
   }
 }
 

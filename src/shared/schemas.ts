@@ -65,3 +65,6 @@ export const TrackingNo = z
   .trim()
   .transform((s) => s.toUpperCase())
   .pipe(z.string().regex(TRACKING_NO_PATTERN, '快递单号为3到40位字母、数字或 -'));
+
+/** A day (`2026-01-08`, a day in Asia/Shanghai) or an instant (ISO-8601): a filter's bound. */
+export const DayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);

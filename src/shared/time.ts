@@ -14,3 +14,13 @@ export function shanghaiDayHour(at: Date): { day: string; hour: number } {
   const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
   return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
 }
+
+/**
+ * A filter's bound as an instant: a day (`2026-01-08`, in Shanghai) starts at 16:00 UTC the day
+ * before, and as an upper bound (`endOfDay`) it ends where the next day starts; an ISO instant as is.
+ */
+export function boundInstant(v: string | undefined, endOfDay: boolean): string | undefined {
+  if (v === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(Date.parse(`${v}T00:00:00+08:00`) + (endOfDay ? 86_400_000 : 0)).toISOString();
+  return new Date(v).toISOString();
+}

@@ -24,7 +24,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const ctx = () => ({ db: database.db, afterCommit: (fn: () => void) => fn() });
+const ctx = () => ({ db: database.db, now: () => new Date(), afterCommit: (fn: () => void) => fn() });
 const insert = (v: string) =>
   inTransaction(ctx(), async (unit) => (await sql<{ id: number }>`INSERT INTO t (v) VALUES (${v}) RETURNING id`.execute(unit.db)).rows[0]?.id);
 /** What another connection, as another process would, sees on disk. */

@@ -12,6 +12,7 @@ import * as openApi from './migrations/2026120701_open_api.js';
 import * as exceptions from './migrations/2026120702_exceptions.js';
 import * as household from './migrations/2026120703_household.js';
 import * as proofs from './migrations/2026120704_proofs.js';
+import * as audit from './migrations/2026120705_audit.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026120702_exceptions': exceptions,
   '2026120703_household': household,
   '2026120704_proofs': proofs,
+  '2026120705_audit': audit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -36,6 +36,7 @@ export interface DB {
   webhook_attempts: WebhookAttemptTable;
   household_members: HouseholdMemberTable;
   parcel_proofs: ParcelProofTable;
+  audit_log: AuditLogTable;
 }
 
 export type Bool = 0 | 1;
@@ -398,6 +399,21 @@ export interface WebhookAttemptTable {
   status_code: number | null;
   error: string | null;
   duration_ms: number;
+}
+
+/** One line of the audit trail (append-only; `changes` is JSON, see modules/audit). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  org_id: number | null;
+  at: string;
+  actor_kind: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  changes: string | null;
+  ip: string | null;
 }
 
 export type StaffRow = Selectable<StaffTable>;

@@ -6,13 +6,12 @@ const AppState = z.object({ enabled: z.boolean() });
 
 /** 应用广场: whether the org's parcel app is open. */
 export async function appRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   app.get('/api/app', {
     config: { access: 'staff' },
     schema: { tags: ['app'], summary: '应用状态', response: { 200: AppState, ...errorResponses } },
     handler: async (req) => {
       const { staff } = requireStaff(req);
-      return { enabled: (await getOrg(ctx, staff.orgId)).appEnabled };
+      return { enabled: (await getOrg(req.ctx, staff.orgId)).appEnabled };
     },
   });
   app.put('/api/app', {
@@ -20,7 +19,7 @@ export async function appRoutes(app: App): Promise<void> {
     schema: { tags: ['app'], summary: '开启应用 / 关闭应用', body: z.strictObject({ enabled: z.boolean() }), response: { 200: AppState, ...errorResponses } },
     handler: async (req) => {
       const { staff } = requireAdmin(req);
-      return setAppEnabled(ctx, staff.orgId, req.body.enabled);
+      return setAppEnabled(req.ctx, staff.orgId, req.body.enabled);
     },
   });
 }

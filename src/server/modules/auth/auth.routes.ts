@@ -21,20 +21,20 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 
 /** Sign-in and sign-out for staff (password) and couriers and residents (SMS code). */
 export async function authRoutes(app: App): Promise<void> {
-  const { ctx, config } = app;
+  const { config } = app;
 
   const publicRoute = { access: 'public' } as const;
 
   /** A sign-in replaces any session the browser had: the old one ends on the server. */
   async function replaceSession(req: FastifyRequest) {
-    if (req.auth) await auth.endSession(ctx, req.auth.sessionId);
+    if (req.auth) await auth.endSession(req.ctx, req.auth.sessionId);
   }
 
   app.post('/api/auth/staff/login', {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '物业人员登录', body: StaffLoginBody, response: { 200: z.object({ staff: StaffPublic }), ...errorResponses } },
     handler: async (req, reply) => {
-      const r = await auth.loginStaff(ctx, { ...req.body, ip: req.ip });
+      const r = await auth.loginStaff(req.ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
       setSessionCookie(req, reply, config.cookieSecure, 'staff', r.session);
       return { staff: r.staff };
@@ -45,7 +45,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: { access: 'staff', beforePasswordChange: true },
     schema: { tags: ['auth'], summary: '修改自己的密码', body: PasswordChangeBody, response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
-      await auth.changeOwnPassword(ctx, requireStaff(req), { ...req.body, ip: req.ip });
+      await auth.changeOwnPassword(req.ctx, requireStaff(req), { ...req.body, ip: req.ip });
       return reply.code(204).send(null);
     },
   });
@@ -54,7 +54,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
-      if (req.auth) await auth.endSession(ctx, req.auth.sessionId);
+      if (req.auth) await auth.endSession(req.ctx, req.auth.sessionId);
       clearSessionCookie(req, reply, config.cookieSecure);
       return reply.code(204).send(null);
     },
@@ -67,16 +67,16 @@ export async function authRoutes(app: App): Promise<void> {
       const a = req.auth;
       if (!a || a.kind === 'api_key') throw unauthorized();
       if (a.kind === 'staff') {
-        const org = await getOrg(ctx, a.staff.orgId);
+        const org = await getOrg(req.ctx, a.staff.orgId);
         return { kind: 'staff' as const, staff: { ...a.staff, mustChangePassword: a.mustChangePassword }, org, communityIds: a.scope.communityIds };
       }
       const phone = a.kind === 'courier' ? a.account.phone : a.phone;
-      const wechat = { enabled: config.wechat.provider === 'mp', bound: await isBoundToWechat(ctx, phone) };
+      const wechat = { enabled: config.wechat.provider === 'mp', bound: await isBoundToWechat(req.ctx, phone) };
       if (a.kind === 'courier') {
         return {
           kind: 'courier' as const,
           courier: { phone: a.account.phone, name: a.account.name },
-          communities: await courierCommunities(ctx, a.account.phone),
+          communities: await courierCommunities(req.ctx, a.account.phone),
           wechat,
         };
       }
@@ -88,7 +88,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '发送短信验证码', body: OtpBody, response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
-      await auth.requestOtp(ctx, { ...req.body, ip: req.ip }, config.otpLimits);
+      await auth.requestOtp(req.ctx, { ...req.body, ip: req.ip }, config.otpLimits);
       return reply.code(204).send(null);
     },
   });
@@ -97,7 +97,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '快递员登录/注册', body: CourierLoginBody, response: { 200: CourierLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
-      const r = await auth.loginCourier(ctx, { ...req.body, ip: req.ip });
+      const r = await auth.loginCourier(req.ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
       setSessionCookie(req, reply, config.cookieSecure, 'courier', r.session);
       return { courier: r.courier, communities: r.communities };
@@ -108,7 +108,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '住户登录', body: ResidentLoginBody, response: { 200: ResidentLoginReply, ...errorResponses } },
     handler: async (req, reply) => {
-      const r = await auth.loginResident(ctx, { ...req.body, ip: req.ip });
+      const r = await auth.loginResident(req.ctx, { ...req.body, ip: req.ip });
       await replaceSession(req);
       setSessionCookie(req, reply, config.cookieSecure, 'resident', r.session);
       return { resident: r.resident };

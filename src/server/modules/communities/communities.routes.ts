@@ -5,11 +5,10 @@ import * as communities from './communities.service.js';
 
 /** 小区 and 代收设置. */
 export async function communityRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   app.post('/api/communities', {
     config: { access: 'admin' },
     schema: { tags: ['communities'], summary: '添加小区', body: CommunityCreateBody, response: { 201: CommunityView, ...errorResponses } },
-    handler: async (req, reply) => reply.code(201).send(await communities.createCommunity(ctx, requireAdmin(req).staff.orgId, req.body)),
+    handler: async (req, reply) => reply.code(201).send(await communities.createCommunity(req.ctx, requireAdmin(req).staff.orgId, req.body)),
   });
   app.get('/api/communities', {
     config: { access: 'staff' },
@@ -18,12 +17,12 @@ export async function communityRoutes(app: App): Promise<void> {
       summary: '代收设置：小区列表',
       response: { 200: z.object({ items: z.array(CommunityView), total: z.number() }), ...errorResponses },
     },
-    handler: async (req) => communities.listCommunities(ctx, requireStaff(req).scope),
+    handler: async (req) => communities.listCommunities(req.ctx, requireStaff(req).scope),
   });
   app.get('/api/communities/:id', {
     config: { access: 'staff' },
     schema: { tags: ['communities'], params: IdParams, response: { 200: CommunityView, ...errorResponses } },
-    handler: async (req) => communities.presentCommunity(await communities.visibleCommunity(ctx, requireStaff(req).scope, req.params.id)),
+    handler: async (req) => communities.presentCommunity(await communities.visibleCommunity(req.ctx, requireStaff(req).scope, req.params.id)),
   });
   app.patch('/api/communities/:id', {
     config: { access: 'admin' },
@@ -34,6 +33,6 @@ export async function communityRoutes(app: App): Promise<void> {
       body: CommunityUpdateBody,
       response: { 200: CommunityView, ...errorResponses },
     },
-    handler: async (req) => communities.updateCommunity(ctx, requireAdmin(req).scope, req.params.id, req.body),
+    handler: async (req) => communities.updateCommunity(req.ctx, requireAdmin(req).scope, req.params.id, req.body),
   });
 }

@@ -17,6 +17,6 @@ export async function devRoutes(app: App): Promise<void> {
         }),
       },
     },
-    handler: async (req) => devMessages(app.ctx, req.query.to),
+    handler: async (req) => devMessages(req.ctx, req.query.to),
   });
 }

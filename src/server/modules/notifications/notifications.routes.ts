@@ -6,7 +6,6 @@ import { listNotifications, retryNotification } from './notifications.service.js
 
 /** 通知记录: the outbox, and a retry for failed messages. */
 export async function notificationRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   app.get('/api/notifications', {
     config: { access: 'admin' },
     schema: {
@@ -25,13 +24,13 @@ export async function notificationRoutes(app: App): Promise<void> {
     },
     handler: async (req) => {
       const { staff } = requireAdmin(req);
-      const page = await listNotifications(ctx, staff.orgId, req.query.status, req.query.page, req.query.pageSize);
-      return { ...page, smsCaps: ctx.messaging.smsCaps };
+      const page = await listNotifications(req.ctx, staff.orgId, req.query.status, req.query.page, req.query.pageSize);
+      return { ...page, smsCaps: req.ctx.messaging.smsCaps };
     },
   });
   app.post('/api/notifications/:id/retry', {
     config: { access: 'admin' },
     schema: { tags: ['notifications'], summary: '重新发送', params: IdParams, response: { 200: NotificationView, ...errorResponses } },
-    handler: async (req) => retryNotification(ctx, requireAdmin(req).staff.orgId, req.params.id),
+    handler: async (req) => retryNotification(req.ctx, requireAdmin(req).staff.orgId, req.params.id),
   });
 }

@@ -33,7 +33,7 @@ function phoneOf(req: FastifyRequest): string {
 
 /** GET /api/wechat/authorize and its callback (only with WECHAT_PROVIDER=mp). */
 export async function wechatBindingRoutes(app: App): Promise<void> {
-  const { ctx, config } = app;
+  const { config } = app;
   const mp = config.wechat.provider === 'mp' ? config.wechat : null;
   const oauth = mp ? wechatOAuth(mp) : null;
   const tags = ['wechat'];
@@ -74,7 +74,7 @@ export async function wechatBindingRoutes(app: App): Promise<void> {
       if (req.query.code) {
         try {
           const openid = await o.openidForCode(req.query.code);
-          await repo.bindWechat(ctx.db, phone, openid, ctx.now().toISOString());
+          await repo.bindWechat(req.ctx.db, phone, openid, req.ctx.now().toISOString());
           req.log.info({ phoneTail: phone.slice(-4) }, 'WeChat bound');
         } catch (err) {
           req.log.warn({ reason: err instanceof Error ? err.message : String(err) }, 'WeChat binding failed');

@@ -4,10 +4,9 @@ import { createOrg } from './orgs.service.js';
 
 /** The operator's API, behind `Authorization: Bearer $OPERATOR_TOKEN` (the `operator` access). */
 export async function orgRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   app.post('/api/operator/orgs', {
     config: { access: 'operator' },
     schema: { tags: ['operator'], summary: '创建物业公司及其管理员', body: CreateOrgBody, response: { 201: CreateOrgReply, ...errorResponses } },
-    handler: async (req, reply) => reply.code(201).send(await createOrg(ctx, req.body)),
+    handler: async (req, reply) => reply.code(201).send(await createOrg(req.ctx, req.body)),
   });
 }

@@ -9,12 +9,11 @@ import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelVi
 
 /** The courier app: communities, 派送快递 and 派送记录. */
 export async function courierAppRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   const tags = ['courier app'];
   app.get('/api/courier/communities', {
     config: { access: 'courier' },
     schema: { tags, summary: '我派送的小区', response: { 200: z.object({ items: z.array(CourierCommunity) }), ...errorResponses } },
-    handler: async (req) => ({ items: await courierCommunities(ctx, requireCourier(req).account.phone) }),
+    handler: async (req) => ({ items: await courierCommunities(req.ctx, requireCourier(req).account.phone) }),
   });
   app.post('/api/courier/parcels', {
     config: { access: 'courier' },
@@ -30,22 +29,22 @@ export async function courierAppRoutes(app: App): Promise<void> {
       // A malformed key is refused by the schema (400 with issues); a missing one here.
       const key = req.headers['idempotency-key'];
       if (key === undefined) throw badRequest('idempotency_key_required');
-      return reply.code(201).send(await enterParcel(ctx, auth, req.body, key));
+      return reply.code(201).send(await enterParcel(req.ctx, auth, req.body, key));
     },
   });
   app.get('/api/courier/recipient', {
     config: { access: 'courier' },
     schema: { tags, summary: '收件人（按手机号查本小区住户）', querystring: RecipientQuery, response: { 200: RecipientReply, ...errorResponses } },
-    handler: async (req) => recipientFor(ctx, requireCourier(req), req.query.communityId, req.query.phone),
+    handler: async (req) => recipientFor(req.ctx, requireCourier(req), req.query.communityId, req.query.phone),
   });
   app.get('/api/courier/pre-advice', {
     config: { access: 'courier' },
     schema: { tags, summary: '扫描单号：快递公司预报的收件人', querystring: PreAdviceQuery, response: { 200: PreAdviceFound, ...errorResponses } },
-    handler: async (req) => preAdviceForCourier(ctx, requireCourier(req), req.query.communityId, req.query.trackingNo),
+    handler: async (req) => preAdviceForCourier(req.ctx, requireCourier(req), req.query.communityId, req.query.trackingNo),
   });
   app.get('/api/courier/parcels', {
     config: { access: 'courier' },
     schema: { tags, summary: '派送记录', querystring: OwnParcelsQuery, response: { 200: ParcelPage, ...errorResponses } },
-    handler: async (req) => courierParcels(ctx, requireCourier(req), req.query.status, req.query.page, req.query.pageSize),
+    handler: async (req) => courierParcels(req.ctx, requireCourier(req), req.query.status, req.query.page, req.query.pageSize),
   });
 }

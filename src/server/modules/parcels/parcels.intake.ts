@@ -4,7 +4,7 @@ import { isTaken } from '../../db/dialect.js';
 import type { NewParcel, ParcelStatus } from '../../db/types.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
 import { keysExpireBefore, requestHash, storedAnswer } from '../../idempotency.js';
-import type { CourierAuth } from '../../actors.js';
+import type { AuditActor, CourierAuth } from '../../actors.js';
 import { DAY_MS, RECIPIENT_LOOKUP_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
 import { courierRecordIn } from '../couriers/couriers.service.js';
@@ -30,6 +30,8 @@ async function replay(ctx: Ctx, accountId: number, key: string, hash: string): P
 /** A courier entry checked and ready to write. */
 interface Entry {
   actor: Actor;
+  /** Its request's caller, for the audit trail (entries of several requests may share a unit). */
+  by: AuditActor | undefined;
   insert: Omit<NewParcel, 'status' | 'entered_at'>;
   key: string;
   hash: string;
@@ -53,6 +55,7 @@ export async function enterParcel(ctx: Ctx, auth: CourierAuth, body: CourierEntr
   const resident = await residentForParcel(ctx, body.communityId, body.recipientPhone);
   const entry: Entry = {
     actor: { kind: 'courier', id: account.id, name: record.name },
+    by: ctx.actor,
     key,
     hash,
     insert: {
@@ -93,7 +96,7 @@ async function writeEntries(ctx: Ctx, entries: readonly Entry[]): Promise<Parcel
     const parcels = await applyEntries(
       ctx,
       'enter',
-      entries.map((e) => ({ actor: e.actor, insert: { ...e.insert, entered_at: at } })),
+      entries.map((e) => ({ actor: e.actor, by: e.by, insert: { ...e.insert, entered_at: at } })),
     );
     const views = parcels.map((p) => presentParcel(p, now, 'courier'));
     await repo.insertIdempotent(

@@ -3,6 +3,7 @@
 // move to a shelf) decides here, writes its row and its event here, and queues its notice here.
 import { moveRefusal, PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
 import { nowIso, type Ctx } from '../../context.js';
+import type { AuditActor, AuditChange } from '../../actors.js';
 import type { NewParcel, ParcelUpdate } from '../../db/types.js';
 import { conflict } from '../../errors.js';
 import { enqueueNotification } from '../notifications/notifications.service.js';
@@ -67,6 +68,7 @@ export async function applyMove(
     to_status: rule.to,
     detail: change.detail ? JSON.stringify(change.detail) : null,
   });
+  ctx.audit(moveAudit(m, id, p.org_id, p.status, rule.to, change.set, change.detail));
   const moved = await repo.getParcel(ctx.db, id);
   if (rule.notice === 'parcel_received') await noticeReceived(ctx, moved, eventId);
   if (rule.notice === 'parcel_rejected') await noticeRejected(ctx, moved, eventId);
@@ -83,7 +85,7 @@ export async function applyMove(
 export async function applyEntries(
   ctx: Ctx,
   m: ParcelMove,
-  entries: { actor: Actor; insert: Omit<NewParcel, 'status'>; detail?: Record<string, unknown> | null }[],
+  entries: { actor: Actor; insert: Omit<NewParcel, 'status'>; detail?: Record<string, unknown> | null; by?: AuditActor }[],
 ) {
   const rule = PARCEL_MOVES[m];
   if (rule.from !== null) throw new Error(`move ${m} does not create a parcel`);
@@ -107,10 +109,29 @@ export async function applyEntries(
       detail: e.detail ? JSON.stringify(e.detail) : null,
     })),
   );
+  for (const [i, e] of entries.entries()) {
+    const { org_id, community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged } = e.insert;
+    const fields = { community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged };
+    ctx.audit({ ...moveAudit(m, ids[i] ?? 0, org_id, null, rule.to, fields, e.detail), ...(e.by ? { actor: e.by } : {}) });
+  }
   const moved = await repo.getParcels(ctx.db, ids);
   if (rule.notice === 'parcel_received') for (const [i, p] of moved.entries()) await noticeReceived(ctx, p, eventIds[i] ?? 0);
   if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, moved.map(webhookParcel), eventIds);
   return moved;
+}
+
+/** A move's line of the audit trail: the state's change, the columns set (codes left out there), the event's details. */
+function moveAudit(
+  m: ParcelMove,
+  id: number,
+  orgId: number,
+  from: string | null,
+  to: string,
+  set?: ParcelUpdate,
+  detail?: Record<string, unknown> | null,
+): AuditChange {
+  const { status: _status, ...fields } = set ?? {};
+  return { action: `parcel.${m}`, entity: 'parcel', entityId: id, orgId, changes: { status: [from, to], ...fields, ...detail } };
 }
 
 /** 退件通知 to the courier: which parcel to come for, and where. */

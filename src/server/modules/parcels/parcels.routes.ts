@@ -29,19 +29,18 @@ const Counts = z.object({
 
 /** 快递记录: the front desk's list and moves. */
 export async function parcelRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   const tags = ['parcels'];
   app.get('/api/parcels', {
     config: { access: 'staff' },
     schema: { tags, summary: '快递记录', querystring: ParcelListQuery, response: { 200: ParcelPage, ...errorResponses } },
-    handler: async (req) => parcels.listParcels(ctx, requireStaff(req).scope, req.query),
+    handler: async (req) => parcels.listParcels(req.ctx, requireStaff(req).scope, req.query),
   });
   app.get('/api/parcels/export', {
     config: { access: 'staff' },
     schema: { tags, summary: '导出快递记录', querystring: ParcelListQuery.omit({ page: true, pageSize: true }).extend(FormatQuery), ...fileRoute },
     handler: async (req, reply) => {
       const { format, ...filter } = req.query;
-      return sendSheet(reply, await parcelExport(ctx, requireStaff(req).scope, filter), format, ctx.now());
+      return sendSheet(reply, await parcelExport(req.ctx, requireStaff(req).scope, filter), format, req.ctx.now());
     },
   });
   app.get('/api/parcels/counts', {
@@ -52,39 +51,39 @@ export async function parcelRoutes(app: App): Promise<void> {
       querystring: z.strictObject({ communityId: Id.optional() }),
       response: { 200: Counts, ...errorResponses },
     },
-    handler: async (req) => parcels.parcelCounts(ctx, requireStaff(req).scope, req.query.communityId),
+    handler: async (req) => parcels.parcelCounts(req.ctx, requireStaff(req).scope, req.query.communityId),
   });
   app.get('/api/parcels/:id', {
     config: { access: 'staff' },
     schema: { tags, summary: '包裹详情与历史', params: IdParams, response: { 200: ParcelDetailView, ...errorResponses } },
-    handler: async (req) => parcels.getParcel(ctx, requireStaff(req).scope, req.params.id),
+    handler: async (req) => parcels.getParcel(req.ctx, requireStaff(req).scope, req.params.id),
   });
   app.post('/api/parcels/:id/receive', {
     config: { access: 'staff' },
     schema: { tags, summary: '接收', params: IdParams, body: ReceiveBody, response: { 200: ParcelView, ...errorResponses } },
-    handler: async (req) => parcels.receiveParcel(ctx, requireStaff(req), req.params.id, req.body.damaged),
+    handler: async (req) => parcels.receiveParcel(req.ctx, requireStaff(req), req.params.id, req.body.damaged),
   });
   app.post('/api/parcels/:id/reject', {
     config: { access: 'staff' },
     schema: { tags, summary: '拒收', params: IdParams, body: RejectBody, response: { 200: ParcelView, ...errorResponses } },
-    handler: async (req) => parcels.rejectParcel(ctx, requireStaff(req), req.params.id, req.body.reason),
+    handler: async (req) => parcels.rejectParcel(req.ctx, requireStaff(req), req.params.id, req.body.reason),
   });
   app.post('/api/parcels/:id/pickup', {
     config: { access: 'staff' },
     schema: { tags, summary: '领取（确认保管费）', params: IdParams, body: PickupBody, response: { 200: ParcelView, ...errorResponses } },
-    handler: async (req) => parcels.pickupParcel(ctx, requireStaff(req), req.params.id, req.body.feeFen, req.body.collectorPhone),
+    handler: async (req) => parcels.pickupParcel(req.ctx, requireStaff(req), req.params.id, req.body.feeFen, req.body.collectorPhone),
   });
   app.post('/api/parcels/:id/waive-fee', {
     config: { access: 'staff' },
     schema: { tags, summary: '撤销保管费', params: IdParams, response: { 200: ParcelView, ...errorResponses } },
-    handler: async (req) => parcels.waiveFee(ctx, requireStaff(req), req.params.id),
+    handler: async (req) => parcels.waiveFee(req.ctx, requireStaff(req), req.params.id),
   });
   app.post('/api/parcels/receive', {
     config: { access: 'staff' },
     schema: { tags, summary: '批量接收', body: BatchReceiveBody, response: { 200: BatchReply, ...errorResponses } },
     handler: async (req) => {
       const auth = requireStaff(req);
-      return parcels.batch(req.body.ids, (id) => parcels.receiveParcel(ctx, auth, id, req.body.damaged));
+      return parcels.batch(req.body.ids, (id) => parcels.receiveParcel(req.ctx, auth, id, req.body.damaged));
     },
   });
   app.post('/api/parcels/reject', {
@@ -92,7 +91,7 @@ export async function parcelRoutes(app: App): Promise<void> {
     schema: { tags, summary: '批量拒收', body: BatchRejectBody, response: { 200: BatchReply, ...errorResponses } },
     handler: async (req) => {
       const auth = requireStaff(req);
-      return parcels.batch(req.body.ids, (id) => parcels.rejectParcel(ctx, auth, id, req.body.reason));
+      return parcels.batch(req.body.ids, (id) => parcels.rejectParcel(req.ctx, auth, id, req.body.reason));
     },
   });
 }

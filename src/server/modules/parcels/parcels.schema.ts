@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_BATCH } from '../../../shared/constants.js';
 import { EXCEPTION_KINDS, PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
-import { Carrier, Id, MobilePhone, Pagination, QueryBool, Text, TrackingNo } from '../../../shared/schemas.js';
+import { Carrier, DayOrInstant, Id, MobilePhone, Pagination, QueryBool, Text, TrackingNo } from '../../../shared/schemas.js';
 
 export const ParcelStatus = z.enum(PARCEL_STATUSES);
 
@@ -64,9 +64,6 @@ export const ParcelEventView = z.object({
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 export const ParcelDetailView = ParcelView.extend({ events: z.array(ParcelEventView) });
-
-/** A day (`2026-01-08`, a day in Asia/Shanghai) or an instant (ISO-8601). */
-const DayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export const ParcelListQuery = z.strictObject({
   status: ParcelStatus.optional(),

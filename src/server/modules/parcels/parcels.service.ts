@@ -7,6 +7,7 @@ import type { PickupRelation } from '../../db/types.js';
 import type { CourierAuth, Scope, StaffAuth } from '../../actors.js';
 import type { ParcelMove, ParcelStatus } from '../../../shared/parcel-status.js';
 import { DAY_MS } from '../../../shared/constants.js';
+import { boundInstant } from '../../../shared/time.js';
 import { applyMove, type Actor, type MoveChange } from './parcels.moves.js';
 import { randomPickupCode } from './pickup-code.js';
 import * as repo from './parcels.repo.js';
@@ -16,22 +17,10 @@ import type { ParcelListReq } from './parcels.schema.js';
 
 type Staff = StaffAuth['staff'];
 
-/** Shanghai has no daylight saving: a day there starts at 16:00 UTC the day before. */
-function shanghaiDayStart(day: string, plusDays = 0): string {
-  const t = Date.parse(`${day}T00:00:00+08:00`) + plusDays * 86_400_000;
-  return new Date(t).toISOString();
-}
-
-function instant(v: string | undefined, endOfDay: boolean): string | undefined {
-  if (v === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return shanghaiDayStart(v, endOfDay ? 1 : 0);
-  return new Date(v).toISOString();
-}
-
 /** The list's query as the repository's filter (a day in `from`/`to` is a day in Shanghai). */
 export async function parcelFilter(ctx: Ctx, scope: Scope, query: Omit<ParcelListReq, 'page' | 'pageSize'>): Promise<repo.ParcelFilter> {
   const { from, to, stale, ...rest } = query;
-  const filter: repo.ParcelFilter = { ...rest, from: instant(from, false), to: instant(to, true) };
+  const filter: repo.ParcelFilter = { ...rest, from: boundInstant(from, false), to: boundInstant(to, true) };
   if (stale) {
     // 滞留 is per community (its returnAfterDays): one cutoff each, of those that have one.
     const now = ctx.now().getTime();

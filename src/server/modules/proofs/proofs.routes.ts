@@ -5,7 +5,6 @@ import * as proofs from './proofs.service.js';
 
 /** 领取凭证: a photo or signature kept with a parcel, seen by the desk only. */
 export async function proofRoutes(app: App): Promise<void> {
-  const { ctx } = app;
   const tags = ['proofs'];
   app.post('/api/parcels/:id/proof', {
     config: { access: 'staff' },
@@ -19,14 +18,14 @@ export async function proofRoutes(app: App): Promise<void> {
     },
     handler: async (req, reply) => {
       const bytes = await uploadedFile(req, proofs.PROOF_MAX_BYTES, 'bad_image');
-      return reply.code(201).send(await proofs.addProof(ctx, requireStaff(req), req.params.id, req.query.kind, bytes));
+      return reply.code(201).send(await proofs.addProof(req.ctx, requireStaff(req), req.params.id, req.query.kind, bytes));
     },
   });
   app.get('/api/parcels/:id/proof', {
     config: { access: 'staff' },
     schema: { tags, summary: '领取凭证图片', params: IdParams, produces: ['image/jpeg', 'image/png'] },
     handler: async (req, reply) => {
-      const image = await proofs.proofImage(ctx, requireStaff(req), req.params.id);
+      const image = await proofs.proofImage(req.ctx, requireStaff(req), req.params.id);
       // The type the bytes proved; nosniff (helmet) and a sandbox keep a browser from reading it as anything else.
       return reply
         .type(image.mime)
