@@ -92,6 +92,7 @@ const KEY_GAPS: string[] = [
   'unique pre_advice(id)',
   'unique parcel_proofs(id)',
   'unique webhook_attempts(id)',
+  'unique audit_log(id)',
   'unique webhook_deliveries(id)',
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.
   'unique couriers(community_id, phone)',

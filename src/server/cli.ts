@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from './config.js';
-import { createContext } from './context.js';
+import os from 'node:os';
+import { createContext, recordAudit, type Ctx } from './context.js';
+import type { DatabaseConfig } from './db/index.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -26,6 +28,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, file] = positionals;
   if ((command === 'backup' || command === 'restore') && file && !values.help) {
     const { database } = loadConfig();
+    // A backup is every record at once: the trail (the copy's too) says who took it, and where to.
+    if (command === 'backup')
+      await withOperator(database, (ctx) => recordAudit(ctx, { action: 'export.backup', entity: 'export', entityId: 'backup', changes: { file } }));
     const facts = command === 'backup' ? await backupDatabase(database, file) : await restoreDatabase(database, file, { force: values.force });
     process.stdout.write(`${JSON.stringify({ [command === 'backup' ? 'backedUp' : 'restored']: facts })}\n`);
     return 0;
@@ -39,8 +44,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
-  const database = openDatabase(config.database, { guardUnits: config.unitGuard });
+  const r = await withOperator(loadConfig().database, (ctx) => createOrg(ctx, input.data));
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+  return 0;
+}
+
+/** Runs `fn` on the server's database (brought up to date) as the operator at this machine's command line. */
+async function withOperator<T>(config: DatabaseConfig, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const database = openDatabase(config, { guardUnits: loadConfig().unitGuard });
   try {
     await migrateToLatest(database.db);
     const ctx = createContext({
@@ -49,10 +60,9 @@ async function main(argv: string[]): Promise<number> {
       log: pino({ level: 'warn' }),
       outboxKick: () => {},
       messaging: consoleMessaging(database.db),
+      actor: { kind: 'operator', id: null, name: `cli:${os.userInfo().username}`, orgId: null, ip: null },
     });
-    const r = await createOrg(ctx, input.data);
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-    return 0;
+    return await fn(ctx);
   } finally {
     await database.close();
   }

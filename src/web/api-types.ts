@@ -12,6 +12,7 @@ import type { StaffView } from '../server/modules/staff/staff.schema.js';
 import type { CheckoutReply, LookupReply } from '../server/modules/station/station.schema.js';
 import type { KeyCreated, KeyView } from '../server/modules/integrations/integrations.schema.js';
 import type { AttemptList, DeliveryView, WebhookCreated, WebhookView } from '../server/modules/webhooks/webhooks.schema.js';
+import type { AuditEntryView } from '../server/modules/audit/audit.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -35,6 +36,7 @@ export type Webhook = z.infer<typeof WebhookView>;
 export type WebhookCreatedResult = z.infer<typeof WebhookCreated>;
 export type WebhookDelivery = z.infer<typeof DeliveryView>;
 export type WebhookAttempt = z.infer<typeof AttemptList>['items'][number];
+export type AuditEntry = z.infer<typeof AuditEntryView>;
 export interface Page<T> {
   items: T[];
   total: number;

@@ -22,6 +22,7 @@ const IntakePage = lazy(() => import('./pages/IntakePage.js'));
 const CheckoutPage = lazy(() => import('./pages/CheckoutPage.js'));
 const ShelvesPage = lazy(() => import('./pages/ShelvesPage.js'));
 const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage.js'));
+const AuditPage = lazy(() => import('./pages/AuditPage.js'));
 
 const REDUCED_MOTION = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
@@ -88,6 +89,14 @@ export function AdminApp(): ReactNode {
                 element={
                   <RequireAdmin>
                     <IntegrationsPage />
+                  </RequireAdmin>
+                }
+              />
+              <Route
+                path="/audit"
+                element={
+                  <RequireAdmin>
+                    <AuditPage />
                   </RequireAdmin>
                 }
               />

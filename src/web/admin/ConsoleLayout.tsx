@@ -40,6 +40,7 @@ export function ConsoleLayout(): ReactNode {
           { key: '/staff', label: t('人员管理') },
           { key: '/notifications', label: t('通知记录') },
           { key: '/integrations', label: t('开放接口') },
+          { key: '/audit', label: t('操作日志') },
         ]
       : []),
     { key: '/apps', label: t('应用广场') },

@@ -18,6 +18,7 @@ export const COMMON_EN = {
   人员管理: 'Staff',
   通知记录: 'Notifications',
   开放接口: 'Open API',
+  操作日志: 'Audit log',
   应用广场: 'App square',
   退出: 'Sign out',
   菜单: 'Menu',

@@ -5,6 +5,7 @@ import { recordAudit, type Ctx } from '../../context.js';
 import { pageWindow } from '../../db/paging.js';
 import type { AuditLogTable } from '../../db/types.js';
 import { badRequest } from '../../errors.js';
+import { maskDigits } from '../../logging.js';
 import type { SheetSpec } from '../spreadsheets/write-table.js';
 import type { Selectable } from 'kysely';
 import * as repo from './audit.repo.js';
@@ -93,5 +94,7 @@ export async function auditExport(ctx: Ctx, auth: StaffAuth, query: AuditFilterR
 
 /** Records an export (of parcels, couriers, residents, the trail) with its filter, before a row is sent. */
 export function recordExport(ctx: Ctx, what: string, filter: Record<string, unknown>): Promise<void> {
-  return recordAudit(ctx, { action: `export.${what}`, entity: 'export', entityId: what, changes: filter });
+  // A search text may be a phone or a pickup code: its digit runs are masked like the logs'.
+  const changes = typeof filter.q === 'string' ? { ...filter, q: maskDigits(filter.q) } : filter;
+  return recordAudit(ctx, { action: `export.${what}`, entity: 'export', entityId: what, changes });
 }

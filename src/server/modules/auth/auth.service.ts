@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { LOGIN_LIMITS, OTP_LENGTH, OTP_MAX_WRONG_TRIES, OTP_TTL_MS, SESSION_MAX_AGE_MS, SESSION_TTL_MS } from '../../../shared/constants.js';
-import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, recordAudit, type Ctx } from '../../context.js';
 import { AppError, badRequest, forbidden, tooManyRequests } from '../../errors.js';
-import type { Auth, StaffAuth } from '../../actors.js';
+import type { AuditChange, Auth, StaffAuth } from '../../actors.js';
+import { maskPhone } from '../../../shared/phone.js';
 import { maskDigits } from '../../logging.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
 import { sendDirect } from '../notifications/notifications.service.js';
@@ -29,29 +30,55 @@ export function hashPassword(password: string): Promise<string> {
 
 let dummyHash: Promise<string> | undefined;
 
-/** Starts a new session (a fresh 128-bit token) and returns the token for the cookie. */
-export async function startSession(
+type SignedIn = NonNullable<AuditChange['actor']>;
+
+/**
+ * Starts a new session (a fresh 128-bit token) and returns the token for the cookie; the sign-in
+ * is recorded in the trail as the one who signed in (with what else the sign-in did, `changes`).
+ */
+async function startSession(
   ctx: Ctx,
   who: { kind: 'staff'; staffId: number } | { kind: 'courier'; courierAccountId: number } | { kind: 'resident'; phone: string },
+  actor: SignedIn,
+  changes?: Record<string, unknown>,
 ): Promise<{ token: string; maxAgeSeconds: number }> {
   const token = randomBytes(16).toString('base64url');
   const ttl = SESSION_TTL_MS[who.kind];
   const now = ctx.now();
-  await repo.insertSession(ctx.db, {
-    id: sessionIdOf(token),
-    kind: who.kind,
-    staff_id: who.kind === 'staff' ? who.staffId : undefined,
-    courier_account_id: who.kind === 'courier' ? who.courierAccountId : undefined,
-    phone: who.kind === 'resident' ? who.phone : undefined,
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + ttl).toISOString(),
+  await inTransaction(ctx, async (unit) => {
+    await repo.insertSession(unit.db, {
+      id: sessionIdOf(token),
+      kind: who.kind,
+      staff_id: who.kind === 'staff' ? who.staffId : undefined,
+      courier_account_id: who.kind === 'courier' ? who.courierAccountId : undefined,
+      phone: who.kind === 'resident' ? who.phone : undefined,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ttl).toISOString(),
+    });
+    unit.audit({ action: 'auth.sign_in', entity: 'session', entityId: actor.id, actor, changes: changes ?? null });
   });
   return { token, maxAgeSeconds: Math.floor(ttl / 1000) };
 }
 
-/** Ends a session on the server. */
+/** A sign-in refused: recorded (who tried, by the name or phone given; never the password or code). */
+function recordFailedSignIn(ctx: Ctx, reason: string, changes: Record<string, unknown>, staff?: { id: number; org_id: number }) {
+  return recordAudit(ctx, {
+    action: 'auth.sign_in_failed',
+    entity: 'session',
+    entityId: staff?.id ?? null,
+    orgId: staff?.org_id ?? null,
+    // Whoever tried is nobody known (a session the browser holds is someone else's business, of another org maybe): the address and what was typed.
+    actor: { kind: 'anonymous', id: null, name: '', orgId: null },
+    changes: { reason, ...changes },
+  });
+}
+
+/** Ends a session on the server (sign-out, or a sign-in replacing it). */
 export async function endSession(ctx: Ctx, sessionId: string): Promise<void> {
-  await repo.deleteSession(ctx.db, sessionId);
+  await inTransaction(ctx, async (unit) => {
+    await repo.deleteSession(unit.db, sessionId);
+    unit.audit({ action: 'auth.sign_out', entity: 'session', entityId: unit.actor?.id ?? null });
+  });
 }
 
 /** The signed-in user of a cookie token, or null when the session is unknown, expired or disabled. */
@@ -119,10 +146,15 @@ export async function loginStaff(ctx: Ctx, input: { username: string; password: 
   const ok = await verify(staff ? staff.password_hash : await dummyHash, input.password);
   if (!staff || !ok) {
     await countWrongPassword(ctx, limits);
+    await recordFailedSignIn(ctx, 'invalid_credentials', { username: input.username }, staff);
     throw new AppError(401, 'invalid_credentials');
   }
-  if (staff.disabled) throw forbidden('account_disabled');
-  const session = await startSession(ctx, { kind: 'staff', staffId: staff.id });
+  if (staff.disabled) {
+    await recordFailedSignIn(ctx, 'account_disabled', { username: input.username }, staff);
+    throw forbidden('account_disabled');
+  }
+  const actor = { kind: 'staff' as const, id: staff.id, name: staff.username, orgId: staff.org_id };
+  const session = await startSession(ctx, { kind: 'staff', staffId: staff.id }, actor);
   return {
     staff: { id: staff.id, username: staff.username, role: staff.role, orgId: staff.org_id, mustChangePassword: staff.must_change_password === 1 },
     session,
@@ -140,11 +172,16 @@ export async function changeOwnPassword(ctx: Ctx, auth: StaffAuth, input: { curr
   if (!staff) throw new AppError(401, 'unauthorized');
   if (!(await verify(staff.password_hash, input.currentPassword))) {
     await countWrongPassword(ctx, limits);
+    await recordAudit(ctx, { action: 'staff.password_change_failed', entity: 'staff', entityId: staff.id, changes: { reason: 'wrong_password' } });
     throw badRequest('wrong_password');
   }
   if (input.newPassword === input.currentPassword) throw badRequest('password_unchanged');
-  await repo.setStaffPassword(ctx.db, staff.id, await hashPassword(input.newPassword), false);
-  await repo.deleteOtherSessionsOfStaff(ctx.db, staff.id, auth.sessionId);
+  const passwordHash = await hashPassword(input.newPassword);
+  await inTransaction(ctx, async (unit) => {
+    await repo.setStaffPassword(unit.db, staff.id, passwordHash, false);
+    await repo.deleteOtherSessionsOfStaff(unit.db, staff.id, auth.sessionId);
+    unit.audit({ action: 'staff.password_change', entity: 'staff', entityId: staff.id });
+  });
 }
 
 /** Sets a password that its owner must change at the first sign-in (demo data in production). */
@@ -181,6 +218,7 @@ export async function requestOtp(ctx: Ctx, input: { phone: string; purpose: 'cou
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + OTP_TTL_MS).toISOString(),
     });
+    ctx.audit({ action: 'auth.otp_request', entity: 'otp', changes: { phone: input.phone, purpose: input.purpose } });
   });
   try {
     await sendDirect(ctx, { channel: 'sms', to: input.phone, kind: 'otp', ...otpMessage(code, OTP_TTL_MS / 60_000) });
@@ -204,6 +242,7 @@ async function checkOtp(ctx: Ctx, input: { phone: string; code: string; ip: stri
     await hitLimits(ctx, perAddress).catch((e: unknown) => {
       if (!(e instanceof AppError)) throw e;
     });
+    await recordFailedSignIn(ctx, 'invalid_code', { phone: input.phone, purpose });
     return badRequest('invalid_code');
   };
   const row = await repo.findOpenOtp(ctx.db, input.phone, purpose);
@@ -234,20 +273,27 @@ function sameName(a: string, b: string): boolean {
 export async function loginCourier(ctx: Ctx, input: { phone: string; code: string; name?: string; ip: string }) {
   const otpId = await checkOtp(ctx, input, 'courier');
   let account = await repo.findCourierAccount(ctx.db, input.phone);
+  let registered = false;
   if (!account) {
     if (!input.name) throw badRequest('name_required');
     const names = await repo.courierNamesForPhone(ctx.db, input.phone);
     const match = names.find((n) => sameName(n.name, input.name ?? ''));
     if (!match) {
       await repo.addWrongTry(ctx.db, otpId, OTP_MAX_WRONG_TRIES, nowIso(ctx));
+      await recordFailedSignIn(ctx, 'courier_not_registered', { phone: input.phone, purpose: 'courier' });
       throw forbidden('courier_not_registered');
     }
     await useOtp(ctx, otpId);
     account = await registerCourierAccount(ctx, input.phone, match.name);
+    registered = true;
   } else {
     await useOtp(ctx, otpId);
   }
-  const session = await startSession(ctx, { kind: 'courier', courierAccountId: account.id });
+  const actor = { kind: 'courier' as const, id: account.id, name: account.name, orgId: null };
+  const session = await startSession(ctx, { kind: 'courier', courierAccountId: account.id }, actor, {
+    phone: account.phone,
+    ...(registered ? { registered } : {}),
+  });
   const communities = await courierCommunities(ctx, account.phone);
   return { courier: { phone: account.phone, name: account.name }, communities, session };
 }
@@ -268,7 +314,8 @@ export async function registerCourierAccount(ctx: Ctx, phone: string, name: stri
 export async function loginResident(ctx: Ctx, input: { phone: string; code: string; ip: string }) {
   const otpId = await checkOtp(ctx, input, 'resident');
   await useOtp(ctx, otpId);
-  const session = await startSession(ctx, { kind: 'resident', phone: input.phone });
+  const actor = { kind: 'resident' as const, id: null, name: maskPhone(input.phone), orgId: null };
+  const session = await startSession(ctx, { kind: 'resident', phone: input.phone }, actor, { phone: input.phone });
   return { resident: { phone: input.phone }, session };
 }
 

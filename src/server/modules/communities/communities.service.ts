@@ -1,4 +1,5 @@
-import { nowIso, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { diff } from '../audit/audit.trail.js';
 import { isTaken } from '../../db/dialect.js';
 import type { CommunityRow } from '../../db/types.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
@@ -43,14 +44,18 @@ export async function assertCommunitiesInOrg(ctx: Ctx, orgId: number, ids: numbe
 
 export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityCreateReq) {
   try {
-    const row = await repo.insertCommunity(ctx.db, {
-      org_id: orgId,
-      name: input.name,
-      collection_point_name: input.collectionPointName ?? `${input.name}管理处`,
-      fee_rate_fen: input.feeRateFen ?? 0,
-      created_at: nowIso(ctx),
+    return await inTransaction(ctx, async (unit) => {
+      const row = await repo.insertCommunity(unit.db, {
+        org_id: orgId,
+        name: input.name,
+        collection_point_name: input.collectionPointName ?? `${input.name}管理处`,
+        fee_rate_fen: input.feeRateFen ?? 0,
+        created_at: nowIso(unit),
+      });
+      const view = presentCommunity(row);
+      unit.audit({ action: 'community.create', entity: 'community', entityId: row.id, orgId, changes: view });
+      return view;
     });
-    return presentCommunity(row);
   } catch (err) {
     if (isTaken(err, 'community_name')) throw conflict('community_exists');
     throw err;
@@ -68,5 +73,10 @@ export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input:
     ...(input.proofRequired !== undefined ? { proof_required: input.proofRequired ? (1 as const) : (0 as const) } : {}),
   };
   if (Object.keys(set).length === 0) return presentCommunity(await visibleCommunity(ctx, scope, id));
-  return presentCommunity(await repo.updateCommunity(ctx.db, id, set));
+  return inTransaction(ctx, async (unit) => {
+    const before = presentCommunity(await visibleCommunity(unit, scope, id));
+    const after = presentCommunity(await repo.updateCommunity(unit.db, id, set));
+    unit.audit({ action: 'community.update', entity: 'community', entityId: id, orgId: scope.orgId, changes: diff(before, after) });
+    return after;
+  });
 }

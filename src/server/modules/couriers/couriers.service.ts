@@ -1,4 +1,5 @@
-import { nowIso, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { diff } from '../audit/audit.trail.js';
 import { isTaken } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
@@ -30,16 +31,20 @@ export async function createCourier(ctx: Ctx, scope: Scope, input: CourierCreate
   const community = await visibleCommunity(ctx, scope, input.communityId);
   const now = nowIso(ctx);
   try {
-    const { id } = await repo.insertCourier(ctx.db, {
-      org_id: community.org_id,
-      community_id: community.id,
-      name: input.name,
-      phone: input.phone,
-      carrier: input.carrier,
-      created_at: now,
-      updated_at: now,
+    return await inTransaction(ctx, async (unit) => {
+      const { id } = await repo.insertCourier(unit.db, {
+        org_id: community.org_id,
+        community_id: community.id,
+        name: input.name,
+        phone: input.phone,
+        carrier: input.carrier,
+        created_at: now,
+        updated_at: now,
+      });
+      const view = await getCourier(unit, scope, id);
+      unit.audit({ action: 'courier.create', entity: 'courier', entityId: id, orgId: community.org_id, changes: fields(view) });
+      return view;
     });
-    return getCourier(ctx, scope, id);
   } catch (err) {
     if (isTaken(err, 'courier_phone')) throw conflict('courier_exists');
     throw err;
@@ -48,27 +53,39 @@ export async function createCourier(ctx: Ctx, scope: Scope, input: CourierCreate
 
 /** 修改. */
 export async function updateCourier(ctx: Ctx, scope: Scope, id: number, input: CourierUpdateReq) {
-  await getCourier(ctx, scope, id);
   if (input.communityId !== undefined) await visibleCommunity(ctx, scope, input.communityId);
   try {
-    await repo.updateCourier(ctx.db, id, {
-      community_id: input.communityId,
-      name: input.name,
-      phone: input.phone,
-      carrier: input.carrier,
-      updated_at: nowIso(ctx),
+    return await inTransaction(ctx, async (unit) => {
+      const before = await getCourier(unit, scope, id);
+      await repo.updateCourier(unit.db, id, {
+        community_id: input.communityId,
+        name: input.name,
+        phone: input.phone,
+        carrier: input.carrier,
+        updated_at: nowIso(unit),
+      });
+      const after = await getCourier(unit, scope, id);
+      unit.audit({ action: 'courier.update', entity: 'courier', entityId: id, orgId: scope.orgId, changes: diff(fields(before), fields(after)) });
+      return after;
     });
   } catch (err) {
     if (isTaken(err, 'courier_phone')) throw conflict('courier_exists');
     throw err;
   }
-  return getCourier(ctx, scope, id);
 }
 
 /** 删除: the parcels keep the courier's name and phone as they were. */
 export async function deleteCourier(ctx: Ctx, scope: Scope, id: number) {
-  await getCourier(ctx, scope, id);
-  await repo.deleteCourier(ctx.db, id);
+  await inTransaction(ctx, async (unit) => {
+    const gone = await getCourier(unit, scope, id);
+    await repo.deleteCourier(unit.db, id);
+    unit.audit({ action: 'courier.delete', entity: 'courier', entityId: id, orgId: scope.orgId, changes: fields(gone) });
+  });
+}
+
+/** A courier's fields as the trail records them (the community by id). */
+function fields(c: ReturnType<typeof presentCourier>) {
+  return { communityId: c.communityId, name: c.name, phone: c.phone, carrier: c.carrier };
 }
 
 /** The communities a signed-in courier delivers to, with the carrier in each. */

@@ -15,6 +15,7 @@ import {
   type ImportRow,
 } from '../spreadsheets/import-table.js';
 import type { SheetColumn, SheetSpec } from '../spreadsheets/write-table.js';
+import { recordExport } from '../audit/audit.service.js';
 import * as repo from './couriers.repo.js';
 import type { CourierListReq } from './couriers.schema.js';
 
@@ -49,6 +50,7 @@ export async function courierTemplate(ctx: Ctx, scope: Scope): Promise<SheetSpec
 /** 导出快递员信息: the filtered list in the template's layout, so that it imports back unchanged. */
 export async function courierExport(ctx: Ctx, scope: Scope, filter: Omit<CourierListReq, 'page' | 'pageSize'>): Promise<SheetSpec> {
   const { items } = await repo.listCouriers(ctx.db, scope, filter, 1, 100_000);
+  await recordExport(ctx, 'couriers', { ...filter, rows: items.length });
   return {
     fileTitle: '快递员信息',
     sheetName: '快递员信息',
@@ -87,9 +89,9 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
 
   const written = await inTransaction(
     ctx,
-    (ctx) => {
+    async (ctx) => {
       const now = nowIso(ctx);
-      return upsertRows(valid, {
+      const written = await upsertRows(valid, {
         key: (c: { community_id: number; phone: string }) => `${c.community_id}|${c.phone}`,
         findExisting: (chunk) => repo.couriersByKeys(ctx.db, [...new Set(chunk.map((v) => v.community_id))], [...new Set(chunk.map((v) => v.phone))]),
         insert: (chunk) =>
@@ -102,6 +104,9 @@ export async function importCouriers(ctx: Ctx, scope: Scope, rows: ImportRow<Key
             ? repo.updateCourier(ctx.db, old.id, { name: v.name, carrier: v.carrier, updated_at: now })
             : undefined,
       });
+      // One line for the file: what it created and updated (the rows' fields are in the file the admin holds).
+      ctx.audit({ action: 'courier.import', entity: 'courier', orgId: scope.orgId, changes: { ...written, failed: new Set(errors.map((e) => e.row)).size } });
+      return written;
     },
     { retryIf: (err) => isTaken(err, 'courier_phone') },
   );

@@ -27,6 +27,12 @@ export async function addMember(ctx: Ctx, owner: string, body: MemberReq) {
         throw conflict('limit_reached', `最多添加${HOUSEHOLD_LIMITS.members}个家人或代领人`);
       }
       await repo.insertMember(ctx.db, { owner_phone: owner, member_phone: body.phone, member_name: body.name ?? null, created_at: nowIso(ctx) });
+      ctx.audit({
+        action: 'household.add',
+        entity: 'household',
+        entityId: maskPhone(body.phone),
+        changes: { ownerPhone: owner, memberPhone: body.phone, name: body.name },
+      });
     });
   } catch (err) {
     if (isTaken(err)) throw conflict('member_exists');
@@ -43,7 +49,10 @@ export async function addMember(ctx: Ctx, owner: string, body: MemberReq) {
 }
 
 export async function removeMember(ctx: Ctx, owner: string, member: string): Promise<void> {
-  if (!(await repo.deleteMember(ctx.db, owner, member))) throw notFound();
+  await inTransaction(ctx, async (u) => {
+    if (!(await repo.deleteMember(u.db, owner, member))) throw notFound();
+    u.audit({ action: 'household.remove', entity: 'household', entityId: maskPhone(member), changes: { ownerPhone: owner, memberPhone: member } });
+  });
 }
 
 /** The residents who authorized this phone to see and collect their parcels. */

@@ -37,7 +37,7 @@ export async function createKey(ctx: Ctx, auth: StaffAuth, body: KeyCreateReq) {
     if ((await repo.countLiveKeys(ctx.db, auth.staff.orgId)) >= OPEN_API_LIMITS.keysPerOrg) {
       throw conflict('limit_reached', `每个物业最多${OPEN_API_LIMITS.keysPerOrg}个有效密钥，请先撤销不用的密钥`);
     }
-    return repo.insertKey(ctx.db, {
+    const inserted = await repo.insertKey(ctx.db, {
       org_id: auth.staff.orgId,
       name: body.name,
       scopes: JSON.stringify(body.scopes),
@@ -46,6 +46,13 @@ export async function createKey(ctx: Ctx, auth: StaffAuth, body: KeyCreateReq) {
       created_by: auth.staff.id,
       created_at: nowIso(ctx),
     });
+    ctx.audit({
+      action: 'api_key.create',
+      entity: 'api_key',
+      entityId: inserted.id,
+      changes: { name: body.name, scopes: body.scopes, prefix: inserted.prefix },
+    });
+    return inserted;
   });
   return { ...presentKey(row), key };
 }
@@ -59,7 +66,10 @@ export async function listKeys(ctx: Ctx, auth: StaffAuth) {
 export async function revokeKey(ctx: Ctx, auth: StaffAuth, id: number): Promise<void> {
   const row = await repo.findKey(ctx.db, auth.staff.orgId, id);
   if (!row) throw notFound();
-  await repo.revokeKey(ctx.db, auth.staff.orgId, id, nowIso(ctx));
+  await inTransaction(ctx, async (u) => {
+    await repo.revokeKey(u.db, auth.staff.orgId, id, nowIso(u));
+    u.audit({ action: 'api_key.revoke', entity: 'api_key', entityId: id, changes: { name: row.name, prefix: row.prefix } });
+  });
 }
 
 /** Whether the org has a key of this id (revoked or not): what a webhook may name. */
@@ -123,9 +133,18 @@ export async function pushPreAdvice(ctx: Ctx, auth: ApiKeyAuth, items: unknown[]
     created_at: at,
     updated_at: at,
   }));
-  await inTransaction(ctx, (ctx) => repo.upsertPreAdvice(ctx.db, rows));
   failed.sort((a, b) => a.index - b.index);
-  return { accepted: items.length - failed.length, failed };
+  const accepted = items.length - failed.length;
+  await inTransaction(ctx, async (ctx) => {
+    await repo.upsertPreAdvice(ctx.db, rows);
+    // One line for the push (its items are the carrier's, with a phone each): how many and which communities.
+    ctx.audit({
+      action: 'pre_advice.push',
+      entity: 'pre_advice',
+      changes: { items: items.length, accepted, failed: failed.length, communityIds: [...communities] },
+    });
+  });
+  return { accepted, failed };
 }
 
 /** What a carrier's pre-advice says of a parcel of the community, if anything. */

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../context.js';
+import { inTransaction, type Ctx } from '../../context.js';
 import type { Channel, NotificationKind, OutboxRow, OutboxStatus } from '../../db/types.js';
 import { notFound, conflict } from '../../errors.js';
 import { providerFor } from './messaging.js';
@@ -114,9 +114,12 @@ export async function listNotifications(ctx: Ctx, orgId: number, status: OutboxS
 export async function retryNotification(ctx: Ctx, orgId: number, id: number) {
   const row = await repo.findOutbox(ctx.db, orgId, id);
   if (!row) throw notFound();
-  if (!(await repo.requeueFailed(ctx.db, orgId, id, ctx.now().toISOString()))) {
-    throw conflict('invalid_state', '只有发送失败或已达上限的通知可以重新发送');
-  }
+  await inTransaction(ctx, async (u) => {
+    if (!(await repo.requeueFailed(u.db, orgId, id, u.now().toISOString()))) {
+      throw conflict('invalid_state', '只有发送失败或已达上限的通知可以重新发送');
+    }
+    u.audit({ action: 'notification.retry', entity: 'notification', entityId: id, orgId, changes: { kind: row.kind, status: [row.status, 'queued'] } });
+  });
   ctx.outboxKick();
   return presentOutbox({ ...row, status: 'queued', attempts: 0, next_attempt_at: ctx.now().toISOString() });
 }

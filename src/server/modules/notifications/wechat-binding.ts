@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Ctx } from '../../context.js';
+import { inTransaction, type Ctx } from '../../context.js';
 import { AppError, badRequest, unauthorized } from '../../errors.js';
 import { errorResponses, type App } from '../../http.js';
 import * as repo from './notifications.repo.js';
@@ -74,7 +74,10 @@ export async function wechatBindingRoutes(app: App): Promise<void> {
       if (req.query.code) {
         try {
           const openid = await o.openidForCode(req.query.code);
-          await repo.bindWechat(req.ctx.db, phone, openid, req.ctx.now().toISOString());
+          await inTransaction(req.ctx, async (u) => {
+            await repo.bindWechat(u.db, phone, openid, u.now().toISOString());
+            u.audit({ action: 'wechat.bind', entity: 'wechat', changes: { phone } });
+          });
           req.log.info({ phoneTail: phone.slice(-4) }, 'WeChat bound');
         } catch (err) {
           req.log.warn({ reason: err instanceof Error ? err.message : String(err) }, 'WeChat binding failed');

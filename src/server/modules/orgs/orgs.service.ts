@@ -12,6 +12,7 @@ export async function createOrg(ctx: Ctx, input: { name: string; adminUsername: 
     async (ctx) => {
       const org = await repo.insertOrg(ctx.db, { name: input.name, created_at: nowIso(ctx) });
       const admin = await createStaffInOrg(ctx, org.id, { username: input.adminUsername, role: 'admin', communityIds: [] }, passwordHash);
+      ctx.audit({ action: 'org.create', entity: 'org', entityId: org.id, orgId: org.id, changes: { name: org.name, adminUsername: admin.username } });
       return { org: { id: org.id, name: org.name }, admin: { id: admin.id, username: admin.username } };
     },
     { attempts: 1 },
@@ -27,6 +28,10 @@ export async function getOrg(ctx: Ctx, orgId: number) {
 
 /** 开启应用 / 关闭应用: no data changes but the switch. */
 export async function setAppEnabled(ctx: Ctx, orgId: number, enabled: boolean) {
-  await repo.setAppEnabled(ctx.db, orgId, enabled);
+  await inTransaction(ctx, async (unit) => {
+    const before = await repo.findOrg(unit.db, orgId);
+    await repo.setAppEnabled(unit.db, orgId, enabled);
+    unit.audit({ action: 'org.app_enabled', entity: 'org', entityId: orgId, orgId, changes: { appEnabled: [before?.app_enabled === 1, enabled] } });
+  });
   return { enabled };
 }

@@ -131,7 +131,14 @@ function moveAudit(
   detail?: Record<string, unknown> | null,
 ): AuditChange {
   const { status: _status, ...fields } = set ?? {};
-  return { action: `parcel.${m}`, entity: 'parcel', entityId: id, orgId, changes: { status: [from, to], ...fields, ...detail } };
+  // The trail's names are snake_case (`parcel.enter_at_desk`), the moves' camelCase.
+  return {
+    action: `parcel.${m.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+    entity: 'parcel',
+    entityId: id,
+    orgId,
+    changes: { status: [from, to], ...fields, ...detail },
+  };
 }
 
 /** 退件通知 to the courier: which parcel to come for, and where. */

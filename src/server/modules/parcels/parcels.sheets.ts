@@ -6,6 +6,7 @@ import type { Ctx } from '../../context.js';
 import { badRequest } from '../../errors.js';
 import type { SheetSpec } from '../spreadsheets/write-table.js';
 import { presentParcel } from './parcels.present.js';
+import { recordExport } from '../audit/audit.service.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelListReq } from './parcels.schema.js';
 import { parcelFilter } from './parcels.service.js';
@@ -40,6 +41,7 @@ export async function parcelExport(ctx: Ctx, scope: Scope, query: Omit<ParcelLis
   if (total > MAX_PARCEL_EXPORT) {
     throw badRequest('too_many_rows', `导出数据过多（${total}条，最多${MAX_PARCEL_EXPORT}条），请缩小筛选范围`);
   }
+  await recordExport(ctx, 'parcels', { ...query, rows: total });
   const now = ctx.now();
   async function* rows(): AsyncIterable<string[]> {
     // Pages by id, newest first: memory stays at one page whatever the export's size.

@@ -2,7 +2,7 @@
 // a parcel of its communities, checked by its bytes (JPEG or PNG, at most 2 MB), kept in the
 // database with the parcel, and served to staff of that community only, as the image it is.
 import type { StaffAuth } from '../../actors.js';
-import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, recordAudit, type Ctx } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { parcelInScope } from '../parcels/parcels.service.js';
 import { checkImage } from './image-check.js';
@@ -30,6 +30,7 @@ export async function addProof(ctx: Ctx, auth: StaffAuth, parcelId: number, kind
       created_at: nowIso(ctx),
     });
     await repo.markHasProof(ctx.db, p.org_id, p.id);
+    ctx.audit({ action: 'proof.add', entity: 'parcel', entityId: p.id, orgId: p.org_id, changes: { kind, mime: image.mime, size: bytes.length } });
     return saved;
   });
   return { id: Number(row.id), kind: row.kind, mime: row.mime, size: row.size, width: row.width, height: row.height, createdAt: row.created_at };
@@ -40,5 +41,6 @@ export async function proofImage(ctx: Ctx, auth: StaffAuth, parcelId: number) {
   const p = await parcelInScope(ctx, auth.scope, parcelId);
   const proof = await repo.latestProof(ctx.db, p.org_id, p.id);
   if (!proof) throw notFound();
+  await recordAudit(ctx, { action: 'proof.view', entity: 'parcel', entityId: p.id, orgId: p.org_id, changes: { kind: proof.kind } });
   return { mime: proof.mime, data: Buffer.from(proof.data) };
 }

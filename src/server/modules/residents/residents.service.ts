@@ -1,4 +1,5 @@
-import { nowIso, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, type Ctx } from '../../context.js';
+import { diff } from '../audit/audit.trail.js';
 import { isTaken } from '../../db/dialect.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
@@ -39,18 +40,22 @@ export async function createResident(ctx: Ctx, scope: Scope, input: ResidentCrea
   const community = await visibleCommunity(ctx, scope, input.communityId);
   const now = nowIso(ctx);
   try {
-    const { id } = await repo.insertResident(ctx.db, {
-      org_id: community.org_id,
-      community_id: community.id,
-      name: input.name,
-      phone: input.phone,
-      building: input.building,
-      unit: input.unit,
-      room: input.room,
-      created_at: now,
-      updated_at: now,
+    return await inTransaction(ctx, async (u) => {
+      const { id } = await repo.insertResident(u.db, {
+        org_id: community.org_id,
+        community_id: community.id,
+        name: input.name,
+        phone: input.phone,
+        building: input.building,
+        unit: input.unit,
+        room: input.room,
+        created_at: now,
+        updated_at: now,
+      });
+      const view = await getResident(u, scope, id);
+      u.audit({ action: 'resident.create', entity: 'resident', entityId: id, orgId: community.org_id, changes: fields(view) });
+      return view;
     });
-    return getResident(ctx, scope, id);
   } catch (err) {
     if (isTaken(err, 'resident_home')) throw conflict('resident_exists');
     throw err;
@@ -58,21 +63,34 @@ export async function createResident(ctx: Ctx, scope: Scope, input: ResidentCrea
 }
 
 export async function updateResident(ctx: Ctx, scope: Scope, id: number, input: ResidentUpdateReq) {
-  await getResident(ctx, scope, id);
   if (input.communityId !== undefined) await visibleCommunity(ctx, scope, input.communityId);
   const { communityId, ...rest } = input;
   try {
-    await repo.updateResident(ctx.db, id, { ...rest, community_id: communityId, updated_at: nowIso(ctx) });
+    return await inTransaction(ctx, async (u) => {
+      const before = await getResident(u, scope, id);
+      await repo.updateResident(u.db, id, { ...rest, community_id: communityId, updated_at: nowIso(u) });
+      const after = await getResident(u, scope, id);
+      u.audit({ action: 'resident.update', entity: 'resident', entityId: id, orgId: scope.orgId, changes: diff(fields(before), fields(after)) });
+      return after;
+    });
   } catch (err) {
     if (isTaken(err, 'resident_home')) throw conflict('resident_exists');
     throw err;
   }
-  return getResident(ctx, scope, id);
 }
 
 export async function deleteResident(ctx: Ctx, scope: Scope, id: number) {
-  await getResident(ctx, scope, id);
-  await repo.deleteResident(ctx.db, id);
+  await inTransaction(ctx, async (u) => {
+    const gone = await getResident(u, scope, id);
+    await repo.deleteResident(u.db, id);
+    u.audit({ action: 'resident.delete', entity: 'resident', entityId: id, orgId: scope.orgId, changes: fields(gone) });
+  });
+}
+
+/** A resident's fields as the trail records them (the community by id). */
+function fields(r: ReturnType<typeof presentResident>) {
+  const { id: _id, communityName: _name, ...rest } = r;
+  return rest;
 }
 
 /** The resident a parcel to this phone belongs to, with the address to show, or null. */

@@ -1,4 +1,5 @@
-import { nowIso, sharesCommits, type Ctx } from '../../context.js';
+import { inTransaction, nowIso, sharesCommits, type Ctx } from '../../context.js';
+import { diff } from '../audit/audit.trail.js';
 import { isTaken } from '../../db/dialect.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../actors.js';
@@ -29,8 +30,12 @@ export async function createShelf(ctx: Ctx, scope: Scope, communityId: number, i
   const community = await visibleCommunity(ctx, scope, communityId);
   try {
     const now = nowIso(ctx);
-    const { id } = await repo.insertShelf(ctx.db, { org_id: community.org_id, community_id: community.id, ...input, created_at: now, updated_at: now });
-    return presentShelf(await visibleShelf(ctx, scope, id));
+    return await inTransaction(ctx, async (u) => {
+      const { id } = await repo.insertShelf(u.db, { org_id: community.org_id, community_id: community.id, ...input, created_at: now, updated_at: now });
+      const view = presentShelf(await visibleShelf(u, scope, id));
+      u.audit({ action: 'shelf.create', entity: 'shelf', entityId: id, orgId: community.org_id, changes: { communityId, ...fields(view) } });
+      return view;
+    });
   } catch (err) {
     if (isTaken(err, 'shelf_code')) throw conflict('shelf_exists');
     throw err;
@@ -45,18 +50,30 @@ export async function updateShelf(ctx: Ctx, scope: Scope, id: number, input: She
     if (used > input.layers) throw conflict('shelf_layers_in_use', `第${used}层还有待领取的包裹，层数不能少于${used}`);
   }
   try {
-    await repo.updateShelf(ctx.db, id, { ...input, updated_at: nowIso(ctx) });
+    return await inTransaction(ctx, async (u) => {
+      await repo.updateShelf(u.db, id, { ...input, updated_at: nowIso(u) });
+      const after = presentShelf(await visibleShelf(u, scope, id));
+      u.audit({ action: 'shelf.update', entity: 'shelf', entityId: id, orgId: scope.orgId, changes: diff(fields(presentShelf(shelf)), fields(after)) });
+      return after;
+    });
   } catch (err) {
     if (isTaken(err, 'shelf_code')) throw conflict('shelf_exists');
     throw err;
   }
-  return presentShelf(await visibleShelf(ctx, scope, id));
+}
+
+/** A shelf's fields as the trail records them (its code named so: a bare `code` is a secret there). */
+function fields(s: ReturnType<typeof presentShelf>) {
+  return { shelfCode: s.code, layers: s.layers, capacity: s.capacity };
 }
 
 /** 删除: refused while a parcel awaits pickup on the shelf (the check and the delete are one statement). */
 export async function deleteShelf(ctx: Ctx, scope: Scope, id: number) {
-  await visibleShelf(ctx, scope, id);
-  if (!(await repo.deleteEmptyShelf(ctx.db, id))) throw conflict('shelf_not_empty');
+  const shelf = await visibleShelf(ctx, scope, id);
+  await inTransaction(ctx, async (u) => {
+    if (!(await repo.deleteEmptyShelf(u.db, id))) throw conflict('shelf_not_empty');
+    u.audit({ action: 'shelf.delete', entity: 'shelf', entityId: id, orgId: scope.orgId, changes: fields(presentShelf(shelf)) });
+  });
 }
 
 /** A parcel's place: its shelf, layer and label (`A-3-0127`). */

@@ -4,6 +4,7 @@ import type { StaffRow } from '../../db/types.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { endStaffSessions, hashPassword } from '../auth/auth.service.js';
 import { assertCommunitiesInOrg } from '../communities/communities.service.js';
+import { diff } from '../audit/audit.trail.js';
 import * as repo from './staff.repo.js';
 import type { StaffCreateReq, StaffUpdateReq } from './staff.schema.js';
 
@@ -36,7 +37,10 @@ export async function createStaffInOrg(ctx: Ctx, orgId: number, input: Omit<Staf
       created_at: nowIso(ctx),
     });
     if (input.role === 'clerk') await repo.replaceStaffCommunities(ctx.db, row.id, communityIds);
-    return presentStaff(row, communityIds);
+    const view = presentStaff(row, communityIds);
+    const { id: _id, createdAt: _at, ...fields } = view;
+    ctx.audit({ action: 'staff.create', entity: 'staff', entityId: row.id, orgId, changes: fields });
+    return view;
   } catch (err) {
     if (isTaken(err, 'staff_username')) throw conflict('username_taken');
     throw err;
@@ -74,6 +78,7 @@ export async function updateStaff(ctx: Ctx, orgId: number, actingStaffId: number
   await inTransaction(ctx, async (ctx) => {
     const row = await repo.findStaffInOrg(ctx.db, orgId, id);
     if (!row) throw notFound();
+    const before = presentStaff(row, (await repo.communityIdsByStaff(ctx.db, [id])).get(id) ?? []);
     if (input.communityIds) {
       const ids = [...new Set(input.communityIds)];
       await assertCommunitiesInOrg(ctx, orgId, ids);
@@ -85,7 +90,15 @@ export async function updateStaff(ctx: Ctx, orgId: number, actingStaffId: number
       ...(input.disabled !== undefined ? { disabled: input.disabled ? (1 as const) : (0 as const) } : {}),
     };
     if (Object.keys(set).length > 0) await repo.updateStaff(ctx.db, id, set);
+    if (input.disabled === true || passwordHash) await endStaffSessions(ctx, id);
+    const after = await getStaff(ctx, orgId, id);
+    ctx.audit({
+      action: 'staff.update',
+      entity: 'staff',
+      entityId: id,
+      orgId,
+      changes: { ...diff(before, after), ...(passwordHash ? { passwordReset: true } : {}) },
+    });
   });
-  if (input.disabled === true || passwordHash) await endStaffSessions(ctx, id);
   return getStaff(ctx, orgId, id);
 }

@@ -46,7 +46,7 @@ export async function createWebhook(ctx: Ctx, auth: StaffAuth, body: WebhookCrea
   const row = await inTransaction(ctx, async (ctx) => {
     if ((await repo.listWebhooks(ctx.db, orgId)).length >= WEBHOOK_LIMITS.perOrg)
       throw conflict('limit_reached', `每个物业最多${WEBHOOK_LIMITS.perOrg}个回调地址`);
-    return repo.insertWebhook(ctx.db, {
+    const inserted = await repo.insertWebhook(ctx.db, {
       org_id: orgId,
       url: new URL(body.url).toString(),
       events: JSON.stringify(body.events),
@@ -54,6 +54,13 @@ export async function createWebhook(ctx: Ctx, auth: StaffAuth, body: WebhookCrea
       api_key_id: body.apiKeyId ?? null,
       created_at: nowIso(ctx),
     });
+    ctx.audit({
+      action: 'webhook.create',
+      entity: 'webhook',
+      entityId: inserted.id,
+      changes: { url: inserted.url, events: body.events, apiKeyId: body.apiKeyId },
+    });
+    return inserted;
   });
   return { ...present(row), secret };
 }
@@ -64,8 +71,11 @@ export async function listWebhooks(ctx: Ctx, auth: StaffAuth) {
 }
 
 export async function deleteWebhook(ctx: Ctx, auth: StaffAuth, id: number): Promise<void> {
-  const gone = await inTransaction(ctx, (ctx) => repo.deleteWebhook(ctx.db, auth.staff.orgId, id));
-  if (!gone) throw notFound();
+  await inTransaction(ctx, async (ctx) => {
+    const hook = await repo.findWebhook(ctx.db, auth.staff.orgId, id);
+    if (!hook || !(await repo.deleteWebhook(ctx.db, auth.staff.orgId, id))) throw notFound();
+    ctx.audit({ action: 'webhook.delete', entity: 'webhook', entityId: id, changes: { url: hook.url, events: JSON.parse(hook.events) as unknown } });
+  });
 }
 
 async function ownWebhook(ctx: Ctx, auth: StaffAuth, id: number) {
@@ -109,8 +119,11 @@ export async function listAttempts(ctx: Ctx, auth: StaffAuth, id: number, delive
 
 /** 重发: the same event (id and body) queued again, due now, for another 24 hours of retries. */
 export async function resend(ctx: Ctx, auth: StaffAuth, id: number, deliveryId: number): Promise<void> {
-  await ownDelivery(ctx, auth, id, deliveryId);
-  await repo.requeue(ctx.db, auth.staff.orgId, deliveryId, nowIso(ctx));
+  const d = await ownDelivery(ctx, auth, id, deliveryId);
+  await inTransaction(ctx, async (u) => {
+    await repo.requeue(u.db, auth.staff.orgId, deliveryId, nowIso(u));
+    u.audit({ action: 'webhook.resend', entity: 'webhook', entityId: id, changes: { deliveryId, status: [d.status, 'queued'] } });
+  });
   ctx.webhookKick();
 }
 
