@@ -55,7 +55,13 @@ async function startSession(
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + ttl).toISOString(),
     });
-    unit.audit({ action: 'auth.sign_in', entity: 'session', entityId: actor.id, actor, changes: changes ?? null });
+    unit.audit({
+      action: 'auth.sign_in',
+      entity: actor.kind === 'courier' ? 'courier_account' : actor.kind,
+      entityId: actor.id,
+      actor,
+      changes: changes ?? null,
+    });
   });
   return { token, maxAgeSeconds: Math.floor(ttl / 1000) };
 }
@@ -64,7 +70,7 @@ async function startSession(
 function recordFailedSignIn(ctx: Ctx, reason: string, changes: Record<string, unknown>, staff?: { id: number; org_id: number }) {
   return recordAudit(ctx, {
     action: 'auth.sign_in_failed',
-    entity: 'session',
+    entity: staff ? 'staff' : changes.purpose === 'courier' ? 'courier_account' : changes.purpose === 'resident' ? 'resident' : 'staff',
     entityId: staff?.id ?? null,
     orgId: staff?.org_id ?? null,
     // Whoever tried is nobody known (a session the browser holds is someone else's business, of another org maybe): the address and what was typed.
@@ -77,7 +83,8 @@ function recordFailedSignIn(ctx: Ctx, reason: string, changes: Record<string, un
 export async function endSession(ctx: Ctx, sessionId: string): Promise<void> {
   await inTransaction(ctx, async (unit) => {
     await repo.deleteSession(unit.db, sessionId);
-    unit.audit({ action: 'auth.sign_out', entity: 'session', entityId: unit.actor?.id ?? null });
+    const who = unit.actor?.kind ?? 'anonymous';
+    unit.audit({ action: 'auth.sign_out', entity: who === 'courier' ? 'courier_account' : who, entityId: unit.actor?.id ?? null });
   });
 }
 

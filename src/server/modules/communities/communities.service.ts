@@ -53,7 +53,8 @@ export async function createCommunity(ctx: Ctx, orgId: number, input: CommunityC
         created_at: nowIso(unit),
       });
       const view = presentCommunity(row);
-      unit.audit({ action: 'community.create', entity: 'community', entityId: row.id, orgId, changes: view });
+      const { id: _id, ...fields } = view;
+      unit.audit({ action: 'community.create', entity: 'community', entityId: row.id, orgId, changes: fields });
       return view;
     });
   } catch (err) {

@@ -30,7 +30,6 @@ export async function addMember(ctx: Ctx, owner: string, body: MemberReq) {
       ctx.audit({
         action: 'household.add',
         entity: 'household',
-        entityId: maskPhone(body.phone),
         changes: { ownerPhone: owner, memberPhone: body.phone, name: body.name },
       });
     });
@@ -51,7 +50,7 @@ export async function addMember(ctx: Ctx, owner: string, body: MemberReq) {
 export async function removeMember(ctx: Ctx, owner: string, member: string): Promise<void> {
   await inTransaction(ctx, async (u) => {
     if (!(await repo.deleteMember(u.db, owner, member))) throw notFound();
-    u.audit({ action: 'household.remove', entity: 'household', entityId: maskPhone(member), changes: { ownerPhone: owner, memberPhone: member } });
+    u.audit({ action: 'household.remove', entity: 'household', changes: { ownerPhone: owner, memberPhone: member } });
   });
 }
 
