@@ -16,12 +16,12 @@ vi.mock('../src/server/modules/parcels/parcels.repo.js', async (importOriginal) 
   const orig = await importOriginal<typeof import('../src/server/modules/parcels/parcels.repo.js')>();
   return {
     ...orig,
-    insertEvent: (...args: Parameters<typeof orig.insertEvent>) => {
+    insertEvents: (...args: Parameters<typeof orig.insertEvents>) => {
       if (failNext.n > 0) {
         failNext.n--;
         return Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: failNext.code }));
       }
-      return orig.insertEvent(...args);
+      return orig.insertEvents(...args);
     },
   };
 });

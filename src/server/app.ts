@@ -25,7 +25,7 @@ import { WebhookWorker } from './modules/webhooks/webhooks.delivery.js';
 import { appRoutes } from './modules/app/app.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { SESSION_COOKIE, sessionToken } from './modules/auth/session-cookie.js';
-import { loadAuth } from './modules/auth/auth.service.js';
+import { loadAuth } from './modules/auth/auth.sessions.js';
 import { loadApiKey } from './modules/integrations/integrations.service.js';
 import { integrationRoutes } from './modules/integrations/integrations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';

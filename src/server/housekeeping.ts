@@ -1,5 +1,5 @@
 import type { Ctx } from './context.js';
-import { pruneSessions } from './modules/auth/auth.service.js';
+import { pruneSessions } from './modules/auth/auth.sessions.js';
 import { pruneRateCounters } from './modules/auth/rate-limit.js';
 import { pruneEntryKeys } from './modules/parcels/parcels.intake.js';
 import { pruneShelfSerials } from './modules/shelves/shelves.service.js';

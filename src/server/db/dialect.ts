@@ -1,5 +1,16 @@
-import type { ParcelStatus } from './types.js';
-import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { DB, ParcelStatus } from './types.js';
+import type { Executor } from './index.js';
+import {
+  PostgresAdapter,
+  sql,
+  type Expression,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 
 /** Whether a Kysely instance talks to PostgreSQL (the migrations' one dialect switch). */
 export function isPostgres(db: Pick<Kysely<unknown>, 'getExecutor'>): boolean {
@@ -98,4 +109,23 @@ export function claimSkippingLocked<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
   return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
+}
+
+/**
+ * Runs the insert `main` and the insert `extra` in one statement on PostgreSQL (`extra` as a
+ * data-modifying WITH, which runs once whether or not the main query reads it): one round trip for
+ * both, which a busy intake notices. SQLite runs in-process, where a statement costs no round trip:
+ * `extra` runs just before. Either way in the caller's transaction; answers `main`'s rows.
+ */
+export async function insertAlongside<A extends keyof DB, B extends keyof DB, O>(
+  db: Executor,
+  extra: InsertQueryBuilder<DB, A, InsertResult> | null,
+  main: InsertQueryBuilder<DB, B, O>,
+): Promise<O[]> {
+  if (!extra) return main.execute();
+  if (!isPostgres(db)) {
+    await extra.execute();
+    return main.execute();
+  }
+  return (await sql<O>`with alongside as (${extra}) ${main}`.execute(db)).rows;
 }

@@ -6,6 +6,7 @@ import { courierCommunities } from '../couriers/couriers.service.js';
 import { isBoundToWechat } from '../notifications/wechat-binding.js';
 import { getOrg } from '../orgs/orgs.service.js';
 import * as auth from './auth.service.js';
+import { endSession } from './auth.sessions.js';
 import {
   CourierLoginBody,
   CourierLoginReply,
@@ -27,7 +28,7 @@ export async function authRoutes(app: App): Promise<void> {
 
   /** A sign-in replaces any session the browser had: the old one ends on the server. */
   async function replaceSession(req: FastifyRequest) {
-    if (req.auth) await auth.endSession(req.ctx, req.auth.sessionId);
+    if (req.auth) await endSession(req.ctx, req.auth.sessionId);
   }
 
   app.post('/api/auth/staff/login', {
@@ -54,7 +55,7 @@ export async function authRoutes(app: App): Promise<void> {
     config: publicRoute,
     schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errorResponses } },
     handler: async (req, reply) => {
-      if (req.auth) await auth.endSession(req.ctx, req.auth.sessionId);
+      if (req.auth) await endSession(req.ctx, req.auth.sessionId);
       clearSessionCookie(req, reply, config.cookieSecure);
       return reply.code(204).send(null);
     },

@@ -4,6 +4,7 @@
 import { moveRefusal, PARCEL_MOVES, type ParcelMove } from '../../../shared/parcel-status.js';
 import { nowIso, type Ctx } from '../../context.js';
 import type { AuditActor, AuditChange } from '../../actors.js';
+import { auditRows } from '../audit/audit.trail.js';
 import type { NewParcel, ParcelUpdate } from '../../db/types.js';
 import { conflict } from '../../errors.js';
 import { enqueueNotification } from '../notifications/notifications.service.js';
@@ -57,18 +58,21 @@ export async function applyMove(
     throw conflict('invalid_state');
   }
   const { id } = p;
-  const { id: eventId } = await repo.insertEvent(ctx.db, {
+  const at = nowIso(ctx);
+  const event = {
     parcel_id: id,
     org_id: p.org_id,
-    at: nowIso(ctx),
+    at,
     actor_kind: actor.kind,
     actor_id: actor.id,
     actor_name: actor.name,
     from_status: p.status,
     to_status: rule.to,
     detail: change.detail ? JSON.stringify(change.detail) : null,
-  });
-  ctx.audit(moveAudit(m, id, p.org_id, p.status, rule.to, change.set, change.detail));
+  };
+  // The event and the move's audit line in one statement (one round trip on PostgreSQL).
+  const audit = auditRows(ctx.actor, [moveAudit(m, id, p.org_id, p.status, rule.to, change.set, change.detail)], at);
+  const [eventId = 0] = await repo.insertEvents(ctx.db, [event], audit);
   const moved = await repo.getParcel(ctx.db, id);
   if (rule.notice === 'parcel_received') await noticeReceived(ctx, moved, eventId);
   if (rule.notice === 'parcel_rejected') await noticeRejected(ctx, moved, eventId);
@@ -108,12 +112,16 @@ export async function applyEntries(
       to_status: rule.to,
       detail: e.detail ? JSON.stringify(e.detail) : null,
     })),
+    auditRows(
+      ctx.actor,
+      entries.map((e, i) => {
+        const { org_id, community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged } = e.insert;
+        const fields = { community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged };
+        return { ...moveAudit(m, ids[i] ?? 0, org_id, null, rule.to, fields, e.detail), ...(e.by ? { actor: e.by } : {}) };
+      }),
+      at,
+    ),
   );
-  for (const [i, e] of entries.entries()) {
-    const { org_id, community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged } = e.insert;
-    const fields = { community_id, tracking_no, carrier, recipient_name, recipient_phone, courier_id, shelf_id, damaged };
-    ctx.audit({ ...moveAudit(m, ids[i] ?? 0, org_id, null, rule.to, fields, e.detail), ...(e.by ? { actor: e.by } : {}) });
-  }
   const moved = await repo.getParcels(ctx.db, ids);
   if (rule.notice === 'parcel_received') for (const [i, p] of moved.entries()) await noticeReceived(ctx, p, eventIds[i] ?? 0);
   if ('webhook' in rule) await queueWebhookEvents(ctx, rule.webhook, moved.map(webhookParcel), eventIds);
