@@ -1,4 +1,4 @@
-// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g,h --cpu-prof DIR]
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g,h,i --cpu-prof DIR]
 // Fills a database of its own with N parcels over 100 communities, starts the real server on it
 // (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
 // and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase, type Database_ } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { upsertPreAdvice } from '../src/server/modules/integrations/integrations.repo.js';
+import { shanghaiDayHour } from '../src/shared/time.js';
 import { fillDatabase } from './fill.js';
 import { formatTable, peakRssMb, runLoad, startServer, type LoadResult, type Scenario } from './load.js';
 import { freePort, scratchPgDatabase, signInCourier, signInStaff, startAppServer } from './support.js';
@@ -21,8 +22,8 @@ const { values } = parseArgs({
     db: { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
-    /** Some scenarios only, by letter: `--only a,d`. f and g are station mode (desk intake, checkout). */
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
+    /** Some scenarios only, by letter: `--only a,d`. f and g are station mode (desk intake, checkout), i 数据看板. */
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
     /** Where the app server writes a V8 CPU profile of the whole run when it stops (`node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
   },
@@ -262,6 +263,21 @@ try {
       out(
         `(h) pre-advice POST /api/open/v1/pre-advice: ${h.items.toLocaleString('en')} items in calls of 1,000 in ${h.seconds.toFixed(1)} s = ${Math.round(h.items / h.seconds).toLocaleString('en')} items/s (call p50 ${h.p50.toFixed(0)} ms, p99 ${h.p99.toFixed(0)} ms); the same rows upserted straight: ${Math.round(preAdviceFloor).toLocaleString('en')} rows/s (${(h.items / h.seconds / preAdviceFloor).toFixed(2)}×)`,
       );
+    }
+
+    // (i) 数据看板: the stats calls over one community's 30 days, and over all communities' year.
+    if (wanted.has('i')) {
+      const today = shanghaiDayHour(new Date()).day;
+      const daysBefore = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+      const ranges: [string, string][] = [
+        ['one community, 30 days', `communityId=${busy.id}&from=${daysBefore(29)}&to=${today}`],
+        ['all communities, a year', `from=${daysBefore(364)}&to=${today}`],
+      ];
+      for (const [label, q] of ranges) {
+        for (const call of ['summary', 'daily', 'by-courier']) {
+          await run({ name: `(i) stats ${call}: ${label}`, requests: [{ method: 'GET' as const, path: `/api/stats/${call}?${q}`, headers: { cookie: admin } }] });
+        }
+      }
     }
 
     const peak = peakRssMb(pid);

@@ -719,6 +719,22 @@ const ROUTES: Record<string, RouteSpec> = {
       s.communities.map((c) => ({ url: `/api/courier/recipient?communityId=${c.id}&phone=${s.residentPhone}`, expect: 'refuse', refuseWith: [403] })),
   },
   'GET /api/resident/parcels': { role: 'resident', own: () => [{ url: '/api/resident/parcels?pageSize=200', expect: 'own' }] },
+  // 数据看板: the caller's org (a clerk: their communities); another's community is 404.
+  ...Object.fromEntries(
+    ['summary', 'daily', 'by-courier', 'by-carrier', 'by-community'].map((call) => [
+      `GET /api/stats/${call}`,
+      {
+        role: 'staff',
+        own: () => [{ url: `/api/stats/${call}`, expect: 'own' }],
+        foreign: (s: Slice) => s.communities.map((c) => ({ url: `/api/stats/${call}?communityId=${c.id}`, expect: 'refuse' })),
+      } satisfies RouteSpec,
+    ]),
+  ),
+  'GET /api/stats/daily/export': {
+    role: 'staff',
+    own: () => [{ url: '/api/stats/daily/export?format=csv', expect: 'own' }],
+    foreign: (s) => s.communities.map((c) => ({ url: `/api/stats/daily/export?communityId=${c.id}&format=csv`, expect: 'refuse' })),
+  },
   // 操作日志: an admin's own org's rows only, whatever record of the other side the filter names.
   'GET /api/audit': {
     role: 'admin',

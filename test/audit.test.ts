@@ -175,7 +175,14 @@ async function returned(w: World): Promise<Parcel> {
 // ---------------------------------------------------------------------------------------------
 
 /** The downloads: reads, but what leaves the building is recorded too. */
-const DOWNLOADS = ['GET /api/parcels/export', 'GET /api/couriers/export', 'GET /api/residents/export', 'GET /api/audit/export', 'GET /api/parcels/{id}/proof'];
+const DOWNLOADS = [
+  'GET /api/parcels/export',
+  'GET /api/couriers/export',
+  'GET /api/residents/export',
+  'GET /api/audit/export',
+  'GET /api/stats/daily/export',
+  'GET /api/parcels/{id}/proof',
+];
 
 type Spec = (w: W) => Promise<Call>;
 /** A csv of a header and one row, to upload. */
@@ -384,8 +391,9 @@ const ROUTES: Record<string, Spec> = {
     return staffCall(w.admin, `/api/webhooks/${w.webhook.id}/deliveries/${d.id}/resend`, { oneOf: [d.id, w.webhook.id] });
   },
 
-  // -- The trail's own export
+  // -- The trail's own export; 数据看板's days
   'GET /api/audit/export': async (w) => staffCall(w.admin, '/api/audit/export?format=csv'),
+  'GET /api/stats/daily/export': async (w) => staffCall(w.admin, '/api/stats/daily/export?format=csv'),
 };
 
 /** Makes the route's call from a fresh address and checks the rows it left. */

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database_ } from '../../src/server/db/index.js';
 import { recountParcels } from '../../src/server/db/migrations/2026112905_parcel_counts.js';
+import { rebuildStats } from '../../src/server/db/migrations/2026120801_stats.js';
 import type { ParcelStatus } from '../../src/server/db/types.js';
 import { closePgSession, closeSqliteWriter, openPgSession, openSqliteWriter, type BulkTarget } from './bulk.js';
 import { YEARS_3 } from './data.js';
@@ -114,6 +115,7 @@ export async function fillDatabase(opts: FillOptions): Promise<FillResult> {
       }
       // The bulk insert went around the counters' triggers (dropped on SQLite, a replica session on PostgreSQL).
       await recountParcels(db as Kysely<unknown>);
+      await rebuildStats(db as Kysely<unknown>);
       clock.phase('counts');
 
       let events = 0;

@@ -33,6 +33,7 @@ import { exceptionRoutes } from './modules/exceptions/exceptions.routes.js';
 import { householdRoutes } from './modules/household/household.routes.js';
 import { proofRoutes } from './modules/proofs/proofs.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { communityRoutes } from './modules/communities/communities.routes.js';
 import { courierAppRoutes } from './modules/parcels/courier-app.routes.js';
 import { residentAppRoutes } from './modules/parcels/resident-app.routes.js';
@@ -279,6 +280,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     householdRoutes,
     proofRoutes,
     auditRoutes,
+    statsRoutes,
   ]) {
     await app.register(routes);
   }

@@ -13,6 +13,7 @@ import * as exceptions from './migrations/2026120702_exceptions.js';
 import * as household from './migrations/2026120703_household.js';
 import * as proofs from './migrations/2026120704_proofs.js';
 import * as audit from './migrations/2026120705_audit.js';
+import * as stats from './migrations/2026120801_stats.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '2026120703_household': household,
   '2026120704_proofs': proofs,
   '2026120705_audit': audit,
+  '2026120801_stats': stats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -37,6 +37,9 @@ export interface DB {
   household_members: HouseholdMemberTable;
   parcel_proofs: ParcelProofTable;
   audit_log: AuditLogTable;
+  parcel_daily: ParcelDailyTable;
+  parcel_dwell: ParcelDwellTable;
+  message_daily: MessageDailyTable;
 }
 
 export type Bool = 0 | 1;
@@ -414,6 +417,41 @@ export interface AuditLogTable {
   entity_id: string | null;
   changes: string | null;
   ip: string | null;
+}
+
+/** 数据看板's rollups, kept by triggers (migration 2026120801_stats): per community and Shanghai day. */
+export interface ParcelDailyTable {
+  community_id: number;
+  org_id: number;
+  day: string;
+  /** 0: no courier record (taken in at the desk). */
+  courier_id: number;
+  carrier: string;
+  shard: number;
+  received: number;
+  picked_up: number;
+  rejected: number;
+  returned: number;
+  fee_fen: number;
+  waived: number;
+}
+export interface ParcelDwellTable {
+  community_id: number;
+  org_id: number;
+  day: string;
+  /** The bucket's first hour: 0–47 by the hour, then 6 hours to 168, days to 720, then 720 (30 days and more). */
+  hours: number;
+  shard: number;
+  n: number;
+}
+export interface MessageDailyTable {
+  /** 0: a message of no parcel. */
+  community_id: number;
+  org_id: number;
+  day: string;
+  channel: string;
+  shard: number;
+  sent: number;
 }
 
 export type StaffRow = Selectable<StaffTable>;

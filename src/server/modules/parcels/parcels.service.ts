@@ -40,6 +40,12 @@ export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) 
   return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
 }
 
+/** 滞留 now: the parcels awaiting pickup past their community's returnAfterDays (of one community, or all of the scope's). */
+export async function staleCount(ctx: Ctx, scope: Scope, communityId?: number): Promise<number> {
+  const filter = await parcelFilter(ctx, scope, { stale: true, communityId });
+  return filter.staleBefore?.length ? repo.countParcels(ctx.db, scope, filter) : 0;
+}
+
 /** Counts for the tabs 待接收, 待领取, 问题件 and 全部. */
 export async function parcelCounts(ctx: Ctx, scope: Scope, communityId?: number) {
   const rows = await repo.countByStatus(ctx.db, scope, communityId);
