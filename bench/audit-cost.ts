@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/index.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { auditRows } from '../src/server/modules/audit/audit.trail.js';
-import { auditInsert } from '../src/server/modules/audit/audit.repo.js';
+import { auditLinesInsert } from '../src/server/db/dialect.js';
 import { insertEvents } from '../src/server/modules/parcels/parcels.repo.js';
 import { scratchPgDatabase } from './support.js';
 import os from 'node:os';
@@ -33,7 +33,7 @@ try {
     parcel_id: i,
     org_id: org.id,
     at: new Date().toISOString(),
-    actor_kind: 'staff',
+    actor_kind: 'staff' as const,
     actor_id: 1,
     actor_name: 'clerk',
     from_status: 'pending_receipt' as const,
@@ -63,7 +63,7 @@ try {
     'event + line, two statements': (i: number) =>
       db.transaction().execute(async (trx) => {
         await insertEvents(trx, [event(i)]);
-        await auditInsert(trx, line(i))?.execute();
+        await auditLinesInsert(trx, line(i))?.execute();
       }),
   };
   const totals = new Map<string, number>();

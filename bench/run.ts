@@ -275,7 +275,10 @@ try {
       ];
       for (const [label, q] of ranges) {
         for (const call of ['summary', 'daily', 'by-courier']) {
-          await run({ name: `(i) stats ${call}: ${label}`, requests: [{ method: 'GET' as const, path: `/api/stats/${call}?${q}`, headers: { cookie: admin } }] });
+          await run({
+            name: `(i) stats ${call}: ${label}`,
+            requests: [{ method: 'GET' as const, path: `/api/stats/${call}?${q}`, headers: { cookie: admin } }],
+          });
         }
       }
     }

@@ -1,9 +1,10 @@
-import type { DB, ParcelStatus } from './types.js';
+import type { AuditLogTable, DB, ParcelStatus } from './types.js';
 import type { Executor } from './index.js';
 import {
   PostgresAdapter,
   sql,
   type Expression,
+  type Insertable,
   type InsertQueryBuilder,
   type InsertResult,
   type Kysely,
@@ -109,6 +110,11 @@ export function claimSkippingLocked<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
   return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
+}
+
+/** The statement appending audit lines (null for none): alone, or alongside another insert. */
+export function auditLinesInsert(db: Executor, rows: Insertable<AuditLogTable>[]) {
+  return rows.length > 0 ? db.insertInto('audit_log').values(rows) : null;
 }
 
 /**

@@ -1,15 +1,11 @@
 import type { Insertable } from 'kysely';
+import { auditLinesInsert } from '../../db/dialect.js';
 import type { Executor } from '../../db/index.js';
 import type { AuditLogTable } from '../../db/types.js';
 
-/** The statement appending `rows` (null for none), to run alone or alongside another insert. */
-export function auditInsert(db: Executor, rows: Insertable<AuditLogTable>[]) {
-  return rows.length > 0 ? db.insertInto('audit_log').values(rows) : null;
-}
-
 /** Appends the rows of a unit (one statement); nothing for none. */
 export async function appendAudit(db: Executor, rows: Insertable<AuditLogTable>[]): Promise<void> {
-  await auditInsert(db, rows)?.execute();
+  await auditLinesInsert(db, rows)?.execute();
 }
 
 /** The trail's filter, bounds as instants. */

@@ -3,10 +3,9 @@ import type { Executor } from '../../db/index.js';
 import { parcelSearch } from '../../db/search.js';
 import { keyOf, keyParts, loadOne } from '../../db/batch.js';
 import { pageWindow } from '../../db/paging.js';
-import { insertAlongside, isPostgres, stateLiteral, uniquely } from '../../db/dialect.js';
+import { auditLinesInsert, insertAlongside, isPostgres, stateLiteral, uniquely } from '../../db/dialect.js';
 import { SEARCH_COUNT_CAP } from '../../../shared/constants.js';
 import type { AuditLogTable, Bool, NewParcel, ParcelEventTable, ParcelStatus, ParcelUpdate } from '../../db/types.js';
-import { auditInsert } from '../audit/audit.repo.js';
 import type { Insertable } from 'kysely';
 import { scopeIds, type Scope } from '../../actors.js';
 
@@ -341,7 +340,7 @@ export async function pickupCodeInUse(db: Executor, communityId: number, code: s
 
 /** Events of different parcels and their audit lines, in one statement (on PostgreSQL); the events' ids in the order of `rows`. */
 export async function insertEvents(db: Executor, rows: Insertable<ParcelEventTable>[], audit: Insertable<AuditLogTable>[] = []): Promise<number[]> {
-  const ids = await insertAlongside(db, auditInsert(db, audit), db.insertInto('parcel_events').values(rows).returning(['id', 'parcel_id']));
+  const ids = await insertAlongside(db, auditLinesInsert(db, audit), db.insertInto('parcel_events').values(rows).returning(['id', 'parcel_id']));
   const byParcel = new Map(ids.map((r) => [r.parcel_id, r.id]));
   return rows.map((r) => byParcel.get(r.parcel_id) ?? 0);
 }

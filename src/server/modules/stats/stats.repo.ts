@@ -40,7 +40,11 @@ export function totals(db: Executor, r: StatsRange) {
 
 /** The range's totals by day (days without a parcel absent). */
 export function byDay(db: Executor, r: StatsRange) {
-  return ofRange(db, 'parcel_daily', r).select(['day', ...Object.values(sums)]).groupBy('day').orderBy('day').execute();
+  return ofRange(db, 'parcel_daily', r)
+    .select(['day', ...Object.values(sums)])
+    .groupBy('day')
+    .orderBy('day')
+    .execute();
 }
 
 /** By courier record (0: none) and carrier. */

@@ -34,7 +34,10 @@ async function rangeOf(ctx: Ctx, scope: Scope, q: StatsQueryReq): Promise<repo.S
   const today = shanghaiDayHour(ctx.now()).day;
   const to = q.to ?? (q.from && q.from > today ? q.from : today);
   const from = q.from ?? addDays(to, -6);
-  if (from > to) throw badRequest('validation_error', '开始日期不能晚于结束日期', { issues: [{ path: 'querystring/from', code: 'range', message: '开始日期不能晚于结束日期' }] });
+  if (from > to)
+    throw badRequest('validation_error', '开始日期不能晚于结束日期', {
+      issues: [{ path: 'querystring/from', code: 'range', message: '开始日期不能晚于结束日期' }],
+    });
   if (daysOf(from, to).length > MAX_STATS_DAYS) {
     const message = `日期范围最长${MAX_STATS_DAYS}天`;
     throw badRequest('validation_error', message, { issues: [{ path: 'querystring/to', code: 'range', message }] });
@@ -113,7 +116,12 @@ export async function daily(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
 export async function byCourier(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
   const r = await rangeOf(ctx, scope, q);
   const rows = await repo.byCourier(ctx.db, r);
-  const names = new Map((await repo.courierNames(ctx.db, scope.orgId, [...new Set(rows.map((x) => Number(x.courier_id)).filter((id) => id > 0))])).map((c) => [Number(c.id), c.name]));
+  const names = new Map(
+    (await repo.courierNames(ctx.db, scope.orgId, [...new Set(rows.map((x) => Number(x.courier_id)).filter((id) => id > 0))])).map((c) => [
+      Number(c.id),
+      c.name,
+    ]),
+  );
   const items = rows.map((x) => {
     const id = Number(x.courier_id);
     return {
@@ -131,7 +139,13 @@ export async function byCourier(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
 /** 快递公司: the same by carrier. */
 export async function byCarrier(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
   const rows = await repo.byCarrier(ctx.db, await rangeOf(ctx, scope, q));
-  const items = rows.map((x) => ({ carrier: x.carrier, received: Number(x.received), pickedUp: Number(x.picked_up), rejected: Number(x.rejected), returned: Number(x.returned) }));
+  const items = rows.map((x) => ({
+    carrier: x.carrier,
+    received: Number(x.received),
+    pickedUp: Number(x.picked_up),
+    rejected: Number(x.rejected),
+    returned: Number(x.returned),
+  }));
   return { items: items.filter((i) => i.received + i.pickedUp + i.rejected + i.returned > 0).sort((a, b) => b.received - a.received) };
 }
 
@@ -167,6 +181,14 @@ export async function dailyExport(ctx: Ctx, scope: Scope, q: StatsQueryReq): Pro
     fileTitle: '数据看板',
     sheetName: '每日数据',
     columns,
-    rows: items.map((d) => [d.day, String(d.received), String(d.pickedUp), String(d.rejected), String(d.returned), formatFen(d.feeIncomeFen), String(d.smsSent)]),
+    rows: items.map((d) => [
+      d.day,
+      String(d.received),
+      String(d.pickedUp),
+      String(d.rejected),
+      String(d.returned),
+      formatFen(d.feeIncomeFen),
+      String(d.smsSent),
+    ]),
   };
 }
