@@ -275,10 +275,13 @@ try {
       ];
       for (const [label, q] of ranges) {
         for (const call of ['summary', 'daily', 'by-courier']) {
-          await run({
+          const s = {
             name: `(i) stats ${call}: ${label}`,
             requests: [{ method: 'GET' as const, path: `/api/stats/${call}?${q}`, headers: { cookie: admin } }],
-          });
+          };
+          // One user at a dashboard first (the latency that user sees), then ten at once.
+          await run({ ...s, name: `${s.name} ${ONE}`, connections: 1 });
+          await run(s);
         }
       }
     }

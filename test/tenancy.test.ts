@@ -97,9 +97,6 @@ const KEY_GAPS: string[] = [
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.
   'unique couriers(community_id, phone)',
   'unique parcel_counts(community_id, status, shard)',
-  'unique parcel_daily(community_id, day, courier_id, carrier, shard)',
-  'unique parcel_dwell(community_id, day, hours, shard)',
-  'unique message_daily(community_id, day, channel, shard)',
   'unique parcels(community_id, pickup_code)',
   'unique parcels(community_id, shelf_label)',
   'unique parcels(community_id, tracking_no)',

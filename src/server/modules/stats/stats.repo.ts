@@ -63,9 +63,11 @@ export function byCommunity(db: Executor, r: StatsRange) {
   return ofRange(db, 'parcel_daily', r).select(['community_id', sums.received, sums.picked_up, sums.fee_fen]).groupBy('community_id').execute();
 }
 
-/** How many parcels picked up in the range waited each bucket of hours. */
+/** How many parcels picked up in the range waited each bucket of hours (the whole org's from its own rows, community 0). */
 export function dwell(db: Executor, r: StatsRange) {
+  const wholeOrg = scopeIds(r.scope) === null && r.communityId === undefined;
   return ofRange(db, 'parcel_dwell', r)
+    .where('community_id', wholeOrg ? '=' : '<>', 0)
     .select(['hours', sql<number>`sum(n)`.as('n')])
     .groupBy('hours')
     .orderBy('hours')

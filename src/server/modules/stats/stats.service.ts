@@ -1,7 +1,6 @@
 // 数据看板 (SPEC §18): the figures of a range of Shanghai days for a staff member's communities,
 // read from the daily rollups the triggers keep (migration 2026120801_stats), never by scanning
 // parcels; the counts of now (waiting, stale) from the kept state counts and the waiting parcels.
-import { formatFen } from '../../../shared/fee.js';
 import { shanghaiDayHour } from '../../../shared/time.js';
 import type { Scope } from '../../actors.js';
 import type { Ctx } from '../../context.js';
@@ -187,7 +186,7 @@ export async function dailyExport(ctx: Ctx, scope: Scope, q: StatsQueryReq): Pro
       String(d.pickedUp),
       String(d.rejected),
       String(d.returned),
-      formatFen(d.feeIncomeFen),
+      (d.feeIncomeFen / 100).toFixed(2),
       String(d.smsSent),
     ]),
   };
