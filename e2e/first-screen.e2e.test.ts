@@ -53,7 +53,8 @@ describe.skipIf(!browserAvailable)('the first screens', { timeout: 60_000 }, () 
       await page.getByLabel('用户名').waitFor();
     });
     await signIn(page, world.adminUsername, 'admin-pass-123');
-    // A new visit with a session: the frame and 快递记录, as a clerk opens the console each morning.
+    // A new visit with a session: the frame and 快递记录, the desk's screen a clerk keeps open all day
+    // (the console opens on 数据看板, whose charts load apart, after its first paint).
     const signedIn = await scriptsLoaded(page, h.baseUrl, async () => {
       await page.goto('/admin/parcels');
       await page.getByRole('menuitem', { name: '快递记录' }).waitFor();

@@ -9,8 +9,10 @@ describe.skipIf(!browserAvailable)('the console frame', () => {
     const { org, adminUsername } = await createOrg(h.t.app);
     const page = await h.newPage();
     await signIn(page, adminUsername, 'admin-pass-123');
+    // The console opens on 数据看板, first in the menu.
+    await page.waitForURL('**/admin/dashboard');
     await expect.poll(() => page.getByTestId('org-name').textContent()).toBe(org.name);
-    for (const item of ['快递记录', '快递员管理', '代收设置', '住户管理', '人员管理', '通知记录', '应用广场']) {
+    for (const item of ['数据看板', '快递记录', '快递员管理', '代收设置', '住户管理', '人员管理', '通知记录', '应用广场']) {
       await expect.poll(() => page.getByRole('menuitem', { name: item }).count()).toBe(1);
     }
     await h.screenshot(page, 'frame');

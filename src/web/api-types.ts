@@ -13,6 +13,7 @@ import type { CheckoutReply, LookupReply } from '../server/modules/station/stati
 import type { KeyCreated, KeyView } from '../server/modules/integrations/integrations.schema.js';
 import type { AttemptList, DeliveryView, WebhookCreated, WebhookView } from '../server/modules/webhooks/webhooks.schema.js';
 import type { AuditEntryView } from '../server/modules/audit/audit.schema.js';
+import type { StatsByCarrier, StatsByCommunity, StatsByCourier, StatsDaily, StatsSummary } from '../server/modules/stats/stats.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -37,6 +38,11 @@ export type WebhookCreatedResult = z.infer<typeof WebhookCreated>;
 export type WebhookDelivery = z.infer<typeof DeliveryView>;
 export type WebhookAttempt = z.infer<typeof AttemptList>['items'][number];
 export type AuditEntry = z.infer<typeof AuditEntryView>;
+export type StatsSummaryReply = z.infer<typeof StatsSummary>;
+export type StatsDay = z.infer<typeof StatsDaily>['items'][number];
+export type StatsCourierRow = z.infer<typeof StatsByCourier>['items'][number];
+export type StatsCarrierRow = z.infer<typeof StatsByCarrier>['items'][number];
+export type StatsCommunityRow = z.infer<typeof StatsByCommunity>['items'][number];
 export interface Page<T> {
   items: T[];
   total: number;

@@ -10,6 +10,7 @@ import { ConsoleLayout } from './ConsoleLayout.js';
 import { RequireAdmin, SessionGate, useSession } from './session.js';
 
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
+const DashboardPage = lazy(() => import('./pages/DashboardPage.js'));
 const ParcelsPage = lazy(() => import('./pages/ParcelsPage.js'));
 const CouriersPage = lazy(() => import('./pages/CouriersPage.js'));
 const ResidentsPage = lazy(() => import('./pages/ResidentsPage.js'));
@@ -60,7 +61,9 @@ export function AdminApp(): ReactNode {
                 </SessionGate>
               }
             >
-              <Route index element={<Navigate to="/parcels" replace />} />
+              {/* 数据看板 is where the console opens, for admins and clerks alike. */}
+              <Route index element={<Navigate to="/dashboard" replace />} />
+              <Route path="/dashboard" element={<DashboardPage />} />
               <Route path="/parcels" element={<ParcelsPage />} />
               <Route path="/intake" element={<IntakePage />} />
               <Route path="/checkout" element={<CheckoutPage />} />
@@ -102,7 +105,7 @@ export function AdminApp(): ReactNode {
               />
               <Route path="/apps" element={<AppsPage />} />
               <Route path="/password" element={<ChangePasswordPage />} />
-              <Route path="*" element={<Navigate to="/parcels" replace />} />
+              <Route path="*" element={<Navigate to="/dashboard" replace />} />
             </Route>
           </Routes>
         </Suspense>

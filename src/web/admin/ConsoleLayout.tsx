@@ -20,6 +20,8 @@ export function ConsoleLayout(): ReactNode {
   const [menuOpen, setMenuOpen] = useState(false);
 
   const items: MenuProps['items'] = [
+    // The console opens here (admins and clerks): the day's figures first.
+    { key: '/dashboard', label: t('数据看板') },
     {
       key: 'parcel-app',
       label: t('快递代收'),

@@ -8,6 +8,7 @@ import type { Community, Page } from '../api-types.js';
 export const COMMON_EN = {
   快递代收: 'Parcels',
   物业管理后台: 'Property console',
+  数据看板: 'Dashboard',
   快递记录: 'Parcel records',
   快递员管理: 'Couriers',
   入库: 'Intake',

@@ -14,7 +14,7 @@ const EN = {
   请输入密码: 'Enter the password',
 };
 
-/** Staff sign-in; afterwards back to the page that was asked for (`?next=`), else 快递记录. */
+/** Staff sign-in; afterwards back to the page that was asked for (`?next=`), else 数据看板. */
 export default function LoginPage(): ReactNode {
   const t = useT(EN);
   const lang = useLang();
@@ -24,7 +24,7 @@ export default function LoginPage(): ReactNode {
   const { fail } = useFeedback();
   const next = params.get('next');
   // Only a path inside the console: never an address elsewhere.
-  const target = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/parcels';
+  const target = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/dashboard';
 
   const submit = async (values: { username: string; password: string }) => {
     setBusy(true);
