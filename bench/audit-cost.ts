@@ -17,6 +17,7 @@ import fs from 'node:fs';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, units: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' } } });
 const units = Number(values.units);
+const out = (line: string) => process.stdout.write(`${line}\n`);
 const scratch = values.db ? await scratchPgDatabase(values.db) : undefined;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-cost-'));
 const database = openDatabase(scratch ? { kind: 'postgres', url: scratch.url } : { kind: 'sqlite', file: path.join(dir, 'db.sqlite') }, { guardUnits: false });
@@ -77,10 +78,10 @@ try {
   }
   const base = units * Number(values.rounds);
   const alone = base / ((totals.get('event alone') ?? 1) / 1000);
-  console.log(`audit line cost, ${scratch ? 'PostgreSQL' : 'SQLite'}: ${base} units of work a way, one at a time, ${values.rounds} alternating rounds`);
+  out(`audit line cost, ${scratch ? 'PostgreSQL' : 'SQLite'}: ${base} units of work a way, one at a time, ${values.rounds} alternating rounds`);
   for (const [name, ms] of totals) {
     const perSecond = base / (ms / 1000);
-    console.log(
+    out(
       `${name.padEnd(32)} ${Math.round(perSecond).toString().padStart(7)} units/s  ${(ms / base).toFixed(3)} ms each  ${((perSecond / alone - 1) * 100).toFixed(1)} %`,
     );
   }

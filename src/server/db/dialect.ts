@@ -1,5 +1,4 @@
 import type { AuditLogTable, DB, ParcelStatus } from './types.js';
-import type { Executor } from './index.js';
 import {
   PostgresAdapter,
   sql,
@@ -11,7 +10,11 @@ import {
   type RawBuilder,
   type SelectQueryBuilder,
   type SqlBool,
+  type Transaction,
 } from 'kysely';
+
+/** A Kysely instance or an open transaction (index.ts's Executor, named here so that db/ has no import circle). */
+type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Whether a Kysely instance talks to PostgreSQL (the migrations' one dialect switch). */
 export function isPostgres(db: Pick<Kysely<unknown>, 'getExecutor'>): boolean {
