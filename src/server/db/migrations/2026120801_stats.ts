@@ -96,7 +96,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     { has: `${r}.received_at IS NOT NULL`, run: [addDaily(r, s, 'received_at', { received: '1' })] },
     {
       has: `${r}.status = 'picked_up'`,
-      run: [addDaily(r, s, 'picked_up_at', { picked_up: '1', fee_fen: `coalesce(${r}.fee_charged_fen, 0)`, waived: `${r}.fee_waived` }), addDwell(r, s, `${r}.community_id`), addDwell(r, s, '0')],
+      run: [
+        addDaily(r, s, 'picked_up_at', { picked_up: '1', fee_fen: `coalesce(${r}.fee_charged_fen, 0)`, waived: `${r}.fee_waived` }),
+        addDwell(r, s, `${r}.community_id`),
+        addDwell(r, s, '0'),
+      ],
     },
     { has: `${r}.status = 'rejected'`, run: [addDaily(r, s, 'rejected_at', { rejected: '1' })] },
     { has: `${r}.status = 'returned'`, run: [addDaily(r, s, 'returned_at', { returned: '1' })] },
