@@ -83,6 +83,8 @@ describe.skipIf(!browserAvailable)('操作日志', { timeout: 90_000 }, () => {
     // 重置, then 操作 = parcel. (a prefix): the parcel's two moves only; a mistyped action is told at once.
     await page.getByRole('button', { name: '重置' }).click();
     await page.waitForURL('**/admin/audit');
+    // The whole trail again: the form has taken the cleared address (else it could clear what is typed next).
+    await expect.poll(() => page.locator('.ant-pagination-total-text').innerText(), WAIT).not.toBe('共 3 条');
     await page.getByLabel('操作', { exact: true }).fill('Parcel.');
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByText('只能包含小写字母、数字、下划线和点').waitFor();

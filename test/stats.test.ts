@@ -172,6 +172,8 @@ describe('数据看板: a known week, counted by hand', () => {
       rejected,
       returned,
       feeIncomeFen,
+      // 送货上门 and 代寄 income: test/payments.test.ts.
+      serviceIncomeFen: 0,
     });
     expect(daily.items.map(({ day: d, smsSent: _s, ...r }) => [d, r])).toEqual([
       [day(1), row(3, 1, 1, 0, 0)],
@@ -198,8 +200,8 @@ describe('数据看板: a known week, counted by hand', () => {
     ]);
     const communities = expectStatus(await admin.get<{ items: unknown[] }>(`/api/stats/by-community?${query()}`), 200);
     expect(communities.items).toEqual([
-      { communityId: w.community.id, name: w.community.name, received: 6, pickedUp: 3, feeIncomeFen: 400, waitingNow: 2 },
-      { communityId: b.id, name: b.name, received: 2, pickedUp: 1, feeIncomeFen: 0, waitingNow: 1 },
+      { communityId: w.community.id, name: w.community.name, received: 6, pickedUp: 3, feeIncomeFen: 400, serviceIncomeFen: 0, waitingNow: 2 },
+      { communityId: b.id, name: b.name, received: 2, pickedUp: 1, feeIncomeFen: 0, serviceIncomeFen: 0, waitingNow: 1 },
     ]);
 
     // One community; one day; the clerk of B sees B only, and not A at all.
@@ -251,7 +253,7 @@ describe('数据看板: a known week, counted by hand', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r?\n/);
-    expect(lines[0]).toBe('日期,入库,出库,拒收,退回,保管费（元）,短信');
+    expect(lines[0]).toBe('日期,入库,出库,拒收,退回,保管费（元）,服务收入（元）,短信');
     expect(lines).toHaveLength(8);
   });
 });
@@ -310,7 +312,7 @@ describe('the rollups never drift from the parcels', () => {
     for (const q of statsRecount(pg)) await q.execute(t.database.db);
     expect(await rollups()).toEqual(kept);
     expect(kept.daily.length).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
 
 /** The rollups' rows summed over their shards, in a fixed order (zero rows dropped: a share taken out leaves one). */

@@ -94,6 +94,11 @@ const KEY_GAPS: string[] = [
   'unique webhook_attempts(id)',
   'unique audit_log(id)',
   'unique webhook_deliveries(id)',
+  'unique payments(id)',
+  'unique deliveries(id)',
+  'unique shipments(id)',
+  // WeChat Pay's notice names our order number only: it becomes (org_id, out_trade_no), the number carrying its org.
+  'unique payments(out_trade_no)',
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.
   'unique couriers(community_id, phone)',
   'unique parcel_counts(community_id, status, shard)',
@@ -155,6 +160,12 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/exceptions/exceptions.repo.ts#staleCommunities selectFrom(communities)': 'the hourly stale sweep goes over every org (a reference table)',
   'modules/exceptions/exceptions.repo.ts#returnsFor selectFrom(parcels)':
     'a courier’s 待取回, in any org they deliver for (SPEC §6): multi-shard, as listOwnParcels',
+  'modules/deliveries/deliveries.repo.ts#deliveriesOfResident selectFrom(deliveries)': 'a resident’s own door deliveries, in any org (SPEC §16): multi-shard, as listOwnParcels',
+  'modules/shipments/shipments.repo.ts#shipmentsOfSender selectFrom(shipments)': 'a resident’s own sending orders, in any org (SPEC §16): multi-shard, as listOwnParcels',
+  'modules/shipments/shipments.repo.ts#communityOf selectFrom(communities)': 'a resident files a sending order with any community; the row gives its org (a reference table)',
+  'modules/payments/payments.repo.ts#paymentByTradeNo selectFrom(payments)': 'WeChat Pay’s notice names the order number alone: multi-shard until the number carries its org',
+  'modules/payments/payments.repo.ts#openPaymentsBefore selectFrom(payments)': 'the payment sweep (every minute) over every org: open orders by time',
+  'modules/payments/payments.repo.ts#refundsPending selectFrom(payments)': 'the payment sweep over every org: refunds whose call failed',
   'modules/integrations/integrations.repo.ts#keyByHash selectFrom(api_keys)': 'an open API call: the key’s hash gives the org (api_keys is a reference table)',
   // The outbox worker leases across orgs by design, but FOR UPDATE SKIP LOCKED runs on one shard only:
   // the lease goes org by org, and the marks carry the org of the leased row (SCALING.md, "Outbox").
@@ -198,6 +209,10 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/residents/residents.repo.ts#updateResident updateTable(residents)': TODO,
   'modules/residents/residents.repo.ts#deleteResident deleteFrom(residents)': TODO,
   'modules/parcels/parcels.repo.ts#getParcel selectFrom(parcels)': TODO,
+  // A resident's payment, delivery or shipment by its id (residents belong to no org), then checked to be theirs; the desk's checked against its scope.
+  'modules/payments/payments.repo.ts#paymentById selectFrom(payments)': TODO,
+  'modules/deliveries/deliveries.repo.ts#deliveryById selectFrom(deliveries)': TODO,
+  'modules/shipments/shipments.repo.ts#shipmentById selectFrom(shipments)': TODO,
   'modules/parcels/parcels.repo.ts#getParcels selectFrom(parcels)': TODO,
   'modules/parcels/parcels.repo.ts#parcelsByIds selectFrom(parcels)': TODO,
   'modules/parcels/parcels.repo.ts#updateParcelIf updateTable(parcels)': TODO,

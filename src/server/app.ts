@@ -44,6 +44,11 @@ import { OutboxWorker } from './modules/notifications/outbox.worker.js';
 import { type Messaging } from './modules/notifications/messaging.js';
 import type { MessageProvider } from './modules/notifications/provider.js';
 import { messagingFor } from './modules/notifications/providers.js';
+import { payProviderFor } from './modules/payments/payments.provider.js';
+import { devPaymentRoutes, paymentRoutes } from './modules/payments/payments.routes.js';
+import { startPaymentSweep } from './modules/payments/payments.service.js';
+import { deliveryRoutes } from './modules/deliveries/deliveries.routes.js';
+import { shipmentRoutes } from './modules/shipments/shipments.routes.js';
 import { startReminders } from './modules/notifications/reminders.js';
 import { wechatBindingRoutes } from './modules/notifications/wechat-binding.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
@@ -145,6 +150,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     outboxKick: () => worker.kick(),
     webhookKick: () => webhooks.kick(),
     messaging: opts.messaging ?? messagingFor(config, database.db, opts.provider),
+    pay: payProviderFor(config),
   });
   worker.attach(ctx);
   webhooks.attach(ctx);
@@ -281,26 +287,33 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     proofRoutes,
     auditRoutes,
     statsRoutes,
+    paymentRoutes,
+    deliveryRoutes,
+    shipmentRoutes,
   ]) {
     await app.register(routes);
   }
   if (config.sms.provider === 'console' && config.env !== 'production') await app.register(devRoutes);
+  if (config.pay.provider === 'console' && config.env !== 'production') await app.register(devPaymentRoutes);
   await webRoutes(app, config.webDir);
 
   let stopHousekeeping = () => {};
   let stopReminders = () => {};
+  let stopPaymentSweep = () => {};
   app.addHook('onReady', async () => {
     if (!config.backgroundJobs) return;
     worker.start();
     webhooks.start();
     stopHousekeeping = startHousekeeping(ctx);
     stopReminders = startReminders(ctx, config.reminderHour);
+    stopPaymentSweep = startPaymentSweep(ctx);
   });
   app.addHook('onClose', async () => {
     // Requests whose clients gave up are still at work: they finish before the database closes.
     await handlersDone(10_000);
     stopHousekeeping();
     stopReminders();
+    stopPaymentSweep();
     await worker.stop();
     await webhooks.stop();
     if (!opts.database) await database.close();

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -38,6 +40,8 @@ const EnvSchema = z.object({
   TENCENT_SMS_TEMPLATE_STALE: z.string().optional(),
   TENCENT_SMS_TEMPLATE_DUE_BACK: z.string().optional(),
   TENCENT_SMS_TEMPLATE_HOUSEHOLD: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_SHIPMENT_QUOTED: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_SHIPMENT_HANDED_OVER: z.string().optional(),
   WECHAT_PROVIDER: z.enum(['console', 'mp']).default('console'),
   WECHAT_MP_APP_ID: z.string().optional(),
   WECHAT_MP_APP_SECRET: z.string().optional(),
@@ -52,6 +56,28 @@ const EnvSchema = z.object({
   WECHAT_MP_KEYS_RECEIVED: z.string().optional(),
   WECHAT_MP_KEYS_REJECTED: z.string().optional(),
   WECHAT_MP_KEYS_REMINDER: z.string().optional(),
+  PAY_PROVIDER: z.enum(['console', 'wechat']).default('console'),
+  WECHAT_PAY_MCH_ID: z
+    .string()
+    .regex(/^\d{6,12}$/, 'WECHAT_PAY_MCH_ID is the numeric 商户号')
+    .optional(),
+  WECHAT_PAY_APP_ID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{16}$/, "WECHAT_PAY_APP_ID is the official account's AppID (wx…)")
+    .optional(),
+  WECHAT_PAY_SERIAL: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{8,40}$/, "WECHAT_PAY_SERIAL is the merchant certificate's serial number (hex)")
+    .optional(),
+  WECHAT_PAY_PRIVATE_KEY_FILE: z.string().optional(),
+  WECHAT_PAY_APIV3_KEY: z.string().length(32, 'WECHAT_PAY_APIV3_KEY is the 32-character APIv3 key').optional(),
+  WECHAT_PAY_PLATFORM_SERIAL: z
+    .string()
+    .regex(/^(PUB_KEY_ID_\w+|[0-9A-Fa-f]{8,40})$/, "WECHAT_PAY_PLATFORM_SERIAL is the platform certificate's serial or the public key's ID (PUB_KEY_ID_…)")
+    .optional(),
+  WECHAT_PAY_PLATFORM_KEY_FILE: z.string().optional(),
+  WECHAT_PAY_NOTIFY_URL: z.url().optional(),
+  WECHAT_PAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com/'),
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   API_DOCS: z.enum(['auto', 'on', 'off']).default('auto'),
   UNIT_GUARD: z.enum(['auto', 'on', 'off']).default('auto'),
@@ -120,6 +146,23 @@ export type Config = {
    * DEMO_DATA=on), or none.
    */
   demoData: false | 'known' | 'random';
+  /** How residents pay (SPEC §16): the console provider (nothing is charged; /api/dev/payments/:id/succeed), or WeChat Pay v3. */
+  pay:
+    | { provider: 'console' }
+    | {
+        provider: 'wechat';
+        mchId: string;
+        appId: string;
+        /** The merchant certificate's serial (the requests' signer). */
+        serial: string;
+        /** PEM of the merchant's private key, of the platform's certificate or public key. */
+        privateKey: string;
+        platformSerial: string;
+        platformKey: string;
+        apiV3Key: string;
+        notifyUrl: string;
+        apiBase: string;
+      };
   /** Serve the browsable API page at /docs (off in production unless API_DOCS=on). */
   apiDocs: boolean;
   /** Refuse the outer database inside a unit of work (db/unit-guard.ts; off in production unless UNIT_GUARD=on). */
@@ -161,10 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const missing = [
     ...(e.SMS_PROVIDER === 'tencent' ? TENCENT_REQUIRED.filter((k) => !e[k]) : []),
     ...(e.WECHAT_PROVIDER === 'mp' ? WECHAT_REQUIRED.filter((k) => !e[k]) : []),
+    ...(e.PAY_PROVIDER === 'wechat' ? PAY_REQUIRED.filter((k) => !e[k]) : []),
   ];
   if (missing.length > 0)
     throw new Error(
-      `Invalid configuration:\n${missing.map((k) => `  ${k}: required by ${k.startsWith('TENCENT') ? 'SMS_PROVIDER=tencent' : 'WECHAT_PROVIDER=mp'}`).join('\n')}`,
+      `Invalid configuration:\n${missing.map((k) => `  ${k}: required by ${k.startsWith('TENCENT') ? 'SMS_PROVIDER=tencent' : k.startsWith('WECHAT_PAY') ? 'PAY_PROVIDER=wechat' : 'WECHAT_PROVIDER=mp'}`).join('\n')}`,
     );
   return {
     env: e.NODE_ENV,
@@ -177,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sms: smsConfig(e),
     wechat: wechatConfig(e),
+    pay: payConfig(e),
     demoData: e.DEMO_DATA === 'off' ? false : e.NODE_ENV !== 'production' ? 'known' : e.DEMO_DATA === 'on' ? 'random' : false,
     apiDocs: e.API_DOCS === 'auto' ? e.NODE_ENV !== 'production' : e.API_DOCS === 'on',
     unitGuard: e.UNIT_GUARD === 'auto' ? e.NODE_ENV !== 'production' : e.UNIT_GUARD === 'on',
@@ -215,6 +260,17 @@ const WECHAT_REQUIRED = [
   'WECHAT_MP_TEMPLATE_REMINDER',
 ] as const;
 
+const PAY_REQUIRED = [
+  'WECHAT_PAY_MCH_ID',
+  'WECHAT_PAY_APP_ID',
+  'WECHAT_PAY_SERIAL',
+  'WECHAT_PAY_PRIVATE_KEY_FILE',
+  'WECHAT_PAY_APIV3_KEY',
+  'WECHAT_PAY_PLATFORM_SERIAL',
+  'WECHAT_PAY_PLATFORM_KEY_FILE',
+  'WECHAT_PAY_NOTIFY_URL',
+] as const;
+
 /** Checked to be present by loadConfig before this runs. */
 const req = (v: string | undefined): string => v ?? '';
 
@@ -240,6 +296,8 @@ function smsConfig(e: Env): Config['sms'] {
         parcel_stale: e.TENCENT_SMS_TEMPLATE_STALE,
         parcel_due_back: e.TENCENT_SMS_TEMPLATE_DUE_BACK,
         household_added: e.TENCENT_SMS_TEMPLATE_HOUSEHOLD,
+        shipment_quoted: e.TENCENT_SMS_TEMPLATE_SHIPMENT_QUOTED,
+        shipment_handed_over: e.TENCENT_SMS_TEMPLATE_SHIPMENT_HANDED_OVER,
       }),
     },
   };
@@ -284,6 +342,43 @@ function wechatConfig(e: Env): Config['wechat'] {
       }),
     },
     keys,
+  };
+}
+
+/** A key file's PEM, checked to hold the kind of key it should: a bad file stops the start, not the first payment. */
+function keyFile(variable: string, file: string, kind: 'private' | 'public'): string {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
+  try {
+    if (kind === 'private') createPrivateKey(pem);
+    else createPublicKey(pem);
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  ${variable}: ${file} is not a PEM ${kind === 'private' ? 'private key' : 'certificate or public key'}`, {
+      cause: err,
+    });
+  }
+  return pem;
+}
+
+function payConfig(e: Env): Config['pay'] {
+  if (e.PAY_PROVIDER === 'console') return { provider: 'console' };
+  const notifyUrl = req(e.WECHAT_PAY_NOTIFY_URL);
+  if (!notifyUrl.startsWith('https://')) throw new Error('Invalid configuration:\n  WECHAT_PAY_NOTIFY_URL: WeChat Pay sends notices to https addresses only');
+  return {
+    provider: 'wechat',
+    mchId: req(e.WECHAT_PAY_MCH_ID),
+    appId: req(e.WECHAT_PAY_APP_ID),
+    serial: req(e.WECHAT_PAY_SERIAL).toUpperCase(),
+    privateKey: keyFile('WECHAT_PAY_PRIVATE_KEY_FILE', req(e.WECHAT_PAY_PRIVATE_KEY_FILE), 'private'),
+    platformSerial: req(e.WECHAT_PAY_PLATFORM_SERIAL),
+    platformKey: keyFile('WECHAT_PAY_PLATFORM_KEY_FILE', req(e.WECHAT_PAY_PLATFORM_KEY_FILE), 'public'),
+    apiV3Key: req(e.WECHAT_PAY_APIV3_KEY),
+    notifyUrl,
+    apiBase: e.WECHAT_PAY_API_BASE.endsWith('/') ? e.WECHAT_PAY_API_BASE : `${e.WECHAT_PAY_API_BASE}/`,
   };
 }
 

@@ -6,6 +6,7 @@ import { insideUnit } from './db/unit-guard.js';
 import type { Transaction } from 'kysely';
 import type { DB } from './db/types.js';
 import type { Messaging } from './modules/notifications/messaging.js';
+import { consolePayProvider, type PayProvider } from './modules/payments/payments.provider.js';
 import type { AuditActor, AuditChange } from './actors.js';
 import { auditRows } from './modules/audit/audit.trail.js';
 import { appendAudit } from './modules/audit/audit.repo.js';
@@ -26,6 +27,8 @@ export interface Ctx {
   webhookKick(): void;
   /** Delivers SMS and WeChat messages (the console provider by default). */
   messaging: Messaging;
+  /** Takes residents' payments (the console provider by default). */
+  pay: PayProvider;
   /** Runs `fn` once the unit's writes are committed; outside a unit, at once. Never for a unit rolled back. */
   afterCommit(fn: () => void): void;
   /** Who acts and from where: the request's caller (per request), the operator at the command line; absent for the server's own work. */
@@ -38,8 +41,8 @@ export interface Ctx {
 }
 
 /** The context of the app, the command line and the demo: one shape, outside any unit of work. */
-export function createContext(parts: Omit<Ctx, 'afterCommit' | 'webhookKick' | 'audit'> & { webhookKick?: () => void }): Ctx {
-  return { webhookKick: () => {}, ...parts, afterCommit: (fn) => fn(), audit: auditOutsideUnit };
+export function createContext(parts: Omit<Ctx, 'afterCommit' | 'webhookKick' | 'audit' | 'pay'> & { webhookKick?: () => void; pay?: PayProvider }): Ctx {
+  return { webhookKick: () => {}, pay: consolePayProvider, ...parts, afterCommit: (fn) => fn(), audit: auditOutsideUnit };
 }
 
 function auditOutsideUnit(change: AuditChange): never {

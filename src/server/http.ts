@@ -45,6 +45,11 @@ export function requireResident(req: FastifyRequest): ResidentAuth {
   return req.auth;
 }
 
+/** The signed-in resident as a payer: their phone, whether they are in WeChat's browser (JSAPI there, H5 elsewhere), their address. */
+export function requirePayer(req: FastifyRequest): { phone: string; inWechat: boolean; ip: string } {
+  return { phone: requireResident(req).phone, inWechat: /MicroMessenger/i.test(req.headers['user-agent'] ?? ''), ip: req.ip };
+}
+
 /** The open API's caller (its key), or 401. */
 export function requireApiKey(req: FastifyRequest): ApiKeyAuth {
   if (req.auth?.kind !== 'api_key') throw unauthorized();
@@ -71,5 +76,6 @@ export const errorResponses = {
   422: ErrorBody,
   415: ErrorBody,
   429: ErrorBody,
+  502: ErrorBody,
   503: ErrorBody,
 } as const;

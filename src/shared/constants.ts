@@ -65,6 +65,14 @@ export const SHELF_LABEL_PATTERN = /^[A-Z0-9]{1,4}-\d{1,2}-\d{4,}$/;
 export const MAX_CHECKOUT = 50;
 /** 家人代领: phones one resident may authorize. */
 export const HOUSEHOLD_LIMITS = { members: 5 } as const;
+/**
+ * Payments: how long an order stays open; how close to its end an open one is still handed out
+ * again; after how long an open one is asked about (a lost notice), and how often at most while
+ * its payer looks at it; how many the sweep handles at once.
+ */
+export const PAYMENT_LIMITS = { openMs: 30 * 60_000, reuseMarginMs: 5 * 60_000, queryAfterMs: 60_000, queryEveryMs: 5_000, sweepBatch: 100 } as const;
+/** 代寄: the heaviest parcel the desk weighs (50 kg) and the dearest quote (¥9,999.99). */
+export const SHIPMENT_LIMITS = { maxWeightGrams: 50_000, maxPriceFen: 999_999 } as const;
 /** The open API: items in one pre-advice call, calls a minute per key, days pre-advice is kept, keys an org may hold. */
 export const OPEN_API_LIMITS = { preAdviceBatch: 1000, perMinute: 600, preAdviceDays: 30, keysPerOrg: 50 } as const;
 /**

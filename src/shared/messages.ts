@@ -58,6 +58,12 @@ export const ERROR_MESSAGES = {
   limit_reached: { zh: '已达数量上限', en: 'The limit is reached' },
   url_refused: { zh: '该地址不能用于回调：须为 https 公网地址', en: 'This URL cannot receive webhooks: it must be a public https address' },
   insufficient_scope: { zh: '该密钥没有此权限', en: 'The key lacks the scope for this call' },
+  payment_unavailable: { zh: '微信支付暂不可用，请稍后再试或到前台支付', en: 'Payment is unavailable; try again later or pay at the desk' },
+  nothing_to_pay: { zh: '该包裹没有需要支付的保管费', en: 'This parcel has no fee to pay' },
+  already_paid: { zh: '已支付，请勿重复支付', en: 'This is paid already' },
+  not_offered: { zh: '该小区暂未开通送货上门', en: 'Door delivery is not offered in this community' },
+  fee_due: { zh: '请先支付保管费', en: 'Pay the custody fee first' },
+  already_requested: { zh: '该包裹已在送货上门单中', en: 'This parcel is already in a door-delivery request' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

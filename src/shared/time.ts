@@ -24,3 +24,8 @@ export function boundInstant(v: string | undefined, endOfDay: boolean): string |
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(Date.parse(`${v}T00:00:00+08:00`) + (endOfDay ? 86_400_000 : 0)).toISOString();
   return new Date(v).toISOString();
 }
+
+/** RFC 3339 in Asia/Shanghai without fractions (`2026-01-08T15:30:00+08:00`), as WeChat Pay writes times. */
+export function shanghaiIso(at: Date): string {
+  return `${new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+}

@@ -14,6 +14,9 @@ import type { KeyCreated, KeyView } from '../server/modules/integrations/integra
 import type { AttemptList, DeliveryView, WebhookCreated, WebhookView } from '../server/modules/webhooks/webhooks.schema.js';
 import type { AuditEntryView } from '../server/modules/audit/audit.schema.js';
 import type { StatsByCarrier, StatsByCommunity, StatsByCourier, StatsDaily, StatsSummary } from '../server/modules/stats/stats.schema.js';
+import type { PaymentView } from '../server/modules/payments/payments.schema.js';
+import type { DeliveryView as DoorDeliveryView } from '../server/modules/deliveries/deliveries.schema.js';
+import type { ShipmentView } from '../server/modules/shipments/shipments.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -43,6 +46,14 @@ export type StatsDay = z.infer<typeof StatsDaily>['items'][number];
 export type StatsCourierRow = z.infer<typeof StatsByCourier>['items'][number];
 export type StatsCarrierRow = z.infer<typeof StatsByCarrier>['items'][number];
 export type StatsCommunityRow = z.infer<typeof StatsByCommunity>['items'][number];
+/** 支付: a payment of the custody fee, a door delivery or a shipment (SPEC §16). */
+export type Payment = z.infer<typeof PaymentView>;
+/** 送货上门: a resident's request (the webhooks' `WebhookDelivery` is another thing). */
+export type DoorDelivery = z.infer<typeof DoorDeliveryView>;
+export type DoorDeliveryStatus = DoorDelivery['status'];
+/** 代寄: a resident's sending order. */
+export type Shipment = z.infer<typeof ShipmentView>;
+export type ShipmentStatus = Shipment['status'];
 export interface Page<T> {
   items: T[];
   total: number;

@@ -47,6 +47,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     sms: { provider: 'console' },
     wechat: { provider: 'console' },
+    pay: { provider: 'console' },
     demoData: false,
     apiDocs: true,
     unitGuard: true,

@@ -68,6 +68,8 @@ export const FAKE_TENCENT_ACCOUNT = {
     parcel_stale: '1000006',
     parcel_due_back: '1000007',
     household_added: '1000008',
+    shipment_quoted: '1000009',
+    shipment_handed_over: '1000010',
   },
 } as const;
 

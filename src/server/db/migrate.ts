@@ -14,6 +14,7 @@ import * as household from './migrations/2026120703_household.js';
 import * as proofs from './migrations/2026120704_proofs.js';
 import * as audit from './migrations/2026120705_audit.js';
 import * as stats from './migrations/2026120801_stats.js';
+import * as payments from './migrations/2026120901_payments.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026120704_proofs': proofs,
   '2026120705_audit': audit,
   '2026120801_stats': stats,
+  '2026120901_payments': payments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -40,6 +40,10 @@ export interface DB {
   parcel_daily: ParcelDailyTable;
   parcel_dwell: ParcelDwellTable;
   message_daily: MessageDailyTable;
+  payments: PaymentTable;
+  deliveries: DeliveryTable;
+  delivery_parcels: DeliveryParcelTable;
+  shipments: ShipmentTable;
 }
 
 export type Bool = 0 | 1;
@@ -94,6 +98,9 @@ export interface CommunityTable {
   return_after_days: Generated<number>;
   /** 1: pickup needs a proof (a photo or the resident's signature). */
   proof_required: Generated<Bool>;
+  /** 送货上门: the price per parcel (0: not offered) and the hours (`18:00-21:00`, '' for any time). */
+  door_delivery_fen: Generated<number>;
+  door_delivery_hours: Generated<string>;
 }
 
 export interface CourierTable {
@@ -180,6 +187,9 @@ export interface ParcelTable {
   picked_up_phone: Generated<string | null>;
   /** 1 once a proof of pickup (photo or signature) is kept for it. */
   has_proof: Generated<Bool>;
+  /** 支付保管费: the custody fee the resident paid online, and when (the fee stops there). */
+  fee_paid_fen: Generated<number | null>;
+  fee_paid_at: Generated<string | null>;
 }
 
 export type PickupRelation = 'self' | 'proxy' | 'delivery';
@@ -454,6 +464,96 @@ export interface MessageDailyTable {
   sent: number;
 }
 
+export type PaymentPurpose = 'custody_fee' | 'door_delivery' | 'shipment';
+export type PaymentStatus = 'created' | 'paid' | 'refunded' | 'closed';
+
+/** A payment (SPEC §16): confirmed only by the provider's signed notice or an order query. */
+export interface PaymentTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  payer_phone: string;
+  purpose: PaymentPurpose;
+  /** The parcel (custody_fee), the delivery or the shipment it pays for. */
+  ref_id: number;
+  amount_fen: number;
+  status: PaymentStatus;
+  provider: 'console' | 'wechat';
+  channel: 'jsapi' | 'h5' | 'console';
+  /** Our order number at the provider (unique; 32 characters at most for WeChat Pay). */
+  out_trade_no: string;
+  transaction_id: string | null;
+  /** JSON: what the resident's browser needs to pay (JSAPI's signed parameters, H5's URL). */
+  pay_params: string;
+  created_at: string;
+  expires_at: string;
+  paid_at: string | null;
+  /** The Asia/Shanghai day of paid_at: service income by day. */
+  paid_day: string | null;
+  closed_at: string | null;
+  refund_no: string | null;
+  refund_status: 'processing' | 'success' | 'closed' | 'abnormal' | null;
+  refunded_at: string | null;
+  /** When the provider was last asked about it (a lost notice). */
+  queried_at: string | null;
+}
+
+export type DeliveryStatus = 'requested' | 'paid' | 'dispatched' | 'delivered' | 'cancelled';
+/** 送货上门: a resident's request that waiting parcels be brought to the door. */
+export interface DeliveryTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  resident_phone: string;
+  note: string | null;
+  status: DeliveryStatus;
+  /** The community's price per parcel when asked, and the whole amount. */
+  price_fen: number;
+  amount_fen: number;
+  runner_id: number | null;
+  created_at: string;
+  paid_at: string | null;
+  dispatched_at: string | null;
+  dispatched_by: number | null;
+  delivered_at: string | null;
+  delivered_by: number | null;
+  cancelled_at: string | null;
+}
+export interface DeliveryParcelTable {
+  org_id: number;
+  delivery_id: number;
+  parcel_id: number;
+}
+
+export type ShipmentStatus = 'requested' | 'quoted' | 'paid' | 'handed_over' | 'cancelled';
+/** 代寄: a resident's sending order, weighed and quoted at the desk, handed to a courier. */
+export interface ShipmentTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  sender_phone: string;
+  receiver_name: string;
+  receiver_phone: string;
+  receiver_address: string;
+  item: string;
+  carrier_wish: string | null;
+  status: ShipmentStatus;
+  weight_grams: number | null;
+  price_fen: number | null;
+  tracking_no: string | null;
+  courier_id: number | null;
+  created_at: string;
+  quoted_at: string | null;
+  quoted_by: number | null;
+  paid_at: string | null;
+  handed_over_at: string | null;
+  handed_over_by: number | null;
+  cancelled_at: string | null;
+}
+
+export type PaymentRow = Selectable<PaymentTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type ShipmentRow = Selectable<ShipmentTable>;
 export type StaffRow = Selectable<StaffTable>;
 export type CommunityRow = Selectable<CommunityTable>;
 export type ShelfRow = Selectable<ShelfTable>;

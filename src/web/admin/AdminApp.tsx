@@ -21,6 +21,8 @@ const AppsPage = lazy(() => import('./pages/AppsPage.js'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage.js'));
 const IntakePage = lazy(() => import('./pages/IntakePage.js'));
 const CheckoutPage = lazy(() => import('./pages/CheckoutPage.js'));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.js'));
+const ShipmentsPage = lazy(() => import('./pages/ShipmentsPage.js'));
 const ShelvesPage = lazy(() => import('./pages/ShelvesPage.js'));
 const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage.js'));
 const AuditPage = lazy(() => import('./pages/AuditPage.js'));
@@ -67,6 +69,8 @@ export function AdminApp(): ReactNode {
               <Route path="/parcels" element={<ParcelsPage />} />
               <Route path="/intake" element={<IntakePage />} />
               <Route path="/checkout" element={<CheckoutPage />} />
+              <Route path="/deliveries" element={<DeliveriesPage />} />
+              <Route path="/shipments" element={<ShipmentsPage />} />
               <Route path="/shelves" element={<ShelvesPage />} />
               <Route path="/couriers" element={<CouriersPage />} />
               <Route path="/settings" element={<SettingsPage />} />

@@ -30,6 +30,8 @@ export function ConsoleLayout(): ReactNode {
         { key: '/parcels', label: t('快递记录') },
         { key: '/intake', label: t('入库') },
         { key: '/checkout', label: t('出库') },
+        { key: '/deliveries', label: t('送货上门') },
+        { key: '/shipments', label: t('代寄') },
         { key: '/shelves', label: t('货架管理') },
         { key: '/couriers', label: t('快递员管理') },
         { key: '/settings', label: t('代收设置') },

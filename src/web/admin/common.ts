@@ -13,6 +13,8 @@ export const COMMON_EN = {
   快递员管理: 'Couriers',
   入库: 'Intake',
   出库: 'Checkout',
+  送货上门: 'Door delivery',
+  代寄: 'Shipments',
   货架管理: 'Shelves',
   代收设置: 'Collection settings',
   住户管理: 'Residents',

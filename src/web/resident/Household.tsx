@@ -30,7 +30,7 @@ const EN = {
   没有可代领的快递: 'None to collect',
 } as const;
 
-export function Household({ refreshed }: { refreshed: number }) {
+export function Household({ refreshed, onChanged }: { refreshed: number; onChanged?: () => void }) {
   const t = useT(EN);
   const [members, setMembers] = useState<Member[]>([]);
   const [parcels, setParcels] = useState<Parcel[]>([]);
@@ -102,7 +102,7 @@ export function Household({ refreshed }: { refreshed: number }) {
       </Form>
       <List header={t('我可代领的快递')}>{parcels.length === 0 && <List.Item>{t('没有可代领的快递')}</List.Item>}</List>
       {parcels.map((p) => (
-        <ResidentParcelCard key={p.id} parcel={p} />
+        <ResidentParcelCard key={p.id} parcel={p} onChanged={onChanged} />
       ))}
     </div>
   );

@@ -1,15 +1,14 @@
 import { NavBar, PullToRefresh, Tabs } from 'antd-mobile';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import type { Page, Parcel, ParcelStatus } from '../api-types.js';
 import { useT } from '../i18n.js';
-import { NavActions } from '../mobile/controls.js';
 import { MOBILE_EN } from '../mobile/format.js';
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
-import { useMobileSession } from '../mobile/session.js';
 import { ResidentParcelCard } from './ResidentParcelCard.js';
 import { Household } from './Household.js';
+import { useReturnFromPayment } from './pay.js';
 
 /** The tabs in the guide's order; 已接收 (at the desk, with a pickup code) opens first. */
 const TABS: { key: ParcelStatus | 'household'; title: string }[] = [
@@ -22,33 +21,30 @@ const TABS: { key: ParcelStatus | 'household'; title: string }[] = [
 
 const EN = { ...MOBILE_EN, 我的快递: 'My parcels', 家人代领: 'Family' };
 
-export function MyParcels() {
+/** 我的快递: the signed-in resident's parcels by state, and 家人代领. */
+export function MyParcels({ actions }: { actions: ReactNode }) {
   const t = useT(EN);
-  const { me, load, signOut } = useMobileSession('resident');
   const [params, setParams] = useSearchParams();
   const tab = TABS.find((x) => x.key === params.get('tab'))?.key ?? 'awaiting_pickup';
   const [counts, setCounts] = useState<Partial<Record<ParcelStatus | 'household', number>>>({});
   const [refreshed, setRefreshed] = useState(0);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const refresh = () => setRefreshed((n) => n + 1);
+  // Back from WeChat's payment page: the fee just paid shows once it is confirmed.
+  useReturnFromPayment(refresh);
 
   // The two tabs that need the resident: how many are on the way and how many wait at the desk.
   useEffect(() => {
-    if (!me) return;
     for (const status of ['pending_receipt', 'awaiting_pickup'] as const) {
       api.get<Page<Parcel>>('/api/resident/parcels', { status, pageSize: 1 }).then(
         (r) => setCounts((c) => ({ ...c, [status]: r.total })),
         () => undefined,
       );
     }
-  }, [me, refreshed]);
+  }, [refreshed]);
 
-  if (!me) return null;
   return (
     <div className="kd-page">
-      <NavBar back={null} right={<NavActions onSignOut={signOut} />}>
+      <NavBar back={null} right={actions}>
         {t('我的快递')}
       </NavBar>
       <Tabs
@@ -60,11 +56,16 @@ export function MyParcels() {
           <Tabs.Tab key={x.key} title={counts[x.key] ? `${t(x.title)} ${counts[x.key]}` : t(x.title)} />
         ))}
       </Tabs>
-      <PullToRefresh onRefresh={async () => setRefreshed((n) => n + 1)}>
+      <PullToRefresh onRefresh={async () => refresh()}>
         {tab === 'household' ? (
-          <Household refreshed={refreshed} />
+          <Household refreshed={refreshed} onChanged={refresh} />
         ) : (
-          <ParcelFeed key={`${tab}-${refreshed}`} path="/api/resident/parcels" status={tab} render={(p) => <ResidentParcelCard key={p.id} parcel={p} />} />
+          <ParcelFeed
+            key={`${tab}-${refreshed}`}
+            path="/api/resident/parcels"
+            status={tab}
+            render={(p) => <ResidentParcelCard key={p.id} parcel={p} onChanged={refresh} />}
+          />
         )}
       </PullToRefresh>
     </div>

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { Parcel } from '../api-types.js';
 import { useT } from '../i18n.js';
 import { MOBILE_EN, STATUS_COLOR, formatFen, formatRatePerDay, formatShanghai, spacedCode } from '../mobile/format.js';
+import { PAY_EN, PayFeeButton } from './pay.js';
 
 const RESIDENT_STATUS: Record<Parcel['status'], string> = {
   pending_receipt: '待接收',
@@ -20,14 +21,16 @@ const EN = {
   货架号: 'Shelf',
   '超过1天按{rate}收取': 'After the first day: {rate}',
   '快递员已录入，等待物业前台接收': 'Entered by the courier; the front desk has not received it yet',
+  '已在线支付，领取时无需再付': 'Paid online: nothing to pay at the desk',
 };
 
 /**
  * One parcel as its resident sees it: where it is, the pickup code (large, and as a QR code for
- * the desk's scanner) while it waits, and the fee as of now. No courier's or other person's data.
+ * the desk's scanner) while it waits, and the fee as of now, with 支付保管费 while one is due (or
+ * 已支付 once paid online). No courier's or other person's data. `onChanged`: it was paid.
  */
-export function ResidentParcelCard({ parcel: p }: { parcel: Parcel }) {
-  const t = useT(EN);
+export function ResidentParcelCard({ parcel: p, onChanged }: { parcel: Parcel; onChanged?: () => void }) {
+  const t = useT(EN, PAY_EN);
   return (
     <article className="kd-card" aria-label={`${t('快递单号')} ${p.trackingNo}`}>
       <div className="kd-card-head">
@@ -64,12 +67,29 @@ export function ResidentParcelCard({ parcel: p }: { parcel: Parcel }) {
           <Row
             label={t('保管费')}
             value={
-              <span data-testid="fee">
-                <b>{formatFen(p.feeFen)}</b>
-                {p.feeRateFen ? <span className="kd-muted"> （{t('超过1天按{rate}收取', { rate: formatRatePerDay(p.feeRateFen) })}）</span> : null}
-              </span>
+              p.feePaidAt ? (
+                <span data-testid="fee">
+                  <Tag color="success">{t('已支付 {fee}', { fee: formatFen(p.feePaidFen ?? 0) })}</Tag>
+                </span>
+              ) : (
+                <span data-testid="fee">
+                  <b>{formatFen(p.feeFen)}</b>
+                  {p.feeRateFen ? <span className="kd-muted"> （{t('超过1天按{rate}收取', { rate: formatRatePerDay(p.feeRateFen) })}）</span> : null}
+                </span>
+              )
             }
           />
+          {p.feePaidAt ? (
+            <div className="kd-muted" style={{ marginTop: 6 }}>
+              {t('已在线支付，领取时无需再付')}
+            </div>
+          ) : (
+            p.feeFen > 0 && (
+              <div className="kd-card-actions">
+                <PayFeeButton parcel={p} onPaid={onChanged} />
+              </div>
+            )
+          )}
         </>
       )}
       {p.status === 'picked_up' && (
@@ -93,7 +113,8 @@ export function ResidentParcelCard({ parcel: p }: { parcel: Parcel }) {
   );
 }
 
-function Row({ label, value }: { label: string; value: ReactNode }) {
+/** A label and its value, one line of a card. */
+export function Row({ label, value }: { label: string; value: ReactNode }) {
   return (
     <div className="kd-card-row">
       <span>{label}</span>

@@ -15,6 +15,13 @@ export const CommunityUpdateBody = z.strictObject({
   returnAfterDays: z.number().int().min(0, '不能小于0').max(365, '不能超过365天').optional(),
   /** 领取凭证: pickup needs a photo or the resident's signature. */
   proofRequired: z.boolean().optional(),
+  /** 送货上门: the price per parcel in fen (0: not offered), and the hours (`18:00-21:00`, '' for any time). */
+  doorDeliveryFen: z.number().int().min(0, '不能小于0').max(100_00, '不能超过100元').optional(),
+  doorDeliveryHours: z
+    .string()
+    .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, '送货时段格式如 18:00-21:00')
+    .refine((v) => v === '' || v.slice(0, 5) < v.slice(6), '送货时段的结束须晚于开始')
+    .optional(),
 });
 export const CommunityView = z.object({
   id: z.number(),
@@ -24,6 +31,8 @@ export const CommunityView = z.object({
   remindersEnabled: z.boolean(),
   returnAfterDays: z.number(),
   proofRequired: z.boolean(),
+  doorDeliveryFen: z.number(),
+  doorDeliveryHours: z.string(),
 });
 export type CommunityCreateReq = z.infer<typeof CommunityCreateBody>;
 export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;

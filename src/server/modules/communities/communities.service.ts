@@ -16,6 +16,8 @@ export function presentCommunity(c: CommunityRow) {
     remindersEnabled: c.reminders_enabled === 1,
     returnAfterDays: c.return_after_days,
     proofRequired: c.proof_required === 1,
+    doorDeliveryFen: c.door_delivery_fen,
+    doorDeliveryHours: c.door_delivery_hours,
   };
 }
 
@@ -72,6 +74,8 @@ export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input:
     ...(input.remindersEnabled !== undefined ? { reminders_enabled: input.remindersEnabled ? (1 as const) : (0 as const) } : {}),
     ...(input.returnAfterDays !== undefined ? { return_after_days: input.returnAfterDays } : {}),
     ...(input.proofRequired !== undefined ? { proof_required: input.proofRequired ? (1 as const) : (0 as const) } : {}),
+    ...(input.doorDeliveryFen !== undefined ? { door_delivery_fen: input.doorDeliveryFen } : {}),
+    ...(input.doorDeliveryHours !== undefined ? { door_delivery_hours: input.doorDeliveryHours } : {}),
   };
   if (Object.keys(set).length === 0) return presentCommunity(await visibleCommunity(ctx, scope, id));
   return inTransaction(ctx, async (unit) => {

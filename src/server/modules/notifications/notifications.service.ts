@@ -78,6 +78,11 @@ export async function enqueueOnce<K extends NotificationKind>(
 }
 
 /** Sends at once, outside the outbox (sign-in codes: the user is waiting and can ask again). */
+/** The openid bound to a phone through the official account (WeChat Pay's JSAPI needs it), if any. */
+export function boundOpenid(ctx: Ctx, phone: string): Promise<string | undefined> {
+  return repo.openidOf(ctx.db, phone);
+}
+
 export async function sendDirect(ctx: Ctx, msg: OutgoingMessage): Promise<void> {
   await providerFor(ctx.messaging, msg.channel).send(msg, ctx.now());
 }

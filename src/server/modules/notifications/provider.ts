@@ -3,7 +3,7 @@ import type { Channel, NotificationKind } from '../../db/types.js';
 import { insertDevMessage } from './notifications.repo.js';
 
 /** What a message is about: the sign-in code, or one of the outbox's notifications. */
-export type MessageKind = 'otp' | 'household_added' | NotificationKind;
+export type MessageKind = 'otp' | 'household_added' | 'shipment_quoted' | 'shipment_handed_over' | NotificationKind;
 
 /**
  * The template values of each kind of message, in the order an SMS template takes them
@@ -14,6 +14,10 @@ export const PARAM_ORDER = {
   otp: ['code', 'minutes'],
   /** 家人代领: a phone was authorized (by the masked phone of the resident). */
   household_added: ['owner'],
+  /** 代寄 (to the sender): the desk weighed and quoted it; pay in the resident app. */
+  shipment_quoted: ['community', 'item', 'weight', 'price'],
+  /** 代寄 (to the sender): handed to the courier, with the tracking number. */
+  shipment_handed_over: ['community', 'item', 'carrier', 'trackingNo'],
   parcel_received: ['community', 'collectionPoint', 'carrier', 'trackingTail', 'pickupCode', 'feeRule'],
   parcel_rejected: ['community', 'trackingNo', 'recipient', 'reason'],
   pickup_reminder: ['community', 'collectionPoint', 'count', 'pickupCodes', 'feeRule'],
@@ -26,7 +30,7 @@ export const PARAM_ORDER = {
 } as const satisfies Record<MessageKind, readonly string[]>;
 
 /** The kinds whose templates may be left unset (SPEC §15's notices, added after the first templates were approved). */
-export type OptionalKind = 'parcel_returned' | 'parcel_stale' | 'parcel_due_back' | 'household_added';
+export type OptionalKind = 'parcel_returned' | 'parcel_stale' | 'parcel_due_back' | 'household_added' | 'shipment_quoted' | 'shipment_handed_over';
 /** A provider's template ids: every kind's but the optional ones' required. */
 export type Templates<K extends string> = Record<Exclude<K, OptionalKind>, string> & Partial<Record<K & OptionalKind, string>>;
 

@@ -1,4 +1,4 @@
-import { formatRatePerDay } from '../../../shared/fee.js';
+import { formatFen, formatRatePerDay } from '../../../shared/fee.js';
 import { maskPhone } from '../../../shared/phone.js';
 import type { NotificationKind } from '../../db/types.js';
 import type { MessageParams } from './provider.js';
@@ -75,6 +75,19 @@ export function otpMessage(code: string, minutes: number): RenderedMessage {
 export function householdMessage(maskedOwner: string): RenderedMessage {
   const params: MessageParams<'household_added'> = { owner: maskedOwner };
   return { params, text: `【快递代收】手机号${maskedOwner}的住户已授权您查看并代领其快递，登录住户端即可查看。` };
+}
+
+/** 代寄's SMS to the sender at the quote: weight and price, to pay in the resident app. */
+export function shipmentQuotedMessage(v: { community: string; item: string; weightGrams: number; priceFen: number }): RenderedMessage {
+  const weight = `${(v.weightGrams / 1000).toFixed(2).replace(/\.?0+$/, '')}kg`;
+  const params: MessageParams<'shipment_quoted'> = { community: v.community, item: v.item, weight, price: formatFen(v.priceFen) };
+  return { params, text: `【快递代收】您在${v.community}的代寄（${v.item}）已称重${weight}，运费${formatFen(v.priceFen)}，请在住户端支付。` };
+}
+
+/** 代寄's SMS to the sender at the hand-over: the carrier and tracking number. */
+export function shipmentHandedOverMessage(v: { community: string; item: string; carrier: string; trackingNo: string }): RenderedMessage {
+  const params: MessageParams<'shipment_handed_over'> = { community: v.community, item: v.item, carrier: v.carrier, trackingNo: v.trackingNo };
+  return { params, text: `【快递代收】您在${v.community}的代寄（${v.item}）已交${v.carrier}寄出，运单号${v.trackingNo}。` };
 }
 
 /** A notification's template values and text: where, the code and the fee rule; phones masked for couriers. */

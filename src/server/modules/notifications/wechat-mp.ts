@@ -264,9 +264,9 @@ export function wechatMpProvider(cfg: WechatMpConfig, opts: { now?: () => Date }
       // `now` (business time, possibly a test clock) is not used: the token's lifetime runs on
       // WeChat's clock, which the injectable `opts.now` stands in for.
       if (msg.channel !== 'wechat') throw new ProviderError(`WeChat cannot send ${msg.channel} messages`, false, 'wrong_channel');
-      if (msg.kind === 'otp' || msg.kind === 'household_added') {
+      if (msg.kind === 'otp' || msg.kind === 'household_added' || msg.kind === 'shipment_quoted' || msg.kind === 'shipment_handed_over') {
         throw new ProviderError(
-          `WeChat template messages do not carry ${msg.kind === 'otp' ? 'sign-in codes' : 'household notices'} (send them by SMS)`,
+          `WeChat template messages do not carry ${msg.kind === 'otp' ? 'sign-in codes' : 'these notices'} (send them by SMS)`,
           false,
           'otp_not_supported',
         );

@@ -9,10 +9,16 @@ import type { ParcelViewT } from './parcels.schema.js';
 /** Who is looking: staff see everything; a courier or a resident sees others' phones masked. */
 export type Audience = 'staff' | 'courier' | 'resident';
 
-/** The fee as of `now`: running while awaiting pickup, as charged once picked up, else nothing. */
-export function feeAsOf(p: Pick<ParcelJoined, 'status' | 'received_at' | 'fee_rate_fen' | 'fee_waived' | 'fee_charged_fen'>, now: Date): number {
+/**
+ * The fee due as of `now`: running while awaiting pickup (nothing once paid online: the fee stops
+ * at the payment), as charged once picked up, else nothing.
+ */
+export function feeAsOf(
+  p: Pick<ParcelJoined, 'status' | 'received_at' | 'fee_rate_fen' | 'fee_waived' | 'fee_charged_fen' | 'fee_paid_at'>,
+  now: Date,
+): number {
   if (p.status === 'picked_up') return p.fee_charged_fen ?? 0;
-  if (p.status !== 'awaiting_pickup') return 0;
+  if (p.status !== 'awaiting_pickup' || p.fee_paid_at !== null) return 0;
   return custodyFeeFen({ receivedAt: p.received_at, feeRateFen: p.fee_rate_fen ?? 0, waived: p.fee_waived === 1, now });
 }
 
@@ -57,6 +63,8 @@ export function presentParcel(p: ParcelJoined, now: Date, audience: Audience): P
     feeRateFen: p.fee_rate_fen,
     feeWaived: p.fee_waived === 1,
     feeChargedFen: p.fee_charged_fen,
+    feePaidFen: p.fee_paid_fen,
+    feePaidAt: p.fee_paid_at,
     // Where it waits: for the desk and the resident (it is no secret: the code releases it).
     shelfId: audience === 'staff' ? p.shelf_id : null,
     shelfLabel: audience === 'courier' || (audience === 'resident' && p.status !== 'awaiting_pickup') ? null : p.shelf_label,

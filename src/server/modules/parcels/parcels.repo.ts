@@ -54,6 +54,8 @@ const parcelColumns = [
   'parcels.picked_up_phone',
   'parcels.has_proof',
   'communities.proof_required',
+  'parcels.fee_paid_fen',
+  'parcels.fee_paid_at',
 ] as const;
 
 function parcels(db: Executor) {

@@ -28,6 +28,9 @@ export const ParcelView = z.object({
   feeRateFen: z.number().nullable(),
   feeWaived: z.boolean(),
   feeChargedFen: z.number().nullable(),
+  /** 已支付: the custody fee the resident paid online (then nothing is due at the desk). */
+  feePaidFen: z.number().nullable(),
+  feePaidAt: z.string().nullable(),
   /** Station mode: the shelf it waits on and its label there (null without shelves). */
   shelfId: z.number().nullable(),
   shelfLabel: z.string().nullable(),

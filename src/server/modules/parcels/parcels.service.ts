@@ -242,8 +242,19 @@ export function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, fee
     actorOf(staff),
     { parcel: p },
     {
-      set: { picked_up_at: nowIso(ctx), picked_up_by: staff.id, fee_charged_fen: feeFen, picked_up_relation: who.relation, picked_up_phone: who.phone },
-      detail: { feeFen, ...(who.relation !== 'self' ? { collectedBy: who.relation, collectorPhone: maskPhone(who.phone) } : {}) },
+      // What the parcel earned: paid at the desk now, and online before (支付保管费).
+      set: {
+        picked_up_at: nowIso(ctx),
+        picked_up_by: staff.id,
+        fee_charged_fen: feeFen + (p.fee_paid_fen ?? 0),
+        picked_up_relation: who.relation,
+        picked_up_phone: who.phone,
+      },
+      detail: {
+        feeFen,
+        ...(p.fee_paid_fen !== null ? { feePaidOnlineFen: p.fee_paid_fen } : {}),
+        ...(who.relation !== 'self' ? { collectedBy: who.relation, collectorPhone: maskPhone(who.phone) } : {}),
+      },
       expectWaived: p.fee_waived,
     },
   );

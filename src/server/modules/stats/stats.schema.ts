@@ -42,6 +42,7 @@ export const StatsDaily = z.object({
       rejected: z.number(),
       returned: z.number(),
       feeIncomeFen: z.number(),
+      serviceIncomeFen: z.number(),
       smsSent: z.number(),
     }),
   ),
@@ -67,6 +68,14 @@ export const StatsByCarrier = z.object({
 
 export const StatsByCommunity = z.object({
   items: z.array(
-    z.object({ communityId: z.number(), name: z.string(), received: z.number(), pickedUp: z.number(), feeIncomeFen: z.number(), waitingNow: z.number() }),
+    z.object({
+      communityId: z.number(),
+      name: z.string(),
+      received: z.number(),
+      pickedUp: z.number(),
+      feeIncomeFen: z.number(),
+      serviceIncomeFen: z.number(),
+      waitingNow: z.number(),
+    }),
   ),
 });

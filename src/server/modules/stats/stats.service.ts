@@ -10,6 +10,7 @@ import { parcelCounts, staleCount } from '../parcels/parcels.service.js';
 import type { SheetSpec } from '../spreadsheets/write-table.js';
 import { recordExport } from '../audit/audit.service.js';
 import * as repo from './stats.repo.js';
+import { serviceIncome as serviceIncomeRows } from '../payments/payments.service.js';
 import type { StatsQueryReq } from './stats.schema.js';
 
 const DAY_MS = 86_400_000;
@@ -45,6 +46,15 @@ async function rangeOf(ctx: Ctx, scope: Scope, q: StatsQueryReq): Promise<repo.S
   return { scope, communityId: q.communityId, from, to };
 }
 
+/** 送货上门 and 代寄 paid in the range (not refunded), by day and community. */
+function serviceIncome(ctx: Ctx, r: repo.StatsRange) {
+  const ids =
+    r.communityId !== undefined ? [r.communityId] : r.scope.communityIds === null ? null : r.scope.communityIds.length > 0 ? r.scope.communityIds : [-1];
+  return serviceIncomeRows(ctx, r.scope.orgId, ids, r.from, r.to);
+}
+
+const sumFen = (rows: { fen: number | string | null }[]) => rows.reduce((a, x) => a + Number(x.fen ?? 0), 0);
+
 /** The value at rank ⌈p·n⌉ of a histogram of hour buckets (nearest rank), or null when it is empty. */
 export function percentileHours(buckets: { hours: number; n: number }[], p: number): number | null {
   const total = buckets.reduce((a, b) => a + Number(b.n), 0);
@@ -61,12 +71,13 @@ export function percentileHours(buckets: { hours: number; n: number }[], p: numb
 /** The cards: the range's moves, income and messages, the dwell time, and what waits now. */
 export async function summary(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
   const r = await rangeOf(ctx, scope, q);
-  const [t, dwell, messages, counts, stale] = await Promise.all([
+  const [t, dwell, messages, counts, stale, services] = await Promise.all([
     repo.totals(ctx.db, r),
     repo.dwell(ctx.db, r),
     repo.messages(ctx.db, r),
     parcelCounts(ctx, scope, r.communityId),
     staleCount(ctx, scope, r.communityId),
+    serviceIncome(ctx, r),
   ]);
   const sent = (channel: string) => messages.filter((m) => m.channel === channel).reduce((a, m) => a + Number(m.sent), 0);
   return {
@@ -82,7 +93,7 @@ export async function summary(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
     dwellP90Hours: percentileHours(dwell, 0.9),
     feeIncomeFen: Number(t.fee_fen),
     feeWaived: Number(t.waived),
-    serviceIncomeFen: 0,
+    serviceIncomeFen: sumFen(services),
     smsSent: sent('sms'),
     wechatSent: sent('wechat'),
   };
@@ -91,8 +102,10 @@ export async function summary(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
 /** One row a day of the range, days without a parcel included (zeros). */
 export async function daily(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
   const r = await rangeOf(ctx, scope, q);
-  const [rows, messages] = await Promise.all([repo.byDay(ctx.db, r), repo.messages(ctx.db, r)]);
+  const [rows, messages, services] = await Promise.all([repo.byDay(ctx.db, r), repo.messages(ctx.db, r), serviceIncome(ctx, r)]);
   const byDay = new Map(rows.map((d) => [d.day, d]));
+  const serviceByDay = new Map<string, number>();
+  for (const x of services) serviceByDay.set(x.paid_day ?? '', (serviceByDay.get(x.paid_day ?? '') ?? 0) + Number(x.fen ?? 0));
   const sms = new Map<string, number>();
   for (const m of messages) if (m.channel === 'sms') sms.set(m.day, (sms.get(m.day) ?? 0) + Number(m.sent));
   return {
@@ -105,6 +118,7 @@ export async function daily(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
         rejected: Number(d?.rejected ?? 0),
         returned: Number(d?.returned ?? 0),
         feeIncomeFen: Number(d?.fee_fen ?? 0),
+        serviceIncomeFen: serviceByDay.get(day) ?? 0,
         smsSent: sms.get(day) ?? 0,
       };
     }),
@@ -151,9 +165,10 @@ export async function byCarrier(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
 /** 小区: moves and fee income per community, with what waits there now. */
 export async function byCommunity(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
   const r = await rangeOf(ctx, scope, q);
-  const rows = await repo.byCommunity(ctx.db, r);
-  const waiting = await repo.waitingByCommunity(ctx.db, r);
-  const ids = [...new Set([...rows.map((x) => Number(x.community_id)), ...waiting.map((w) => Number(w.community_id))])];
+  const [rows, waiting, services] = await Promise.all([repo.byCommunity(ctx.db, r), repo.waitingByCommunity(ctx.db, r), serviceIncome(ctx, r)]);
+  const serviceByCommunity = new Map<number, number>();
+  for (const x of services) serviceByCommunity.set(Number(x.community_id), (serviceByCommunity.get(Number(x.community_id)) ?? 0) + Number(x.fen ?? 0));
+  const ids = [...new Set([...rows.map((x) => Number(x.community_id)), ...waiting.map((w) => Number(w.community_id)), ...serviceByCommunity.keys()])];
   const names = new Map((await repo.communityNames(ctx.db, scope.orgId, ids)).map((c) => [Number(c.id), c.name]));
   const byId = new Map(rows.map((x) => [Number(x.community_id), x]));
   const waits = new Map(waiting.map((w) => [Number(w.community_id), Number(w.n)]));
@@ -165,17 +180,18 @@ export async function byCommunity(ctx: Ctx, scope: Scope, q: StatsQueryReq) {
       received: Number(x?.received ?? 0),
       pickedUp: Number(x?.picked_up ?? 0),
       feeIncomeFen: Number(x?.fee_fen ?? 0),
+      serviceIncomeFen: serviceByCommunity.get(id) ?? 0,
       waitingNow: waits.get(id) ?? 0,
     };
   });
   return { items: items.sort((a, b) => b.received - a.received || a.name.localeCompare(b.name)) };
 }
 
-/** The daily table as a sheet: 日期, 入库, 出库, 拒收, 退回, 保管费, 短信. */
+/** The daily table as a sheet: 日期, 入库, 出库, 拒收, 退回, 保管费, 服务收入, 短信. */
 export async function dailyExport(ctx: Ctx, scope: Scope, q: StatsQueryReq): Promise<SheetSpec> {
   const { items } = await daily(ctx, scope, q);
   await recordExport(ctx, 'stats', { ...q, from: items[0]?.day, to: items[items.length - 1]?.day });
-  const columns = ['日期', '入库', '出库', '拒收', '退回', '保管费（元）', '短信'].map((name) => ({ name, width: 12 }));
+  const columns = ['日期', '入库', '出库', '拒收', '退回', '保管费（元）', '服务收入（元）', '短信'].map((name) => ({ name, width: 12 }));
   return {
     fileTitle: '数据看板',
     sheetName: '每日数据',
@@ -187,6 +203,7 @@ export async function dailyExport(ctx: Ctx, scope: Scope, q: StatsQueryReq): Pro
       String(d.rejected),
       String(d.returned),
       (d.feeIncomeFen / 100).toFixed(2),
+      (d.serviceIncomeFen / 100).toFixed(2),
       String(d.smsSent),
     ]),
   };

@@ -14,6 +14,7 @@ import { formatShanghai } from '../../../shared/time.js';
 import { COMMON_EN } from '../common.js';
 import { STATION_EN } from './IntakePage.js';
 import { EN as PARCELS_EN } from './parcels/en.js';
+import { PaidTag } from './parcels/PaidTag.js';
 import { pickupQuestion } from './parcels/dialogs.js';
 import { beep } from './station/deskQueue.js';
 import { CommunitySelect } from './station/CommunitySelect.js';
@@ -230,7 +231,13 @@ export default function CheckoutPage(): ReactNode {
                   {p.recipientName} {maskPhone(p.recipientPhone)}
                 </span>
                 <span className="kd-sub">{p.receivedAt ? formatShanghai(p.receivedAt, true) : ''}</span>
-                <strong style={{ marginInlineStart: 'auto' }}>{formatFen(p.feeFen)}</strong>
+                {p.feePaidAt ? (
+                  <span style={{ marginInlineStart: 'auto' }}>
+                    <PaidTag t={t} fen={p.feePaidFen} />
+                  </span>
+                ) : (
+                  <strong style={{ marginInlineStart: 'auto' }}>{formatFen(p.feeFen)}</strong>
+                )}
               </div>
             ))}
           </div>

@@ -4,10 +4,11 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import type { Community } from '../../api-types.js';
 import { useT } from '../../i18n.js';
-import { formatRatePerDay } from '../../../shared/fee.js';
+import { formatFen, formatRatePerDay } from '../../../shared/fee.js';
 import { COMMON_EN, useCommunities, useFeedback } from '../common.js';
 import { useSession } from '../session.js';
 import { ADD_COMMUNITY_EN, AddCommunityModal } from './org/AddCommunityModal.js';
+import { DOOR_DELIVERY_EN } from './org/DoorDeliveryFields.js';
 import { FeeSettingsModal } from './org/FeeSettingsModal.js';
 
 const EN = {
@@ -23,11 +24,12 @@ const EN = {
   已开启催取提醒: 'Pickup reminders on',
   已关闭催取提醒: 'Pickup reminders off',
   每天提醒超过24小时未领取的住户: 'Daily, to residents whose parcels waited over 24 hours',
+  送货上门: 'Door delivery',
 } as const;
 
 /** 代收设置: every community with its collection point and fee; admins edit them and add communities. */
 export default function SettingsPage(): ReactNode {
-  const t = useT(EN, ADD_COMMUNITY_EN, COMMON_EN);
+  const t = useT(EN, ADD_COMMUNITY_EN, DOOR_DELIVERY_EN, COMMON_EN);
   const { isAdmin } = useSession();
   const { communities, loading, reload } = useCommunities();
   // The modal stays mounted while it closes (its animation), so `open` and the community are apart.
@@ -54,6 +56,19 @@ export default function SettingsPage(): ReactNode {
     { title: t('代收点'), dataIndex: 'collectionPointName', key: 'collectionPointName' },
     // 元/天 stays as the guide writes it; it reads as a unit in either language.
     { title: t('保管费'), dataIndex: 'feeRateFen', key: 'feeRateFen', render: (fen: number) => formatRatePerDay(fen) },
+    {
+      title: t('送货上门'),
+      key: 'doorDelivery',
+      render: (_: unknown, c: Community) =>
+        c.doorDeliveryFen > 0 ? (
+          <span>
+            {t('{price}/件', { price: formatFen(c.doorDeliveryFen) })}
+            {c.doorDeliveryHours && <Typography.Text type="secondary">{` ${c.doorDeliveryHours}`}</Typography.Text>}
+          </span>
+        ) : (
+          <Typography.Text type="secondary">{t('未开通')}</Typography.Text>
+        ),
+    },
     {
       title: <span title={t('每天提醒超过24小时未领取的住户')}>{t('催取提醒')}</span>,
       key: 'reminders',

@@ -2,10 +2,11 @@ import { Form, Input, InputNumber, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { api } from '../../../api.js';
 import type { Community } from '../../../api-types.js';
-import { useT } from '../../../i18n.js';
+import { useLang, useT } from '../../../i18n.js';
 import { yuan } from '../../../../shared/fee.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
-import { FormModal, useLabelWidth } from '../../FormModal.js';
+import { FormModal } from '../../FormModal.js';
+import { DoorDeliveryFields, normalizeHours } from './DoorDeliveryFields.js';
 import { yuanToFen } from './fee.js';
 import { FeeField } from './FeeField.js';
 import { FeeHelp } from './FeeHelp.js';
@@ -26,10 +27,13 @@ interface Values {
   collectionPointName: string;
   fee: string;
   returnAfterDays: number;
+  doorDelivery: string;
+  doorDeliveryHours?: string;
 }
 
 /**
- * 代收信息设置 of one community: the collection point's name and the fee in 元/天. Mounted per
+ * 代收信息设置 of one community: the collection point's name, the fee in 元/天, 滞留退回, and
+ * 送货上门 (its price per parcel and hours). Mounted per
  * community (so the form starts from its values); `open` false plays the closing animation,
  * then `onClosed` unmounts it.
  */
@@ -42,17 +46,21 @@ export function FeeSettingsModal(props: {
 }): ReactNode {
   const { community } = props;
   const t = useT(FEE_MODAL_EN, COMMON_EN);
-  const labelWidth = useLabelWidth();
+  // 送货上门单价 is the longest label: a column wider than the other dialogs'.
+  const labelWidth = useLang() === 'en' ? 150 : 100;
   const [form] = Form.useForm<Values>();
   const { ok } = useFeedback();
 
   const save = async (values: Values) => {
     const feeRateFen = yuanToFen(values.fee);
-    if (feeRateFen === null) return; // the field's rule already says why
+    const doorDeliveryFen = yuanToFen(values.doorDelivery);
+    if (feeRateFen === null || doorDeliveryFen === null) return; // the fields' rules already say why
     const saved = await api.patch<Community>(`/api/communities/${community.id}`, {
       collectionPointName: values.collectionPointName.trim(),
       feeRateFen,
       returnAfterDays: values.returnAfterDays,
+      doorDeliveryFen,
+      doorDeliveryHours: normalizeHours(values.doorDeliveryHours),
     });
     ok(t('代收信息已保存'));
     props.onSaved(saved);
@@ -64,7 +72,14 @@ export function FeeSettingsModal(props: {
       open={props.open}
       form={form}
       intro={<Typography.Paragraph type="secondary">{community.name}</Typography.Paragraph>}
-      initialValues={{ collectionPointName: community.collectionPointName, fee: yuan(community.feeRateFen), returnAfterDays: community.returnAfterDays }}
+      labelWidth={labelWidth}
+      initialValues={{
+        collectionPointName: community.collectionPointName,
+        fee: yuan(community.feeRateFen),
+        returnAfterDays: community.returnAfterDays,
+        doorDelivery: yuan(community.doorDeliveryFen),
+        doorDeliveryHours: community.doorDeliveryHours,
+      }}
       onSubmit={save}
       onCancel={props.onCancel}
       onClosed={props.onClosed}
@@ -84,6 +99,7 @@ export function FeeSettingsModal(props: {
       >
         <InputNumber min={0} max={365} precision={0} addonAfter={t('天')} style={{ width: 160 }} />
       </Form.Item>
+      <DoorDeliveryFields />
     </FormModal>
   );
 }

@@ -9,6 +9,7 @@ import { formatFen, formatRatePerDay } from '../../../../shared/fee.js';
 import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
 import { COMMON_EN, useFeedback, useLoad } from '../../common.js';
+import { PaidTag } from './PaidTag.js';
 import { EN } from './en.js';
 import { ProofPanel } from './ProofPanel.js';
 
@@ -31,6 +32,7 @@ function eventText(e: ParcelEvent, t: T): string {
   const fee = typeof d.feeFen === 'number' ? formatFen(d.feeFen) : null;
   if (d.feeWaived === true && fee) parts.push(t('撤销保管费 {fee}', { fee }));
   else if (fee && e.to === 'picked_up') parts.push(t('收取保管费 {fee}', { fee }));
+  if (typeof d.feePaidOnlineFen === 'number') parts.push(t('已支付 {fee}', { fee: formatFen(d.feePaidOnlineFen) }));
   if (d.damaged === true) parts.push(t('外观有破损'));
   if (typeof d.fromShelfLabel === 'string' || (e.from === e.to && typeof d.shelfLabel === 'string'))
     parts.push(t('移库 {from} → {to}', { from: String(d.fromShelfLabel ?? '—'), to: String(d.shelfLabel) }));
@@ -62,7 +64,8 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
       </Typography.Text>,
     ]);
   if (p.feeRateFen !== null) rows.push([t('费率'), formatRatePerDay(p.feeRateFen)]);
-  if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
+  if (p.feePaidAt) rows.push([t('保管费'), <PaidTag t={t} fen={p.feePaidFen} />], [t('支付时间'), formatShanghai(p.feePaidAt)]);
+  else if (p.status === 'awaiting_pickup') rows.push([t(p.feeWaived ? '保管费（已撤销）' : '保管费'), formatFen(p.feeFen)]);
   if (p.pickedUpAt) rows.push([t('领取时间'), formatShanghai(p.pickedUpAt)], [t('已收保管费'), formatFen(p.feeChargedFen ?? 0)]);
   if (p.pickedUpBy)
     rows.push([t('领取人'), `${t(p.pickedUpBy.relation === 'self' ? '本人' : p.pickedUpBy.relation === 'proxy' ? '代领' : '送货上门')} ${p.pickedUpBy.phone}`]);

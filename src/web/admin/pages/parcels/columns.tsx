@@ -8,6 +8,7 @@ import { formatFen } from '../../../../shared/fee.js';
 import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
 import type { ParcelDialogs } from './dialogs.js';
+import { PaidTag } from './PaidTag.js';
 import type { Column } from './ParcelTable.js';
 
 function TwoLines({ top, bottom }: { top: ReactNode; bottom: ReactNode }): ReactNode {
@@ -151,7 +152,14 @@ export function parcelColumns(t: T, act: ParcelDialogs): Column[] {
       key: 'entered',
       title: t('录入时间/保管费'),
       width: 140,
-      render: (p) => <span style={{ whiteSpace: 'nowrap' }}>{`${formatShanghai(p.enteredAt, true)} ${formatFen(p.feeFen)}`}</span>,
+      render: (p) =>
+        p.feePaidAt ? (
+          <span style={{ whiteSpace: 'nowrap' }}>
+            {formatShanghai(p.enteredAt, true)} <PaidTag t={t} fen={p.feePaidFen} />
+          </span>
+        ) : (
+          <span style={{ whiteSpace: 'nowrap' }}>{`${formatShanghai(p.enteredAt, true)} ${formatFen(p.feeFen)}`}</span>
+        ),
     },
     { key: 'status', title: t('状态'), width: 260, render: (p) => <StatusCell p={p} t={t} act={act} /> },
   ];

@@ -8,21 +8,28 @@ import { useT, type T } from '../../../i18n.js';
 import { formatFen } from '../../../../shared/fee.js';
 import { EXCEPTION_KIND_LABELS, EXCEPTION_KINDS, type ExceptionKind } from '../../../../shared/parcel-status.js';
 import { COMMON_EN, useFeedback } from '../../common.js';
+import { PaidTag } from './PaidTag.js';
 import { EN } from './en.js';
 
 export type BatchKind = 'receive' | 'reject';
 
 /**
  * The guide's pickup question, `¥36.00 用户是否已缴纳保管费并领取包裹？` 是 / 否, with 是 focused so
- * that Enter answers it; `changed` says the fee moved since the clerk last saw it.
+ * that Enter answers it; `changed` says the fee moved since the clerk last saw it. A fee the
+ * resident paid online (`paidFen`, nothing due) shows as 已支付 instead: there is no fee to ask about.
  */
-export function pickupQuestion(t: T, feeFen: number, changed: boolean) {
+export function pickupQuestion(t: T, feeFen: number, changed: boolean, paidFen: number | null = null) {
   return {
-    title: (
-      <span data-testid="pickup-question">
-        <strong style={{ fontSize: 18 }}>{formatFen(feeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
-      </span>
-    ),
+    title:
+      paidFen !== null && feeFen === 0 ? (
+        <span data-testid="pickup-question">
+          <PaidTag t={t} fen={paidFen} /> {t('保管费已在线支付，确认用户领取包裹？')}
+        </span>
+      ) : (
+        <span data-testid="pickup-question">
+          <strong style={{ fontSize: 18 }}>{formatFen(feeFen)}</strong> {t('用户是否已缴纳保管费并领取包裹？')}
+        </span>
+      ),
     content: changed ? <div style={{ color: '#d46b08' }}>{t('保管费已变为 {fee}，请向用户重新确认', { fee: formatFen(feeFen) })}</div> : null,
     okText: t('是'),
     cancelText: t('否'),
@@ -130,7 +137,7 @@ export function useParcelDialogs(events: DialogEvents): ParcelDialogs {
   const pickup = (p: Parcel, feeFen = p.feeFen, changed = false) => {
     let newFee: number | null = null;
     modal.confirm({
-      ...pickupQuestion(t, feeFen, changed),
+      ...pickupQuestion(t, feeFen, changed, p.feePaidAt ? p.feePaidFen : null),
       onOk: async () => {
         try {
           const after = await api.post<Parcel>(`/api/parcels/${p.id}/pickup`, { feeFen });

@@ -125,4 +125,7 @@ export const EN = {
   上一页: 'Previous page',
   下一页: 'Next page',
   '{n} 条/页': '{n} / page',
+  '已支付 {fee}': 'Paid {fee}',
+  支付时间: 'Paid at',
+  '保管费已在线支付，确认用户领取包裹？': 'The fee was paid online. Has the resident taken the parcel?',
 } as const;
