@@ -87,6 +87,19 @@ async function buildOrg() {
     ),
     201,
   );
+  // 送货上门 and 代寄 (SPEC §16) by the second resident in community 2, with the request's payment.
+  expectStatus(await org.admin.patch(`/api/communities/${c2.id}`, { doorDeliveryFen: 300 }), 200);
+  const resident2 = await residentLogin(t.app, r2.phone);
+  const homeDelivery = expectStatus(await resident2.post<{ id: number; payment: { id: number } | null }>('/api/resident/deliveries', { parcelIds: [awaiting2.id] }), 201);
+  const shipment = expectStatus(
+    await resident2.post<{ id: number }>('/api/resident/shipments', {
+      communityId: c2.id,
+      receiver: { name: uniq('收件'), phone: randomMobile(), address: '上海市浦东新区世纪大道1号' },
+      item: '文件',
+    }),
+    201,
+  );
+  expectStatus(await org.admin.post(`/api/shipments/${shipment.id}/quote`, { weightGrams: 500, priceFen: 1000 }), 200);
   const clerk1 = await createClerk(t.app, org.admin, [c1.id]);
   const clerk2 = await createClerk(t.app, org.admin, [c2.id]);
   // A carrier's pre-advice for a parcel still to come to community 1, for its resident.
@@ -129,6 +142,9 @@ async function buildOrg() {
     webhook,
     advised,
     deliveryIds: deliveries.map((d) => d.id),
+    homeDeliveryIds: [homeDelivery.id],
+    shipmentIds: [shipment.id],
+    paymentIds: homeDelivery.payment ? [homeDelivery.payment.id] : [],
   };
 }
 type Org = Awaited<ReturnType<typeof buildOrg>>;
@@ -162,6 +178,10 @@ interface Slice {
   webhookIds: number[];
   deliveries: { webhookId: number; id: number }[];
   advisedTrackingNo?: string;
+  /** 送货上门 requests, 代寄 orders and payments (of the second resident, never the resident actor). */
+  homeDeliveryIds: number[];
+  shipmentIds: number[];
+  paymentIds: number[];
   /** An admin's username for a sign-in attempt (a whole org only). */
   adminUsername?: string;
   courierPhone: string;
@@ -211,6 +231,9 @@ async function wholeOrg(o: Org): Promise<Slice> {
     webhookIds: [o.webhook.id],
     deliveries: o.deliveryIds.map((id) => ({ webhookId: o.webhook.id, id })),
     advisedTrackingNo: o.advised,
+    homeDeliveryIds: o.homeDeliveryIds,
+    shipmentIds: o.shipmentIds,
+    paymentIds: o.paymentIds,
     adminUsername: o.adminUsername,
     courierPhone: o.k1.phone,
     residentPhone: o.r1.phone,
@@ -244,6 +267,9 @@ async function oneCommunity(o: Org, n: 1 | 2): Promise<Slice> {
     webhookIds: [],
     deliveries: [],
     ...(n === 1 ? { advisedTrackingNo: o.advised } : {}),
+    homeDeliveryIds: n === 2 ? o.homeDeliveryIds : [],
+    shipmentIds: n === 2 ? o.shipmentIds : [],
+    paymentIds: n === 2 ? o.paymentIds : [],
     courierPhone: k.phone,
     residentPhone: r.phone,
     secrets: secretsOf({ communities: [c], people: [k, r], parcels }),
@@ -830,6 +856,85 @@ const ROUTES: Record<string, RouteSpec> = {
   // The console provider's inbox: every SMS "sent" (sign-in codes, pickup codes, phones), to anyone,
   // by design, so that developers and tests can sign in. It exists only with SMS_PROVIDER=console
   // outside production (checked below); it is called here so that it is counted, not leak-checked.
+  // 支付, 送货上门, 代寄 (SPEC §16): another's parcel, request, order or payment is not found.
+  'POST /api/resident/parcels/{id}/pay-fee': {
+    role: 'resident',
+    foreign: (s) =>
+      s.parcels.filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4))).map((p) => ({ url: `/api/resident/parcels/${p.id}/pay-fee`, expect: 'refuse' })),
+  },
+  'GET /api/resident/payments/{id}': { role: 'resident', foreign: (s) => s.paymentIds.map((id) => ({ url: `/api/resident/payments/${id}`, expect: 'refuse' })) },
+  'POST /api/resident/deliveries': {
+    role: 'resident',
+    foreign: (s) =>
+      s.parcels
+        .filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4)))
+        .map((p) => ({ url: '/api/resident/deliveries', json: { parcelIds: [p.id] }, expect: 'refuse' })),
+  },
+  'GET /api/resident/deliveries': { role: 'resident', own: () => [{ url: '/api/resident/deliveries', expect: 'own' }] },
+  'POST /api/resident/deliveries/{id}/pay': {
+    role: 'resident',
+    foreign: (s) => s.homeDeliveryIds.map((id) => ({ url: `/api/resident/deliveries/${id}/pay`, expect: 'refuse' })),
+  },
+  'POST /api/resident/deliveries/{id}/cancel': {
+    role: 'resident',
+    foreign: (s) => s.homeDeliveryIds.map((id) => ({ url: `/api/resident/deliveries/${id}/cancel`, expect: 'refuse' })),
+  },
+  // A resident may send from any community's desk: only their own order is made.
+  'POST /api/resident/shipments': {
+    role: 'resident',
+    own: (a) => [
+      {
+        url: '/api/resident/shipments',
+        json: { communityId: a.own.communityId, receiver: { name: '王五', phone: randomMobile(), address: '广州市天河区1号' }, item: '衣服' },
+        expect: 'own',
+      },
+    ],
+  },
+  'GET /api/resident/shipments': { role: 'resident', own: () => [{ url: '/api/resident/shipments', expect: 'own' }] },
+  'POST /api/resident/shipments/{id}/pay': {
+    role: 'resident',
+    foreign: (s) => s.shipmentIds.map((id) => ({ url: `/api/resident/shipments/${id}/pay`, expect: 'refuse' })),
+  },
+  'POST /api/resident/shipments/{id}/cancel': {
+    role: 'resident',
+    foreign: (s) => s.shipmentIds.map((id) => ({ url: `/api/resident/shipments/${id}/cancel`, expect: 'refuse' })),
+  },
+  'GET /api/deliveries': {
+    role: 'staff',
+    own: () => [{ url: '/api/deliveries', expect: 'own' }],
+    foreign: (s) => listOf('/api/deliveries', s.communities.map((c) => `communityId=${c.id}`), 'list'),
+  },
+  'POST /api/deliveries/{id}/dispatch': {
+    role: 'staff',
+    foreign: (s, a) => s.homeDeliveryIds.map((id) => ({ url: `/api/deliveries/${id}/dispatch`, json: { staffId: a.own.orgId }, expect: 'refuse' })),
+  },
+  'POST /api/deliveries/{id}/delivered': {
+    role: 'staff',
+    foreign: (s) => s.homeDeliveryIds.map((id) => ({ url: `/api/deliveries/${id}/delivered`, expect: 'refuse' })),
+  },
+  'GET /api/shipments': {
+    role: 'staff',
+    own: () => [{ url: '/api/shipments', expect: 'own' }],
+    foreign: (s) => listOf('/api/shipments', s.communities.map((c) => `communityId=${c.id}`), 'list'),
+  },
+  'POST /api/shipments/{id}/quote': {
+    role: 'staff',
+    foreign: (s) => s.shipmentIds.map((id) => ({ url: `/api/shipments/${id}/quote`, json: { weightGrams: 100, priceFen: 1 }, expect: 'refuse' })),
+  },
+  'POST /api/shipments/{id}/handover': {
+    role: 'staff',
+    foreign: (s) => s.shipmentIds.map((id) => ({ url: `/api/shipments/${id}/handover`, json: { trackingNo: trackingNo() }, expect: 'refuse' })),
+  },
+  // WeChat Pay's notice: nothing without a signature that checks out (the console provider has none).
+  'POST /api/payments/wechat/notify': {
+    role: 'public',
+    own: () => [{ url: '/api/payments/wechat/notify', json: { id: 'EV-1', event_type: 'TRANSACTION.SUCCESS' }, expect: 'refuse', refuseWith: [401] }],
+  },
+  // The console provider's 支付成功 (never in production, below): an order that does not exist.
+  'POST /api/dev/payments/{id}/succeed': {
+    role: 'dev',
+    own: () => [{ url: '/api/dev/payments/987654321/succeed', expect: 'refuse', refuseWith: [404] }],
+  },
   'GET /api/dev/messages': { role: 'dev', foreign: (s) => [{ url: `/api/dev/messages?to=${s.residentPhone}`, expect: 'dev' }] },
 };
 
@@ -1504,6 +1609,7 @@ describe('access matrix over every route of /openapi.json', () => {
       expect(r.body).not.toContain(B.r1.phone);
       const prodDoc = JSON.parse((await prod.app.inject({ method: 'GET', url: '/openapi.json' })).body) as { paths: Record<string, unknown> };
       expect(Object.keys(prodDoc.paths)).not.toContain('/api/dev/messages');
+      expect(Object.keys(prodDoc.paths)).not.toContain('/api/dev/payments/{id}/succeed');
     } finally {
       await prod.close();
     }

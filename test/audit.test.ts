@@ -135,6 +135,7 @@ async function buildWorld() {
   const shelves = [await newShelf(w.admin, w.community.id), await newShelf(w.admin, w.community.id)];
   const apiKey = await newKey(w, ['pre_advice:write', 'parcels:read']);
   const webhook = await newHook(w, ['parcel.received'], apiKey.id);
+  expectStatus(await w.admin.patch(`/api/communities/${w.community.id}`, { doorDeliveryFen: 300 }), 200);
   return { ...w, residentApp, shelves, apiKey, webhook };
 }
 type W = Awaited<ReturnType<typeof buildWorld>>;
@@ -167,6 +168,31 @@ async function pending(w: World): Promise<Parcel> {
 async function waiting(w: World): Promise<Parcel> {
   return expectStatus(await w.admin.post<Parcel>(`/api/parcels/${(await pending(w)).id}/receive`, {}), 200);
 }
+type Delivery = { id: number; payment: { id: number } | null };
+/** A door delivery of a waiting parcel, asked for by the world's resident (its payment opened). */
+async function asked(w: W): Promise<Delivery> {
+  return expectStatus(await w.residentApp.post<Delivery>('/api/resident/deliveries', { parcelIds: [(await waiting(w)).id] }), 201);
+}
+/** A door delivery paid (the console provider's 支付成功) and, with `runner`, dispatched. */
+async function paidDelivery(w: W, dispatched = false): Promise<Delivery> {
+  const d = await asked(w);
+  expectStatus(await new Client(t.app).post(`/api/dev/payments/${d.payment?.id ?? 0}/succeed`), 200);
+  if (dispatched) expectStatus(await w.admin.post(`/api/deliveries/${d.id}/dispatch`, { staffId: w.adminId }), 200);
+  return d;
+}
+/** A sending order of the world's resident, quoted at the desk with `quoted`, and paid with `paid`. */
+async function shipment(w: W, stage: 'requested' | 'quoted' | 'paid'): Promise<{ id: number }> {
+  const receiver = { name: '收件人', phone: phone(), address: '杭州市西湖区1号' };
+  const s = expectStatus(await w.residentApp.post<{ id: number }>('/api/resident/shipments', { communityId: w.community.id, receiver, item: '书' }), 201);
+  if (stage === 'requested') return s;
+  expectStatus(await w.admin.post(`/api/shipments/${s.id}/quote`, { weightGrams: 800, priceFen: 1000 }), 200);
+  if (stage === 'paid') {
+    const pay = expectStatus(await w.residentApp.post<{ id: number }>(`/api/resident/shipments/${s.id}/pay`), 201);
+    expectStatus(await new Client(t.app).post(`/api/dev/payments/${pay.id}/succeed`), 200);
+  }
+  return s;
+}
+
 async function returned(w: World): Promise<Parcel> {
   return expectStatus(await w.admin.post<Parcel>(`/api/parcels/${(await waiting(w)).id}/return`, { reason: '超期未取' }), 200);
 }
@@ -367,6 +393,57 @@ const ROUTES: Record<string, Spec> = {
     return { by: w.residentApp, url: `/api/resident/household/${member}`, actor: 'resident' };
   },
 
+  // -- 支付, 送货上门, 代寄 (SPEC §16)
+  'POST /api/resident/parcels/{id}/pay-fee': async (w) => {
+    const p = await owing(w);
+    return { by: w.residentApp, url: `/api/resident/parcels/${p.id}/pay-fee`, actor: 'resident', created: idOf };
+  },
+  'POST /api/resident/deliveries': async (w) => {
+    const p = await waiting(w);
+    return { by: w.residentApp, url: '/api/resident/deliveries', json: { parcelIds: [p.id] }, actor: 'resident', created: idOf };
+  },
+  'POST /api/resident/deliveries/{id}/pay': async (w) => {
+    // Its first order expired (closed): 去支付 opens another.
+    const d = await asked(w);
+    await db().updateTable('payments').set({ status: 'closed' }).where('id', '=', d.payment?.id ?? 0).execute();
+    return { by: w.residentApp, url: `/api/resident/deliveries/${d.id}/pay`, actor: 'resident', oneOf: (json) => [idOf(json)] };
+  },
+  'POST /api/resident/deliveries/{id}/cancel': async (w) => {
+    const d = await paidDelivery(w);
+    return { by: w.residentApp, url: `/api/resident/deliveries/${d.id}/cancel`, actor: 'resident', names: [d.id] };
+  },
+  'POST /api/deliveries/{id}/dispatch': async (w) => {
+    const d = await paidDelivery(w);
+    return staffCall(w.admin, `/api/deliveries/${d.id}/dispatch`, { json: { staffId: w.adminId }, names: [d.id] });
+  },
+  'POST /api/deliveries/{id}/delivered': async (w) => {
+    const d = await paidDelivery(w, true);
+    return staffCall(w.admin, `/api/deliveries/${d.id}/delivered`, { file: { bytes: png(), name: 'door.png', type: 'image/png' }, names: [d.id] });
+  },
+  'POST /api/resident/shipments': async (w) => ({
+    by: w.residentApp,
+    url: '/api/resident/shipments',
+    json: { communityId: w.community.id, receiver: { name: '收件人', phone: phone(), address: '杭州市西湖区2号' }, item: '茶叶' },
+    actor: 'resident',
+    created: idOf,
+  }),
+  'POST /api/resident/shipments/{id}/pay': async (w) => {
+    const s = await shipment(w, 'quoted');
+    return { by: w.residentApp, url: `/api/resident/shipments/${s.id}/pay`, actor: 'resident', created: idOf };
+  },
+  'POST /api/resident/shipments/{id}/cancel': async (w) => {
+    const s = await shipment(w, 'paid');
+    return { by: w.residentApp, url: `/api/resident/shipments/${s.id}/cancel`, actor: 'resident', names: [s.id] };
+  },
+  'POST /api/shipments/{id}/quote': async (w) => {
+    const s = await shipment(w, 'requested');
+    return staffCall(w.admin, `/api/shipments/${s.id}/quote`, { json: { weightGrams: 1200, priceFen: 1500 }, names: [s.id] });
+  },
+  'POST /api/shipments/{id}/handover': async (w) => {
+    const s = await shipment(w, 'paid');
+    return staffCall(w.admin, `/api/shipments/${s.id}/handover`, { json: { trackingNo: tn(), carrier: '顺丰' }, names: [s.id] });
+  },
+
   // -- Notices, 开放接口, webhooks
   'POST /api/notifications/{id}/retry': async (w) => {
     const n = await failedNotice(w);
@@ -450,8 +527,10 @@ describe('every write route of /openapi.json (and every download) leaves its row
     // Left out: /api/dev/* (the console provider's inbox, outside production only: development
     // tooling, not an act of anyone's on the org's records). GET /api/wechat/callback binds a
     // WeChat user but exists only with WECHAT_PROVIDER=mp (404 here; test/wechat-mp.test.ts).
+    // POST /api/payments/wechat/notify takes only WeChat Pay's signed notices (refused here, with the
+    // console provider): test/payments.test.ts finds the rows a genuine one leaves.
     const writes = (await openApiOperations(t.app))
-      .filter((op) => !op.path.startsWith('/api/dev/'))
+      .filter((op) => !op.path.startsWith('/api/dev/') && op.path !== '/api/payments/wechat/notify')
       .map((op) => `${op.method} ${op.path}`)
       .filter((key) => /^(POST|PUT|PATCH|DELETE) /.test(key) || DOWNLOADS.includes(key))
       .sort();

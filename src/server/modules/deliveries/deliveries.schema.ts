@@ -44,4 +44,4 @@ export const DeliveryView = z.object({
   cancelledAt: z.string().nullable(),
   payment: PaymentView.nullable(),
 });
-export const DeliveryList = z.object({ items: z.array(DeliveryView) });
+export const DeliveryList = z.object({ items: z.array(DeliveryView), total: z.number() });

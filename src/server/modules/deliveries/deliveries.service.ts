@@ -150,7 +150,8 @@ export async function payDelivery(ctx: Ctx, payer: Payer, id: number) {
 }
 
 export async function residentDeliveries(ctx: Ctx, phone: string) {
-  return { items: await present(ctx, await repo.deliveriesOfResident(ctx.db, phone, LIST_LIMIT), 'resident') };
+  const items = await present(ctx, await repo.deliveriesOfResident(ctx.db, phone, LIST_LIMIT), 'resident');
+  return { items, total: items.length };
 }
 
 /** 取消: before dispatch only; a paid request is refunded in full, an open payment closed. */
@@ -168,7 +169,8 @@ export async function cancelDelivery(ctx: Ctx, phone: string, id: number) {
 
 /** 送货上门 at the desk. */
 export async function listDeliveries(ctx: Ctx, auth: StaffAuth, f: { status?: DeliveryRow['status']; communityId?: number }) {
-  return { items: await present(ctx, await repo.deliveriesInScope(ctx.db, auth.scope, f, LIST_LIMIT), 'staff') };
+  const items = await present(ctx, await repo.deliveriesInScope(ctx.db, auth.scope, f, LIST_LIMIT), 'staff');
+  return { items, total: items.length };
 }
 
 /** 派送: a paid request to a runner, a staff member (not disabled) who may see its community. */

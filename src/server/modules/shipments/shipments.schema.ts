@@ -42,4 +42,4 @@ export const ShipmentView = z.object({
   cancelledAt: z.string().nullable(),
   payment: PaymentView.nullable(),
 });
-export const ShipmentList = z.object({ items: z.array(ShipmentView) });
+export const ShipmentList = z.object({ items: z.array(ShipmentView), total: z.number() });

@@ -99,7 +99,8 @@ export async function requestShipment(ctx: Ctx, phone: string, body: ShipmentCre
 }
 
 export async function residentShipments(ctx: Ctx, phone: string) {
-  return { items: await present(ctx, await repo.shipmentsOfSender(ctx.db, phone, LIST_LIMIT)) };
+  const items = await present(ctx, await repo.shipmentsOfSender(ctx.db, phone, LIST_LIMIT));
+  return { items, total: items.length };
 }
 
 /** 去支付: a quoted order's payment, at the quoted price. */
@@ -127,7 +128,8 @@ export async function cancelShipment(ctx: Ctx, phone: string, id: number) {
 }
 
 export async function listShipments(ctx: Ctx, auth: StaffAuth, f: { status?: ShipmentRow['status']; communityId?: number }) {
-  return { items: await present(ctx, await repo.shipmentsInScope(ctx.db, auth.scope, f, LIST_LIMIT)) };
+  const items = await present(ctx, await repo.shipmentsInScope(ctx.db, auth.scope, f, LIST_LIMIT));
+  return { items, total: items.length };
 }
 
 /** 称重报价: the desk's weight and price (again, while not paid: an open payment at the old price is closed); the sender gets an SMS. */

@@ -58,6 +58,19 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'webhook.resend': '重发回调',
   'pre_advice.push': '推送预报',
   'notification.retry': '重发通知',
+  'payment.create': '创建支付',
+  'payment.paid': '支付成功',
+  'payment.close': '关闭支付',
+  'payment.refund': '退款',
+  'payment.refund_status': '退款状态更新',
+  'delivery.request': '申请送货上门',
+  'delivery.cancel': '取消送货上门',
+  'delivery.dispatch': '派送送货上门',
+  'delivery.delivered': '送货上门已送达',
+  'shipment.request': '代寄下单',
+  'shipment.cancel': '取消代寄',
+  'shipment.quote': '代寄称重报价',
+  'shipment.hand_over': '代寄交寄',
 };
 
 /** An action's name, or undefined when the console has none (the raw action is shown). */
