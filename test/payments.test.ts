@@ -146,6 +146,13 @@ describe('支付保管费 with the console provider', () => {
     const late = expectStatus(await new Client(t.app).post<PaymentView>(`/api/dev/payments/${pay.id}/succeed`), 200);
     expect(late).toMatchObject({ status: 'refunded', refundStatus: 'success' });
     expect(expectStatus(await w.admin.get<Parcel>(`/api/parcels/${p.id}`), 200).feeChargedFen).toBe(200);
+
+    // Paid online, then given back to its courier uncollected: the fee is refunded.
+    const back = await waiting(t, w, 1);
+    const fee = expectStatus(await resident.post<PaymentView>(`/api/resident/parcels/${back.id}/pay-fee`), 201);
+    expectStatus(await new Client(t.app).post(`/api/dev/payments/${fee.id}/succeed`), 200);
+    expectStatus(await w.admin.post(`/api/parcels/${back.id}/return`, { reason: '超期未取' }), 200);
+    expect(expectStatus(await resident.get<PaymentView>(`/api/resident/payments/${fee.id}`), 200).status).toBe('refunded');
   });
 });
 

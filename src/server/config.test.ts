@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { messagingFor } from './modules/notifications/providers.js';
@@ -63,6 +67,38 @@ describe('provider configuration', () => {
       expect([m.sms.name, m.wechat.name, m.smsCaps.perHour]).toEqual(['tencent-sms', 'wechat-mp', 5]);
     } finally {
       await database.close();
+    }
+  });
+
+  it('checks WeChat Pay at start-up: every setting, the key files readable and of the right kind, an https notify URL', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-pay-'));
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFile = path.join(dir, 'apiclient_key.pem');
+    const platformFile = path.join(dir, 'pub_key.pem');
+    fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(platformFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    const env = {
+      PAY_PROVIDER: 'wechat',
+      WECHAT_PAY_MCH_ID: '1900009191',
+      WECHAT_PAY_APP_ID: 'wxd678efh567hg6787',
+      WECHAT_PAY_SERIAL: '3775b6a45acd588826d15e583a95f5dd12345678',
+      WECHAT_PAY_PRIVATE_KEY_FILE: keyFile,
+      WECHAT_PAY_APIV3_KEY: 'a'.repeat(32),
+      WECHAT_PAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0114232134912410000000000000001',
+      WECHAT_PAY_PLATFORM_KEY_FILE: platformFile,
+      WECHAT_PAY_NOTIFY_URL: 'https://wuye.example.com/api/payments/wechat/notify',
+    };
+    try {
+      expect(loadConfig({}).pay).toEqual({ provider: 'console' });
+      expect(loadConfig(env).pay).toMatchObject({ provider: 'wechat', mchId: '1900009191', serial: '3775B6A45ACD588826D15E583A95F5DD12345678' });
+      expect(() => loadConfig({ PAY_PROVIDER: 'wechat' })).toThrow(/WECHAT_PAY_MCH_ID: required by PAY_PROVIDER=wechat[\s\S]*WECHAT_PAY_NOTIFY_URL/);
+      expect(() => loadConfig({ ...env, WECHAT_PAY_APIV3_KEY: 'short' })).toThrow(/WECHAT_PAY_APIV3_KEY/);
+      expect(() => loadConfig({ ...env, WECHAT_PAY_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') })).toThrow(/WECHAT_PAY_PRIVATE_KEY_FILE: cannot read/);
+      // The keys swapped: the public key is no private key.
+      expect(() => loadConfig({ ...env, WECHAT_PAY_PRIVATE_KEY_FILE: platformFile })).toThrow(/WECHAT_PAY_PRIVATE_KEY_FILE: .* is not a PEM private key/);
+      expect(() => loadConfig({ ...env, WECHAT_PAY_NOTIFY_URL: 'http://wuye.example.com/notify' })).toThrow(/https/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,7 @@ import { courierCommunities } from '../couriers/couriers.service.js';
 import { enqueueOnce } from '../notifications/notifications.service.js';
 import { presentParcel } from '../parcels/parcels.present.js';
 import * as parcels from '../parcels/parcels.service.js';
+import { refundPaidOf } from '../payments/payments.service.js';
 import * as repo from './exceptions.repo.js';
 import type { ExceptionReq } from './exceptions.schema.js';
 
@@ -50,6 +51,8 @@ export async function returnParcel(ctx: Ctx, auth: StaffAuth, id: number, reason
       detail: { ...(reason ? { reason } : {}), ...(p.shelf_label ? { shelfLabel: p.shelf_label } : {}) },
     });
   });
+  // A custody fee paid online for a parcel that goes back uncollected is refunded.
+  if (moved.fee_paid_at !== null) await refundPaidOf(ctx, { org_id: moved.org_id, id: moved.id }, 'custody_fee', '包裹已退回快递员');
   return presentParcel(moved, ctx.now(), 'staff');
 }
 
