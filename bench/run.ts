@@ -81,6 +81,8 @@ try {
   // The daily 催取 reminders are a load of their own (at 10M parcels, some 350,000 messages queued
   // and sent when the server starts); off, so that the scenarios measure the desk's requests alone.
   await database.db.updateTable('communities').set({ reminders_enabled: 0 }).execute();
+  // (i)'s 滞留 card counts the parcels waiting past their community's days: a week, so that some are.
+  if (wanted.has('i')) await database.db.updateTable('communities').set({ return_after_days: 7 }).execute();
   // (h)'s floor: the same 100,000 pre-advice rows upserted straight into the database, 1,000 a statement.
   const preAdviceFloor = wanted.has('h') ? await preAdviceStraight(database, world.orgId, station.id, world.sample.residentPhones) : 0;
   await database.close();
