@@ -6,8 +6,8 @@ import { LongestFirst } from './test/support/sequencer.js';
  * fake servers, the parsers' memory under files that are all refused, the size of the first
  * screen's JavaScript, and the browser tests whose server side the API tests run on both databases
  * (the console frame's sign-in and expiry, the cross-site refusals, 组织与人员, 快递员/住户, 开放接口, 操作日志, 问题件,
- * 家人代领, 领取凭证 and 数据看板 screens: test/auth, hardening, admin, spreadsheets, open-api, exceptions, household, proofs,
- * stats). The PostgreSQL pass leaves them out (CI's 15
+ * 家人代领, 领取凭证, 数据看板 and 送货上门 screens: test/auth, hardening, admin, spreadsheets, open-api, exceptions, household, proofs,
+ * stats, payments). The PostgreSQL pass leaves them out (CI's 15
  * minutes); the parcel, station and phone-app flows run in Chromium on both databases.
  */
 const DATABASE_INDEPENDENT = [
@@ -27,6 +27,7 @@ const DATABASE_INDEPENDENT = [
   'e2e/household.e2e.test.ts',
   'e2e/proofs.e2e.test.ts',
   'e2e/dashboard.e2e.test.ts',
+  'e2e/delivery.e2e.test.ts',
 ];
 
 /** Files that replace modules (vi.mock) and so need a module registry of their own. */

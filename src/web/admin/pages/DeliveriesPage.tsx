@@ -11,8 +11,7 @@ import { deliveryColumns, DeliveryCard, type DeliveryActions } from './deliverie
 import { DeliveredModal } from './deliveries/DeliveredModal.js';
 import { DispatchModal } from './deliveries/DispatchModal.js';
 import { EN as PARCELS_EN } from './parcels/en.js';
-import { ListTabs } from './parcels/ListTabs.js';
-import { ServiceHeader, useStateTab } from './services/common.js';
+import { ServiceHeader, StateTabs, useStateTab } from './services/common.js';
 import { EN } from './services/en.js';
 import './parcels/parcels.css';
 
@@ -55,7 +54,7 @@ export default function DeliveriesPage(): ReactNode {
         onCommunity={(id) => change({ communityId: id })}
         onRefresh={reload}
       />
-      <ListTabs<Tab>
+      <StateTabs<Tab>
         active={tab}
         onChange={(k) => change({ tab: k })}
         items={TABS.map((k) => ({ key: k, label: t(TAB_LABELS[k]), count: k === tab && !loading ? items.length : undefined }))}

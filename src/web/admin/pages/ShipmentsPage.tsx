@@ -6,8 +6,7 @@ import { api } from '../../api.js';
 import type { Shipment } from '../../api-types.js';
 import { useT } from '../../i18n.js';
 import { COMMON_EN, useCommunities, useLoad } from '../common.js';
-import { ListTabs } from './parcels/ListTabs.js';
-import { ServiceHeader, useStateTab } from './services/common.js';
+import { ServiceHeader, StateTabs, useStateTab } from './services/common.js';
 import { EN } from './services/en.js';
 import { shipmentColumns, ShipmentCard, type ShipmentActions } from './shipments/columns.js';
 import { HandoverModal } from './shipments/HandoverModal.js';
@@ -53,7 +52,7 @@ export default function ShipmentsPage(): ReactNode {
         onCommunity={(id) => change({ communityId: id })}
         onRefresh={reload}
       />
-      <ListTabs<Tab>
+      <StateTabs<Tab>
         active={tab}
         onChange={(k) => change({ tab: k })}
         items={TABS.map((k) => ({ key: k, label: t(TAB_LABELS[k]), count: k === tab && !loading ? items.length : undefined }))}

@@ -6,6 +6,8 @@ import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Community, Payment } from '../../../api-types.js';
 import type { T } from '../../../i18n.js';
+import { ListTabs, type TabItem } from '../parcels/ListTabs.js';
+import './services.css';
 
 /** The tab (a state, or all) and the community of a list, kept in the address. */
 export function useStateTab<K extends string>(keys: readonly K[], fallback: K) {
@@ -58,6 +60,15 @@ export function ServiceHeader(props: {
         </Button>
       </Flex>
     </Flex>
+  );
+}
+
+/** The state tabs, in 快递记录's look, that stay on one line on a phone. */
+export function StateTabs<K extends string>(props: { items: TabItem<K>[]; active: K; onChange: (key: K) => void }): ReactNode {
+  return (
+    <div className="kd-service-tabs">
+      <ListTabs<K> {...props} />
+    </div>
   );
 }
 
