@@ -870,6 +870,7 @@ const ROUTES: Record<string, RouteSpec> = {
         .filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4)))
         .map((p) => ({ url: '/api/resident/deliveries', json: { parcelIds: [p.id] }, expect: 'refuse' })),
   },
+  'GET /api/resident/communities': { role: 'resident', own: () => [{ url: '/api/resident/communities', expect: 'own' }] },
   'GET /api/resident/deliveries': { role: 'resident', own: () => [{ url: '/api/resident/deliveries', expect: 'own' }] },
   'POST /api/resident/deliveries/{id}/pay': {
     role: 'resident',

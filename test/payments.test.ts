@@ -340,6 +340,29 @@ describe('送货上门', () => {
     expect(mine.find((x) => x.id === d.id)?.status).toBe('delivered');
   });
 
+  it('the resident sees the terms first; a parcel paid for delivery is not handed out at the desk; one collected before payment has the payment refunded', async () => {
+    const { w, resident } = await deliveryWorld(t);
+    const terms = expectStatus(await resident.get<{ items: { id: number; doorDeliveryFen: number; doorDeliveryHours: string }[] }>('/api/resident/communities'), 200);
+    expect(terms.items).toEqual([expect.objectContaining({ id: w.community.id, doorDeliveryFen: 300, doorDeliveryHours: '18:00-21:00' })]);
+
+    const p = await waiting(t, w);
+    const d = expectStatus(await resident.post<Delivery>('/api/resident/deliveries', { parcelIds: [p.id] }), 201);
+    expect((await notify(t.app, fake.pay([...fake.orders.values()].at(-1)?.outTradeNo ?? ''))).statusCode).toBe(204);
+    expectError(await w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }), 409, 'in_delivery');
+    expectStatus(await resident.post(`/api/resident/deliveries/${d.id}/cancel`), 200);
+    expectStatus(await w.admin.post(`/api/parcels/${p.id}/pickup`, { feeFen: 0 }), 200);
+
+    // Asked for, collected at the desk before paying, then paid: refunded, the request stays unpaid.
+    const q = await waiting(t, w);
+    const d2 = expectStatus(await resident.post<Delivery>('/api/resident/deliveries', { parcelIds: [q.id] }), 201);
+    const no2 = [...fake.orders.values()].at(-1)?.outTradeNo ?? '';
+    expectStatus(await w.admin.post(`/api/parcels/${q.id}/pickup`, { feeFen: 0 }), 200);
+    expect((await notify(t.app, fake.pay(no2))).statusCode).toBe(204);
+    expect(fake.refunds.filter((r) => r.outTradeNo === no2)).toHaveLength(1);
+    const after = expectStatus(await resident.get<{ items: Delivery[] }>('/api/resident/deliveries'), 200).items.find((x) => x.id === d2.id);
+    expect(after).toMatchObject({ status: 'requested', payment: { status: 'refunded' } });
+  });
+
   it('refuses what it cannot do: not offered, a fee due, another’s parcel', async () => {
     const w = await createWorld(t.app);
     const resident = await residentLogin(t.app, w.residentPhone);
@@ -390,6 +413,9 @@ describe('代寄', () => {
     expect(
       (await resident.post('/api/resident/shipments', { communityId: w.community.id, receiver: { ...receiver, phone: '12345678901' }, item: '文件' })).status,
     ).toBe(400);
+    // Only from a desk of one's own communities (where one has parcels or a home).
+    const elsewhere = await createWorld(t.app);
+    expectError(await resident.post('/api/resident/shipments', { communityId: elsewhere.community.id, receiver, item: '文件' }), 404, 'not_found');
     const s = expectStatus(
       await resident.post<Shipment>('/api/resident/shipments', { communityId: w.community.id, receiver, item: '文件', carrier: '顺丰' }),
       201,

@@ -63,6 +63,7 @@ export const ERROR_MESSAGES = {
   already_paid: { zh: '已支付，请勿重复支付', en: 'This is paid already' },
   not_offered: { zh: '该小区暂未开通送货上门', en: 'Door delivery is not offered in this community' },
   fee_due: { zh: '请先支付保管费', en: 'Pay the custody fee first' },
+  in_delivery: { zh: '该包裹已支付送货上门，请由送货人送达', en: 'This parcel is paid for door delivery: the runner brings it' },
   already_requested: { zh: '该包裹已在送货上门单中', en: 'This parcel is already in a door-delivery request' },
   wechat_state_mismatch: { zh: '微信授权已失效，请重新打开页面', en: 'The WeChat authorization expired; open the page again' },
 } as const;

@@ -18,6 +18,9 @@ const EN = {
   送货上门: 'Door delivery',
   选择要送到家的快递: 'Choose the parcels to bring to your door',
   '物业人员会把快递送到您家门口，按件收费。': 'The property staff bring the parcels to your door, for a price per parcel.',
+  '/件': '/parcel',
+  该小区未开通送货上门: 'no door delivery in this community',
+  送货时段: 'Delivery hours',
   暂无待领取的快递: 'No parcels waiting at the desk',
   已申请送货: 'Requested',
   需先支付保管费: 'Pay the custody fee first',
@@ -52,6 +55,7 @@ export default function DeliveryPage({ actions }: { actions: ReactNode }) {
   const t = useT(EN);
   const [parcels, setParcels] = useState<Parcel[] | null>(null);
   const [deliveries, setDeliveries] = useState<DoorDelivery[] | null>(null);
+  const [terms, setTerms] = useState<Map<number, { doorDeliveryFen: number; doorDeliveryHours: string }>>(new Map());
   const [picked, setPicked] = useState<number[]>([]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -63,10 +67,18 @@ export default function DeliveryPage({ actions }: { actions: ReactNode }) {
     const fail = (err: unknown) => Toast.show({ content: err instanceof Error ? err.message : String(err) });
     api.get<Page<Parcel>>('/api/resident/parcels', { status: 'awaiting_pickup', pageSize: 100 }).then((r) => setParcels(r.items), fail);
     api.get<{ items: DoorDelivery[] }>('/api/resident/deliveries').then((r) => setDeliveries(r.items), fail);
+    api
+      .get<{ items: { id: number; doorDeliveryFen: number; doorDeliveryHours: string }[] }>('/api/resident/communities')
+      .then((r) => setTerms(new Map(r.items.map((c) => [c.id, c]))), fail);
   }, [tick]);
 
   const asked = new Set((deliveries ?? []).filter((d) => OPEN.includes(d.status)).flatMap((d) => d.parcelIds));
-  const choosable = (p: Parcel) => !asked.has(p.id) && p.feeFen === 0;
+  const offered = (p: Parcel) => (terms.get(p.communityId)?.doorDeliveryFen ?? 0) > 0;
+  const choosable = (p: Parcel) => !asked.has(p.id) && p.feeFen === 0 && offered(p);
+  const chosenTerms = (() => {
+    const first = (parcels ?? []).find((p) => picked.includes(p.id) && choosable(p));
+    return first ? terms.get(first.communityId) : undefined;
+  })();
   const chosen = (parcels ?? []).filter((p) => picked.includes(p.id) && choosable(p));
 
   const toggle = (p: Parcel, on: boolean) => {
@@ -162,6 +174,9 @@ export default function DeliveryPage({ actions }: { actions: ReactNode }) {
                     <div className="kd-muted">
                       {p.communityName}
                       {p.shelfLabel ? ` · ${t('货架号')} ${p.shelfLabel}` : ''}
+                      {offered(p)
+                        ? ` · ${formatFen(terms.get(p.communityId)?.doorDeliveryFen ?? 0)}${t('/件')}${terms.get(p.communityId)?.doorDeliveryHours ? ` · ${terms.get(p.communityId)?.doorDeliveryHours}` : ''}`
+                        : ` · ${t('该小区未开通送货上门')}`}
                     </div>
                   </div>
                 </div>
@@ -178,6 +193,16 @@ export default function DeliveryPage({ actions }: { actions: ReactNode }) {
           <Button block color="primary" size="large" disabled={chosen.length === 0} loading={busy} onClick={() => void request()}>
             {t('申请送货上门（{n}件）', { n: chosen.length })}
           </Button>
+          {chosenTerms && chosen.length > 0 ? (
+            <div style={{ marginTop: 8 }} data-testid="delivery-estimate">
+              {t('{price} × {n}件 = {amount}', {
+                price: formatFen(chosenTerms.doorDeliveryFen),
+                n: chosen.length,
+                amount: formatFen(chosenTerms.doorDeliveryFen * chosen.length),
+              })}
+              {chosenTerms.doorDeliveryHours ? ` · ${t('送货时段')} ${chosenTerms.doorDeliveryHours}` : ''}
+            </div>
+          ) : null}
           <div className="kd-muted" style={{ marginTop: 8 }}>
             {t('物业人员会把快递送到您家门口，按件收费。')}
           </div>

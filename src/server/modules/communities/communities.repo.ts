@@ -47,3 +47,18 @@ export function updateCommunity(
 ) {
   return db.updateTable('communities').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
+
+/** A resident's communities (residents belong to no org): those with a parcel for the phone, or a home of it on record. */
+export function communitiesOfResident(db: Executor, phone: string) {
+  return db
+    .selectFrom('communities')
+    .select(['id', 'name', 'collection_point_name', 'door_delivery_fen', 'door_delivery_hours'])
+    .where((eb) =>
+      eb.or([
+        eb('id', 'in', eb.selectFrom('parcels').select('community_id').where('recipient_phone', '=', phone)),
+        eb('id', 'in', eb.selectFrom('residents').select('community_id').where('phone', '=', phone)),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { errorResponses, IdParams, requireAdmin, requireStaff, type App } from '../../http.js';
-import { CommunityCreateBody, CommunityUpdateBody, CommunityView } from './communities.schema.js';
+import { errorResponses, requireResident, IdParams, requireAdmin, requireStaff, type App } from '../../http.js';
+import { CommunityCreateBody, CommunityUpdateBody, CommunityView, ResidentCommunityList } from './communities.schema.js';
 import * as communities from './communities.service.js';
 
 /** 小区 and 代收设置. */
@@ -18,6 +18,11 @@ export async function communityRoutes(app: App): Promise<void> {
       response: { 200: z.object({ items: z.array(CommunityView), total: z.number() }), ...errorResponses },
     },
     handler: async (req) => communities.listCommunities(req.ctx, requireStaff(req).scope),
+  });
+  app.get('/api/resident/communities', {
+    config: { access: 'resident' },
+    schema: { tags: ['resident app'], summary: '我的小区（有我的快递或住址），含送货上门单价与时段', response: { 200: ResidentCommunityList, ...errorResponses } },
+    handler: async (req) => communities.residentCommunities(req.ctx, requireResident(req).phone),
   });
   app.get('/api/communities/:id', {
     config: { access: 'staff' },

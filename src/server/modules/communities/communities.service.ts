@@ -85,3 +85,16 @@ export async function updateCommunity(ctx: Ctx, scope: Scope, id: number, input:
     return after;
   });
 }
+
+/** The resident app's communities: where the phone has parcels or a home, with their 送货上门 terms. */
+export async function residentCommunities(ctx: Ctx, phone: string) {
+  const rows = await repo.communitiesOfResident(ctx.db, phone);
+  const items = rows.map((c) => ({
+    id: Number(c.id),
+    name: c.name,
+    collectionPointName: c.collection_point_name,
+    doorDeliveryFen: c.door_delivery_fen,
+    doorDeliveryHours: c.door_delivery_hours,
+  }));
+  return { items, total: items.length };
+}

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Id, Text } from '../../../shared/schemas.js';
 import { PaymentView } from '../payments/payments.schema.js';
+import { PARCEL_STATUSES } from '../../../shared/parcel-status.js';
+
+const ParcelStatusEnum = z.enum(PARCEL_STATUSES);
 
 export const DeliveryStatus = z.enum(['requested', 'paid', 'dispatched', 'delivered', 'cancelled']);
 
@@ -24,7 +27,7 @@ export const DeliveryView = z.object({
       carrier: z.string(),
       trackingNo: z.string(),
       shelfLabel: z.string().nullable(),
-      status: z.string(),
+      status: ParcelStatusEnum,
       recipientName: z.string(),
       address: z.string().nullable(),
     }),
@@ -34,7 +37,7 @@ export const DeliveryView = z.object({
   priceFen: z.number(),
   amountFen: z.number(),
   note: z.string().nullable(),
-  /** The resident's phone: whole for the desk, the resident's own. */
+  /** The resident's phone (the desk's to call; the resident's own). */
   residentPhone: z.string(),
   runner: z.object({ id: z.number(), name: z.string() }).nullable(),
   createdAt: z.string(),

@@ -6,7 +6,6 @@ import type { StaffAuth } from '../../actors.js';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import type { DeliveryRow } from '../../db/types.js';
 import { AppError, badRequest, conflict, notFound } from '../../errors.js';
-import { maskPhone } from '../../../shared/phone.js';
 import { feeAsOf } from '../parcels/parcels.present.js';
 import { parcelInScope, parcelRows, pickupInTransaction } from '../parcels/parcels.service.js';
 import { closeOpenOf, latestPaymentsOf, openPayment, refundPaidOf, type Payer } from '../payments/payments.service.js';
@@ -18,7 +17,7 @@ import type { DeliveryCreateReq } from './deliveries.schema.js';
 const LIST_LIMIT = 200;
 
 /** Requests as their views: their parcels, runner, community and latest payment, in a few queries for them all. */
-async function present(ctx: Ctx, rows: DeliveryRow[], audience: 'staff' | 'resident') {
+async function present(ctx: Ctx, rows: DeliveryRow[]) {
   const ids = rows.map((r) => r.id);
   const orgs = [...new Set(rows.map((r) => r.org_id))];
   const [parcels, payments, communities, runners] = await Promise.all([
@@ -49,7 +48,7 @@ async function present(ctx: Ctx, rows: DeliveryRow[], audience: 'staff' | 'resid
       priceFen: d.price_fen,
       amountFen: d.amount_fen,
       note: d.note,
-      residentPhone: audience === 'resident' ? maskPhone(d.resident_phone) : d.resident_phone,
+      residentPhone: d.resident_phone,
       runner: d.runner_id !== null ? { id: d.runner_id, name: runnerName ?? '' } : null,
       createdAt: d.created_at,
       paidAt: d.paid_at,
@@ -61,8 +60,8 @@ async function present(ctx: Ctx, rows: DeliveryRow[], audience: 'staff' | 'resid
   });
 }
 
-async function presentOne(ctx: Ctx, row: DeliveryRow, audience: 'staff' | 'resident') {
-  const [view] = await present(ctx, [row], audience);
+async function presentOne(ctx: Ctx, row: DeliveryRow) {
+  const [view] = await present(ctx, [row]);
   if (!view) throw notFound();
   return view;
 }
@@ -139,7 +138,7 @@ export async function requestDelivery(ctx: Ctx, payer: Payer, body: DeliveryCrea
   await openDeliveryPayment(ctx, d, payer).catch((err: unknown) => {
     if (!(err instanceof AppError && err.code === 'payment_unavailable')) throw err;
   });
-  return presentOne(ctx, d, 'resident');
+  return presentOne(ctx, d);
 }
 
 /** 去支付: (re)opens the payment of a request not yet paid. */
@@ -150,7 +149,7 @@ export async function payDelivery(ctx: Ctx, payer: Payer, id: number) {
 }
 
 export async function residentDeliveries(ctx: Ctx, phone: string) {
-  const items = await present(ctx, await repo.deliveriesOfResident(ctx.db, phone, LIST_LIMIT), 'resident');
+  const items = await present(ctx, await repo.deliveriesOfResident(ctx.db, phone, LIST_LIMIT));
   return { items, total: items.length };
 }
 
@@ -164,12 +163,12 @@ export async function cancelDelivery(ctx: Ctx, phone: string, id: number) {
   // Both, whatever the state was as read: a payment that came in meanwhile is refunded too.
   await closeOpenOf(ctx, { org_id: d.org_id, id }, 'door_delivery');
   await refundPaidOf(ctx, { org_id: d.org_id, id }, 'door_delivery', '送货上门已取消');
-  return presentOne(ctx, await ownDelivery(ctx, phone, id), 'resident');
+  return presentOne(ctx, await ownDelivery(ctx, phone, id));
 }
 
 /** 送货上门 at the desk. */
 export async function listDeliveries(ctx: Ctx, auth: StaffAuth, f: { status?: DeliveryRow['status']; communityId?: number }) {
-  const items = await present(ctx, await repo.deliveriesInScope(ctx.db, auth.scope, f, LIST_LIMIT), 'staff');
+  const items = await present(ctx, await repo.deliveriesInScope(ctx.db, auth.scope, f, LIST_LIMIT));
   return { items, total: items.length };
 }
 
@@ -192,7 +191,7 @@ export async function dispatchDelivery(ctx: Ctx, auth: StaffAuth, id: number, st
       changes: { status: [d.status, 'dispatched'], runner: runner.username },
     });
   });
-  return presentOne(ctx, await deliveryInScope(ctx, auth, id), 'staff');
+  return presentOne(ctx, await deliveryInScope(ctx, auth, id));
 }
 
 /**
@@ -223,5 +222,5 @@ export async function markDelivered(ctx: Ctx, auth: StaffAuth, id: number, photo
       changes: { status: ['dispatched', 'delivered'], parcelIds: waiting },
     });
   });
-  return presentOne(ctx, await deliveryInScope(ctx, auth, id), 'staff');
+  return presentOne(ctx, await deliveryInScope(ctx, auth, id));
 }

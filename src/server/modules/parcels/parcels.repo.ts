@@ -328,6 +328,19 @@ export async function updateParcelIf(db: Executor, id: number, from: ParcelStatu
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Whether the parcel is in a 送货上门 request paid or out with its runner (then only the runner hands it over). */
+export async function inPaidDelivery(db: Executor, orgId: number, parcelId: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('delivery_parcels')
+    .innerJoin('deliveries', (j) => j.onRef('deliveries.id', '=', 'delivery_parcels.delivery_id').onRef('deliveries.org_id', '=', 'delivery_parcels.org_id'))
+    .select('deliveries.id')
+    .where('delivery_parcels.org_id', '=', orgId)
+    .where('delivery_parcels.parcel_id', '=', parcelId)
+    .where('deliveries.status', 'in', ['paid', 'dispatched'])
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 /** Whether a pickup code is in use by a parcel awaiting pickup in the community. */
 export async function pickupCodeInUse(db: Executor, communityId: number, code: string): Promise<boolean> {
   const row = await db

@@ -234,8 +234,10 @@ export async function pickupParcel(ctx: Ctx, auth: StaffAuth, id: number, confir
  * 领取 in the caller's unit of work, at the fee the clerk confirmed (`feeFen`, already checked against
  * feeAsOf): the move is conditional on the state and on the waiver as read.
  */
-export function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number, by?: { relation: PickupRelation; phone: string }) {
+export async function pickupInTransaction(ctx: Ctx, p: ParcelJoined, staff: Staff, feeFen: number, by?: { relation: PickupRelation; phone: string }) {
   const who = by ?? { relation: 'self' as const, phone: p.recipient_phone };
+  // Paid for 送货上门: the runner brings it (cancel the request first to collect it here).
+  if (who.relation !== 'delivery' && (await repo.inPaidDelivery(ctx.db, p.org_id, p.id))) throw conflict('in_delivery');
   return applyMove(
     ctx,
     'pickup',

@@ -120,6 +120,19 @@ export async function settleDelivery(db: Executor, orgId: number, deliveryId: nu
     .where('id', '=', deliveryId)
     .where('status', '=', 'requested')
     .where('amount_fen', '=', amountFen)
+    // Every parcel still waiting (one collected at the desk meanwhile: the payment is refunded).
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('delivery_parcels')
+            .innerJoin('parcels', (j) => j.onRef('parcels.id', '=', 'delivery_parcels.parcel_id').onRef('parcels.org_id', '=', 'delivery_parcels.org_id'))
+            .select('parcels.id')
+            .where('delivery_parcels.org_id', '=', orgId)
+            .where('delivery_parcels.delivery_id', '=', deliveryId)
+            .where('parcels.status', '!=', stateLiteral('awaiting_pickup')),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

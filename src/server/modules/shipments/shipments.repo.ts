@@ -52,3 +52,37 @@ export function courierOf(db: Executor, orgId: number, communityId: number, cour
     .where('community_id', '=', communityId)
     .executeTakeFirst();
 }
+
+/** Whether the phone has a parcel or a home in the community: the desks a resident may send from. */
+export async function isResidentOf(db: Executor, orgId: number, communityId: number, phone: string): Promise<boolean> {
+  const parcel = await db
+    .selectFrom('parcels')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('recipient_phone', '=', phone)
+    .where('community_id', '=', communityId)
+    .limit(1)
+    .executeTakeFirst();
+  if (parcel) return true;
+  const home = await db
+    .selectFrom('residents')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('phone', '=', phone)
+    .where('community_id', '=', communityId)
+    .limit(1)
+    .executeTakeFirst();
+  return home !== undefined;
+}
+
+export async function communityNames(db: Executor, orgIds: number[], ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('communities').select(['id', 'name']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [Number(r.id), r.name]));
+}
+
+export async function couriersByIds(db: Executor, orgIds: number[], ids: number[]) {
+  if (ids.length === 0) return new Map<number, { id: number; name: string; carrier: string }>();
+  const rows = await db.selectFrom('couriers').select(['id', 'name', 'carrier']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), name: r.name, carrier: r.carrier }]));
+}

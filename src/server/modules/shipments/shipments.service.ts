@@ -15,16 +15,18 @@ import type { ShipmentCreateReq } from './shipments.schema.js';
 const LIST_LIMIT = 200;
 
 async function present(ctx: Ctx, rows: ShipmentRow[]) {
-  const payments = await latestPaymentsOf(ctx, rows, 'shipment');
-  const views = [];
-  for (const s of rows) {
-    const community = await repo.communityOf(ctx.db, s.community_id);
-    const courier = s.courier_id !== null ? await repo.courierOf(ctx.db, s.org_id, s.community_id, s.courier_id) : undefined;
-    const payment = payments.get(s.id);
-    views.push({
+  const orgs = [...new Set(rows.map((r) => r.org_id))];
+  const [payments, communities, couriers] = await Promise.all([
+    latestPaymentsOf(ctx, rows, 'shipment'),
+    repo.communityNames(ctx.db, orgs, [...new Set(rows.map((r) => r.community_id))]),
+    repo.couriersByIds(ctx.db, orgs, [...new Set(rows.map((r) => r.courier_id).filter((id): id is number => id !== null))]),
+  ]);
+  return rows.map((s) => {
+    const courier = s.courier_id !== null ? couriers.get(s.courier_id) : undefined;
+    return {
       id: s.id,
       communityId: s.community_id,
-      communityName: community?.name ?? '',
+      communityName: communities.get(s.community_id) ?? '',
       senderPhone: s.sender_phone,
       receiver: { name: s.receiver_name, phone: s.receiver_phone, address: s.receiver_address },
       item: s.item,
@@ -33,16 +35,15 @@ async function present(ctx: Ctx, rows: ShipmentRow[]) {
       weightGrams: s.weight_grams,
       priceFen: s.price_fen,
       trackingNo: s.tracking_no,
-      courier: courier ? { id: Number(courier.id), name: courier.name, carrier: courier.carrier } : null,
+      courier: courier ?? null,
       createdAt: s.created_at,
       quotedAt: s.quoted_at,
       paidAt: s.paid_at,
       handedOverAt: s.handed_over_at,
       cancelledAt: s.cancelled_at,
-      payment: payment ?? null,
-    });
-  }
-  return views;
+      payment: payments.get(s.id) ?? null,
+    };
+  });
 }
 
 async function presentOne(ctx: Ctx, row: ShipmentRow) {
@@ -69,10 +70,10 @@ function tell(ctx: Ctx, phone: string, kind: 'shipment_quoted' | 'shipment_hande
   return sendDirect(ctx, { channel: 'sms', to: phone, phone, kind, ...rendered }).catch((err: unknown) => ctx.log.warn({ err, kind }, 'shipment SMS not sent'));
 }
 
-/** 代寄下单: the resident's sending order at a community's desk. */
+/** 代寄下单: the resident's sending order at the desk of one of their communities (where they have parcels or a home). */
 export async function requestShipment(ctx: Ctx, phone: string, body: ShipmentCreateReq) {
   const community = await repo.communityOf(ctx.db, body.communityId);
-  if (!community) throw notFound();
+  if (!community || !(await repo.isResidentOf(ctx.db, community.org_id, community.id, phone))) throw notFound();
   const id = await inTransaction(ctx, async (u) => {
     const id = await repo.insertShipment(u.db, {
       org_id: community.org_id,
