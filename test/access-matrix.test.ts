@@ -90,7 +90,10 @@ async function buildOrg() {
   // 送货上门 and 代寄 (SPEC §16) by the second resident in community 2, with the request's payment.
   expectStatus(await org.admin.patch(`/api/communities/${c2.id}`, { doorDeliveryFen: 300 }), 200);
   const resident2 = await residentLogin(t.app, r2.phone);
-  const homeDelivery = expectStatus(await resident2.post<{ id: number; payment: { id: number } | null }>('/api/resident/deliveries', { parcelIds: [awaiting2.id] }), 201);
+  const homeDelivery = expectStatus(
+    await resident2.post<{ id: number; payment: { id: number } | null }>('/api/resident/deliveries', { parcelIds: [awaiting2.id] }),
+    201,
+  );
   const shipment = expectStatus(
     await resident2.post<{ id: number }>('/api/resident/shipments', {
       communityId: c2.id,
@@ -860,9 +863,14 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/resident/parcels/{id}/pay-fee': {
     role: 'resident',
     foreign: (s) =>
-      s.parcels.filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4))).map((p) => ({ url: `/api/resident/parcels/${p.id}/pay-fee`, expect: 'refuse' })),
+      s.parcels
+        .filter((p) => !p.recipientPhone.endsWith(s.residentPhone.slice(-4)))
+        .map((p) => ({ url: `/api/resident/parcels/${p.id}/pay-fee`, expect: 'refuse' })),
   },
-  'GET /api/resident/payments/{id}': { role: 'resident', foreign: (s) => s.paymentIds.map((id) => ({ url: `/api/resident/payments/${id}`, expect: 'refuse' })) },
+  'GET /api/resident/payments/{id}': {
+    role: 'resident',
+    foreign: (s) => s.paymentIds.map((id) => ({ url: `/api/resident/payments/${id}`, expect: 'refuse' })),
+  },
   'POST /api/resident/deliveries': {
     role: 'resident',
     foreign: (s) =>
@@ -903,7 +911,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/deliveries': {
     role: 'staff',
     own: () => [{ url: '/api/deliveries', expect: 'own' }],
-    foreign: (s) => listOf('/api/deliveries', s.communities.map((c) => `communityId=${c.id}`), 'list'),
+    foreign: (s) =>
+      listOf(
+        '/api/deliveries',
+        s.communities.map((c) => `communityId=${c.id}`),
+        'list',
+      ),
   },
   'POST /api/deliveries/{id}/dispatch': {
     role: 'staff',
@@ -916,7 +929,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/shipments': {
     role: 'staff',
     own: () => [{ url: '/api/shipments', expect: 'own' }],
-    foreign: (s) => listOf('/api/shipments', s.communities.map((c) => `communityId=${c.id}`), 'list'),
+    foreign: (s) =>
+      listOf(
+        '/api/shipments',
+        s.communities.map((c) => `communityId=${c.id}`),
+        'list',
+      ),
   },
   'POST /api/shipments/{id}/quote': {
     role: 'staff',

@@ -405,7 +405,11 @@ const ROUTES: Record<string, Spec> = {
   'POST /api/resident/deliveries/{id}/pay': async (w) => {
     // Its first order expired (closed): 去支付 opens another.
     const d = await asked(w);
-    await db().updateTable('payments').set({ status: 'closed' }).where('id', '=', d.payment?.id ?? 0).execute();
+    await db()
+      .updateTable('payments')
+      .set({ status: 'closed' })
+      .where('id', '=', d.payment?.id ?? 0)
+      .execute();
     return { by: w.residentApp, url: `/api/resident/deliveries/${d.id}/pay`, actor: 'resident', oneOf: (json) => [idOf(json)] };
   },
   'POST /api/resident/deliveries/{id}/cancel': async (w) => {

@@ -342,7 +342,10 @@ describe('送货上门', () => {
 
   it('the resident sees the terms first; a parcel paid for delivery is not handed out at the desk; one collected before payment has the payment refunded', async () => {
     const { w, resident } = await deliveryWorld(t);
-    const terms = expectStatus(await resident.get<{ items: { id: number; doorDeliveryFen: number; doorDeliveryHours: string }[] }>('/api/resident/communities'), 200);
+    const terms = expectStatus(
+      await resident.get<{ items: { id: number; doorDeliveryFen: number; doorDeliveryHours: string }[] }>('/api/resident/communities'),
+      200,
+    );
     expect(terms.items).toEqual([expect.objectContaining({ id: w.community.id, doorDeliveryFen: 300, doorDeliveryHours: '18:00-21:00' })]);
 
     const p = await waiting(t, w);

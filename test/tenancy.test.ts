@@ -160,14 +160,18 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
   'modules/exceptions/exceptions.repo.ts#staleCommunities selectFrom(communities)': 'the hourly stale sweep goes over every org (a reference table)',
   'modules/exceptions/exceptions.repo.ts#returnsFor selectFrom(parcels)':
     'a courier’s 待取回, in any org they deliver for (SPEC §6): multi-shard, as listOwnParcels',
-  'modules/deliveries/deliveries.repo.ts#deliveriesOfResident selectFrom(deliveries)': 'a resident’s own door deliveries, in any org (SPEC §16): multi-shard, as listOwnParcels',
-  'modules/shipments/shipments.repo.ts#shipmentsOfSender selectFrom(shipments)': 'a resident’s own sending orders, in any org (SPEC §16): multi-shard, as listOwnParcels',
+  'modules/deliveries/deliveries.repo.ts#deliveriesOfResident selectFrom(deliveries)':
+    'a resident’s own door deliveries, in any org (SPEC §16): multi-shard, as listOwnParcels',
+  'modules/shipments/shipments.repo.ts#shipmentsOfSender selectFrom(shipments)':
+    'a resident’s own sending orders, in any org (SPEC §16): multi-shard, as listOwnParcels',
   'modules/communities/communities.repo.ts#communitiesOfResident selectFrom(communities)':
     'the resident app’s communities: where the phone has parcels or a home, in any org (SPEC §8): multi-shard, as listOwnParcels',
   'modules/communities/communities.repo.ts#communitiesOfResident selectFrom(parcels)': 'the same: the phone’s parcels in any org',
   'modules/communities/communities.repo.ts#communitiesOfResident selectFrom(residents)': 'the same: the phone’s homes in any org',
-  'modules/shipments/shipments.repo.ts#communityOf selectFrom(communities)': 'a resident files a sending order with any community; the row gives its org (a reference table)',
-  'modules/payments/payments.repo.ts#paymentByTradeNo selectFrom(payments)': 'WeChat Pay’s notice names the order number alone: multi-shard until the number carries its org',
+  'modules/shipments/shipments.repo.ts#communityOf selectFrom(communities)':
+    'a resident files a sending order with any community; the row gives its org (a reference table)',
+  'modules/payments/payments.repo.ts#paymentByTradeNo selectFrom(payments)':
+    'WeChat Pay’s notice names the order number alone: multi-shard until the number carries its org',
   'modules/payments/payments.repo.ts#openPaymentsBefore selectFrom(payments)': 'the payment sweep (every minute) over every org: open orders by time',
   'modules/payments/payments.repo.ts#refundsPending selectFrom(payments)': 'the payment sweep over every org: refunds whose call failed',
   'modules/integrations/integrations.repo.ts#keyByHash selectFrom(api_keys)': 'an open API call: the key’s hash gives the org (api_keys is a reference table)',

@@ -21,7 +21,11 @@ export async function communityRoutes(app: App): Promise<void> {
   });
   app.get('/api/resident/communities', {
     config: { access: 'resident' },
-    schema: { tags: ['resident app'], summary: '我的小区（有我的快递或住址），含送货上门单价与时段', response: { 200: ResidentCommunityList, ...errorResponses } },
+    schema: {
+      tags: ['resident app'],
+      summary: '我的小区（有我的快递或住址），含送货上门单价与时段',
+      response: { 200: ResidentCommunityList, ...errorResponses },
+    },
     handler: async (req) => communities.residentCommunities(req.ctx, requireResident(req).phone),
   });
   app.get('/api/communities/:id', {

@@ -39,8 +39,6 @@ export type CommunityUpdateReq = z.infer<typeof CommunityUpdateBody>;
 
 /** A community as the resident app sees it (送货上门's price per parcel, 0: not offered, and hours). */
 export const ResidentCommunityList = z.object({
-  items: z.array(
-    z.object({ id: z.number(), name: z.string(), collectionPointName: z.string(), doorDeliveryFen: z.number(), doorDeliveryHours: z.string() }),
-  ),
+  items: z.array(z.object({ id: z.number(), name: z.string(), collectionPointName: z.string(), doorDeliveryFen: z.number(), doorDeliveryHours: z.string() })),
   total: z.number(),
 });

@@ -157,7 +157,8 @@ export async function residentDeliveries(ctx: Ctx, phone: string) {
 export async function cancelDelivery(ctx: Ctx, phone: string, id: number) {
   const d = await ownDelivery(ctx, phone, id);
   await inTransaction(ctx, async (u) => {
-    if (!(await repo.updateDeliveryIf(u.db, d.org_id, id, ['requested', 'paid'], { status: 'cancelled', cancelled_at: nowIso(u) }))) throw conflict('invalid_state');
+    if (!(await repo.updateDeliveryIf(u.db, d.org_id, id, ['requested', 'paid'], { status: 'cancelled', cancelled_at: nowIso(u) })))
+      throw conflict('invalid_state');
     u.audit({ action: 'delivery.cancel', entity: 'delivery', entityId: id, orgId: d.org_id, changes: { status: [d.status, 'cancelled'] } });
   });
   // Both, whatever the state was as read: a payment that came in meanwhile is refunded too.

@@ -47,7 +47,12 @@ export async function latestPayments(db: Executor, orgIds: number[], purpose: Pa
 }
 
 /** Updates a payment only while it is in `from` (so that a notice and a query racing apply once); whether it did. */
-export async function updatePaymentIf(db: Executor, p: Pick<PaymentRow, 'org_id' | 'id'>, from: PaymentStatus, set: Updateable<PaymentTable>): Promise<boolean> {
+export async function updatePaymentIf(
+  db: Executor,
+  p: Pick<PaymentRow, 'org_id' | 'id'>,
+  from: PaymentStatus,
+  set: Updateable<PaymentTable>,
+): Promise<boolean> {
   const r = await db.updateTable('payments').set(set).where('org_id', '=', p.org_id).where('id', '=', p.id).where('status', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
