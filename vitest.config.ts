@@ -7,8 +7,9 @@ import { LongestFirst } from './test/support/sequencer.js';
  * screen's JavaScript, and the browser tests whose server side the API tests run on both databases
  * (the console frame's sign-in and expiry, the cross-site refusals, 组织与人员, 快递员/住户, 开放接口, 操作日志, 问题件,
  * 家人代领, 领取凭证, 数据看板 and 送货上门 screens: test/auth, hardening, admin, spreadsheets, open-api, exceptions, household, proofs,
- * stats, payments). The PostgreSQL pass leaves them out (CI's 15
- * minutes); the parcel, station and phone-app flows run in Chromium on both databases.
+ * stats, payments). The PostgreSQL pass leaves them out (CI's 15 minutes), and every browser
+ * test with them: the parcel, station and phone-app flows run in Chromium on SQLite, their server
+ * side in the API tests on both databases.
  */
 const DATABASE_INDEPENDENT = [
   'src/**/*.test.ts',
@@ -34,7 +35,8 @@ const DATABASE_INDEPENDENT = [
 const MOCKING = ['test/concurrency.test.ts'];
 
 const include = ['test/**/*.test.ts', 'src/**/*.test.ts', 'e2e/**/*.e2e.test.ts'];
-const exclude = process.env.TEST_DB === 'postgres' ? [...configDefaults.exclude, ...DATABASE_INDEPENDENT] : configDefaults.exclude;
+const postgres = process.env.TEST_DB === 'postgres';
+const exclude = postgres ? [...configDefaults.exclude, ...DATABASE_INDEPENDENT, 'e2e/**'] : configDefaults.exclude;
 
 export default defineConfig({
   test: {
@@ -48,8 +50,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // Two files at once on two cores (vitest's default, cores - 1, runs one at a time); three
-    // overloaded the machine enough for browser clicks to be lost now and then.
-    maxWorkers: 2,
+    // overloaded the machine enough for browser clicks to be lost now and then. The PostgreSQL pass
+    // has no browser and waits on the database much of the time: three there.
+    maxWorkers: postgres ? 3 : 2,
     sequence: { sequencer: LongestFirst },
     testTimeout: 30_000,
     // Browser tests poll the page; on a loaded machine a screen can take seconds to settle.

@@ -160,7 +160,7 @@ describe.skipIf(!browserAvailable)('数据看板', { timeout: 120_000 }, () => {
     const sheet = (await loadXlsx(fs.readFileSync(await download.path()))).worksheets[0];
     if (!sheet) throw new Error('the export has no sheet');
     const [head, ...body] = sheetRows(sheet);
-    expect(head).toEqual(['日期', '入库', '出库', '拒收', '退回', '保管费（元）', '短信']);
+    expect(head).toEqual(['日期', '入库', '出库', '拒收', '退回', '保管费（元）', '服务收入（元）', '短信']);
     expect(body).toHaveLength(30);
     expect(body.find((r) => r[0] === today)?.slice(0, 5)).toEqual([today, '2', '1', '1', '0']);
     expect(body.find((r) => r[0] === today)?.[5]).toBe('2.00');

@@ -95,6 +95,8 @@ describe('communities (代收设置)', () => {
       remindersEnabled: true,
       returnAfterDays: 0,
       proofRequired: false,
+      doorDeliveryFen: 0,
+      doorDeliveryHours: '',
     });
 
     const named = expectStatus(await admin.post<Community>('/api/communities', { name: uniq('小区'), collectionPointName: '东门驿站', feeRateFen: 150 }), 201);

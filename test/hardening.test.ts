@@ -343,6 +343,9 @@ describe('accounts', () => {
         'POST /api/auth/resident/login',
         'POST /api/auth/staff/login',
         'GET /api/dev/messages',
+        // The console provider's 支付成功 (development only), and WeChat Pay's notice (its own signature).
+        'POST /api/dev/payments/{id}/succeed',
+        'POST /api/payments/wechat/notify',
       ].sort(),
     );
   });

@@ -34,7 +34,7 @@ export interface PaymentFor {
 }
 
 /** A payment as its payer (and the desk) see it; `payParams` only while it can be paid. */
-export function presentPayment(p: PaymentRow) {
+function presentPayment(p: PaymentRow) {
   return {
     id: p.id,
     purpose: p.purpose,
@@ -150,7 +150,7 @@ export async function residentPayment(ctx: Ctx, phone: string, id: number): Prom
  * The order query for an open payment, at most every `everyMs`: paid there is paid here (once);
  * closed or unknown there past its expiry is closed here.
  */
-export async function refreshPayment(ctx: Ctx, p: PaymentRow, everyMs: number): Promise<PaymentRow> {
+async function refreshPayment(ctx: Ctx, p: PaymentRow, everyMs: number): Promise<PaymentRow> {
   const now = ctx.now();
   if (p.status !== 'created' || (p.queried_at && now.getTime() - Date.parse(p.queried_at) < everyMs)) return p;
   await repo.updatePayment(ctx.db, p, { queried_at: now.toISOString() });
@@ -172,7 +172,7 @@ async function markClosed(ctx: Ctx, p: PaymentRow): Promise<void> {
 }
 
 /** Closes an open payment at the provider, then here; one the provider says is paid is confirmed instead. */
-export async function closePayment(ctx: Ctx, p: PaymentRow): Promise<void> {
+async function closePayment(ctx: Ctx, p: PaymentRow): Promise<void> {
   if (p.status !== 'created') return;
   try {
     await ctx.pay.close(p.out_trade_no);
@@ -184,14 +184,14 @@ export async function closePayment(ctx: Ctx, p: PaymentRow): Promise<void> {
   await markClosed(ctx, p);
 }
 
-export type PaidOutcome = 'applied' | 'refunded' | 'duplicate' | 'amount_mismatch' | 'unknown';
+type PaidOutcome = 'applied' | 'refunded' | 'duplicate' | 'amount_mismatch' | 'unknown';
 
 /**
  * A payment the provider confirmed (a notice or a query; the console's 支付成功): `created` →
  * `paid` once, with what it pays for in the same unit; refunded when that can no longer take it.
  * An amount other than the order's changes nothing.
  */
-export async function confirmPaid(
+async function confirmPaid(
   ctx: Ctx,
   c: { outTradeNo: string; transactionId: string; amountFen: number; paidAt: string },
   source: 'notice' | 'query' | 'console',
@@ -219,7 +219,7 @@ export async function confirmPaid(
  * one refund). A provider that cannot be reached leaves the claim for the sweep to retry with the
  * same number (WeChat Pay treats a repeated out_refund_no as the same refund).
  */
-export async function refundPayment(ctx: Ctx, id: number, reason: string): Promise<PaymentRow> {
+async function refundPayment(ctx: Ctx, id: number, reason: string): Promise<PaymentRow> {
   let p = await paymentOrThrow(ctx, id);
   if (p.status !== 'paid') return p;
   if (!p.refund_no) {

@@ -15,7 +15,7 @@ const NOTICE_WINDOW_S = 300;
 const REFUND_STATES: Record<string, RefundState> = { SUCCESS: 'success', PROCESSING: 'processing', CLOSED: 'closed', ABNORMAL: 'abnormal' };
 
 /** An error WeChat Pay answered (its code and message), or no answer at all. */
-export class WechatPayError extends Error {
+class WechatPayError extends Error {
   constructor(
     readonly code: string,
     message: string,
