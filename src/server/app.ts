@@ -44,7 +44,7 @@ import { OutboxWorker } from './modules/notifications/outbox.worker.js';
 import { type Messaging } from './modules/notifications/messaging.js';
 import type { MessageProvider } from './modules/notifications/provider.js';
 import { messagingFor } from './modules/notifications/providers.js';
-import { payProviderFor } from './modules/payments/payments.provider.js';
+import { payProviderFor } from './modules/payments/providers.js';
 import { devPaymentRoutes, paymentRoutes } from './modules/payments/payments.routes.js';
 import { startPaymentSweep } from './modules/payments/payments.service.js';
 import { deliveryRoutes } from './modules/deliveries/deliveries.routes.js';

@@ -1,8 +1,6 @@
 // How a payment reaches the resident's wallet and back: the provider the configuration names
 // (PAY_PROVIDER). `console` (the default) pays nothing: a developer, or a test, says a payment
 // succeeded with POST /api/dev/payments/:id/succeed; `wechat` is WeChat Pay API v3 (wechat-pay.ts).
-import type { Config } from '../../config.js';
-import { wechatPayProvider } from './wechat-pay.js';
 
 export type PaymentChannel = 'jsapi' | 'h5' | 'console';
 export type RefundState = 'processing' | 'success' | 'closed' | 'abnormal';
@@ -61,7 +59,3 @@ export const consolePayProvider: PayProvider = {
   refund: async () => 'success',
   readNotice: () => null,
 };
-
-export function payProviderFor(config: Config): PayProvider {
-  return config.pay.provider === 'wechat' ? wechatPayProvider(config.pay) : consolePayProvider;
-}
