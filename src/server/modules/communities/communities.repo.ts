@@ -62,3 +62,8 @@ export function communitiesOfResident(db: Executor, phone: string) {
     .orderBy('id')
     .execute();
 }
+
+/** The names of these communities, of these orgs (the lists of requests and orders name theirs). */
+export function communityNames(db: Executor, orgIds: number[], ids: number[]) {
+  return db.selectFrom('communities').select(['id', 'name']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();
+}

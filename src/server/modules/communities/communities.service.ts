@@ -98,3 +98,9 @@ export async function residentCommunities(ctx: Ctx, phone: string) {
   }));
   return { items, total: items.length };
 }
+
+/** Community names by id, of these orgs. */
+export async function communityNamesOf(ctx: Ctx, orgIds: number[], ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await repo.communityNames(ctx.db, orgIds, ids)).map((c) => [Number(c.id), c.name]));
+}

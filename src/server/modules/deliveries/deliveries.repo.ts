@@ -104,12 +104,6 @@ export function deliveryTerms(db: Executor, orgId: number, communityId: number) 
     .executeTakeFirst();
 }
 
-export async function communityNames(db: Executor, orgIds: number[], ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('communities').select(['id', 'name']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [Number(r.id), r.name]));
-}
-
 export async function staffNames(db: Executor, orgIds: number[], ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('staff').select(['id', 'username']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();

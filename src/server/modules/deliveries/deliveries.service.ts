@@ -11,6 +11,7 @@ import { parcelInScope, parcelRows, pickupInTransaction } from '../parcels/parce
 import { closeOpenOf, latestPaymentsOf, openPayment, refundPaidOf, type Payer } from '../payments/payments.service.js';
 import { addProof } from '../proofs/proofs.service.js';
 import { getStaff } from '../staff/staff.service.js';
+import { communityNamesOf } from '../communities/communities.service.js';
 import * as repo from './deliveries.repo.js';
 import type { DeliveryCreateReq } from './deliveries.schema.js';
 
@@ -23,7 +24,7 @@ async function present(ctx: Ctx, rows: DeliveryRow[]) {
   const [parcels, payments, communities, runners] = await Promise.all([
     repo.parcelsOf(ctx.db, orgs, ids),
     latestPaymentsOf(ctx, rows, 'door_delivery'),
-    repo.communityNames(ctx.db, orgs, [...new Set(rows.map((r) => r.community_id))]),
+    communityNamesOf(ctx, orgs, [...new Set(rows.map((r) => r.community_id))]),
     repo.staffNames(ctx.db, orgs, [...new Set(rows.map((r) => r.runner_id).filter((id): id is number => id !== null))]),
   ]);
   return rows.map((d) => {

@@ -75,12 +75,6 @@ export async function isResidentOf(db: Executor, orgId: number, communityId: num
   return home !== undefined;
 }
 
-export async function communityNames(db: Executor, orgIds: number[], ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('communities').select(['id', 'name']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [Number(r.id), r.name]));
-}
-
 export async function couriersByIds(db: Executor, orgIds: number[], ids: number[]) {
   if (ids.length === 0) return new Map<number, { id: number; name: string; carrier: string }>();
   const rows = await db.selectFrom('couriers').select(['id', 'name', 'carrier']).where('org_id', 'in', orgIds).where('id', 'in', ids).execute();

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../../errors.js';
 import { sendDirect } from '../notifications/notifications.service.js';
 import { shipmentHandedOverMessage, shipmentQuotedMessage } from '../notifications/templates.js';
 import { closeOpenOf, latestPaymentsOf, openPayment, refundPaidOf, type Payer } from '../payments/payments.service.js';
+import { communityNamesOf } from '../communities/communities.service.js';
 import * as repo from './shipments.repo.js';
 import type { ShipmentCreateReq } from './shipments.schema.js';
 
@@ -18,7 +19,7 @@ async function present(ctx: Ctx, rows: ShipmentRow[]) {
   const orgs = [...new Set(rows.map((r) => r.org_id))];
   const [payments, communities, couriers] = await Promise.all([
     latestPaymentsOf(ctx, rows, 'shipment'),
-    repo.communityNames(ctx.db, orgs, [...new Set(rows.map((r) => r.community_id))]),
+    communityNamesOf(ctx, orgs, [...new Set(rows.map((r) => r.community_id))]),
     repo.couriersByIds(ctx.db, orgs, [...new Set(rows.map((r) => r.courier_id).filter((id): id is number => id !== null))]),
   ]);
   return rows.map((s) => {
