@@ -1,4 +1,4 @@
-// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g,h,i --cpu-prof DIR]
+// npm run bench [-- --parcels 1000000 --db postgres://postgres@127.0.0.1:5432/postgres --duration 10 --connections 10 --only a,b,c,d,e,f,g,h,i --cpu-prof DIR --keep]
 // Fills a database of its own with N parcels over 100 communities, starts the real server on it
 // (built as `npm start` builds it), drives it over HTTP with autocannon from a separate process,
 // and prints per scenario the throughput, p50/p99 latency and the ratio to a bare Fastify +
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
     /** Where the app server writes a V8 CPU profile of the whole run when it stops (`node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
+    /** Leave the scratch PostgreSQL database in place (its name is printed), to look into a figure with EXPLAIN. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const wanted = new Set(values.only.split(','));
@@ -308,7 +310,8 @@ try {
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
-  await scratch?.drop();
+  if (values.keep && scratch) out(`kept ${scratch.url}`);
+  else await scratch?.drop();
 }
 
 /** Item i of the pushed pre-advice: a 圆通 number of its own, one of the community's residents. */

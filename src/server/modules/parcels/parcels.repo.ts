@@ -377,6 +377,34 @@ export function staleRules(db: Executor, scope: Scope) {
     .execute();
 }
 
+/**
+ * Per community, the parcels awaiting pickup received at or after its cutoff: the few of the last
+ * days (the partial index on awaiting parcels' received_at), so that 滞留 is the kept waiting count
+ * minus these instead of a count of every old waiting parcel.
+ */
+export function awaitingSince(db: Executor, orgId: number, cutoffs: { communityId: number; before: string }[]) {
+  if (cutoffs.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('parcels')
+    .select(['community_id', sql<number>`count(*)`.as('n')])
+    .where('org_id', '=', orgId)
+    .where('status', '=', stateLiteral('awaiting_pickup'))
+    .where((eb) => eb.or(cutoffs.map((c) => eb.and([eb('community_id', '=', c.communityId), eb('received_at', '>=', c.before)]))))
+    .groupBy('community_id')
+    .execute();
+}
+
+/** Parcels awaiting pickup now in these communities (the kept counters). */
+export async function waitingIn(db: Executor, scope: Scope, communityIds: number[]): Promise<number> {
+  if (communityIds.length === 0) return 0;
+  const r = await counters(db, scope)
+    .where('status', '=', 'awaiting_pickup')
+    .where('community_id', 'in', communityIds)
+    .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export function countByStatus(db: Executor, scope: Scope, communityId?: number) {
   return counters(db, scope, communityId)
     .select(['status', sql<number>`sum(n)`.as('n')])

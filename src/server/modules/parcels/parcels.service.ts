@@ -42,8 +42,20 @@ export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) 
 
 /** 滞留 now: the parcels awaiting pickup past their community's returnAfterDays (of one community, or all of the scope's). */
 export async function staleCount(ctx: Ctx, scope: Scope, communityId?: number): Promise<number> {
-  const filter = await parcelFilter(ctx, scope, { stale: true, communityId });
-  return filter.staleBefore?.length ? repo.countParcels(ctx.db, scope, filter) : 0;
+  const cutoffs = ((await parcelFilter(ctx, scope, { stale: true })).staleBefore ?? []).filter(
+    (c) => communityId === undefined || c.communityId === communityId,
+  );
+  if (cutoffs.length === 0) return 0;
+  // The kept waiting counts of these communities, less their parcels received since the cutoff.
+  const [waiting, recent] = await Promise.all([
+    repo.waitingIn(
+      ctx.db,
+      scope,
+      cutoffs.map((c) => c.communityId),
+    ),
+    repo.awaitingSince(ctx.db, scope.orgId, cutoffs),
+  ]);
+  return waiting - recent.reduce((a, r) => a + Number(r.n), 0);
 }
 
 /** Counts for the tabs 待接收, 待领取, 问题件 and 全部. */
