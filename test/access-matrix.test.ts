@@ -3,7 +3,7 @@
 // body and once with the extra fields orgId, status, feeFen and role merged in. Nothing of the
 // other side may leak into any answer, no refusal may be a 5xx, and the other side's rows in the
 // database must be exactly as they were. The count of requests is printed for SECURITY.md.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { BatchResult, Community, Courier, Page, Parcel, ParcelDetail, Resident, Shelf, StaffMe } from './support/api.js';
@@ -46,7 +46,10 @@ async function buildOrg() {
   const c2 = await createCommunity(org.admin, { feeRateFen: 100 });
   // 开放接口: a key, a webhook (its deliveries queued by the receipts below; the worker does not run here).
   const apiKey = expectStatus(
-    await org.admin.post<{ id: number; key: string }>('/api/integrations/keys', { name: uniq('key'), scopes: ['pre_advice:write', 'parcels:read'] }),
+    await org.admin.post<{ id: number; key: string }>('/api/integrations/keys', {
+      name: uniq('key'),
+      scopes: ['pre_advice:write', 'parcels:read', 'preferences:read'],
+    }),
     201,
   );
   const webhook = expectStatus(
@@ -748,6 +751,30 @@ const ROUTES: Record<string, RouteSpec> = {
       s.communities.map((c) => ({ url: `/api/courier/recipient?communityId=${c.id}&phone=${s.residentPhone}`, expect: 'refuse', refuseWith: [403] })),
   },
   'GET /api/resident/parcels': { role: 'resident', own: () => [{ url: '/api/resident/parcels?pageSize=200', expect: 'own' }] },
+  // 收件偏好: one's own communities only (another's is 404); the console's history and export of its own residents and parcels.
+  'GET /api/resident/preferences': { role: 'resident', own: () => [{ url: '/api/resident/preferences', expect: 'own' }] },
+  // A resident's communities are those with a parcel or a home of the phone, in any org (the other
+  // side's communities hold parcels to this phone here: its own to choose in); test/preferences.test.ts
+  // refuses the others with 404.
+  'PUT /api/resident/preferences': {
+    role: 'resident',
+    own: (a) => [{ url: '/api/resident/preferences', json: { communityId: a.own.communityId, mode: 'collect' }, expect: 'own' }],
+  },
+  'GET /api/residents/{id}/preference-history': {
+    role: 'staff',
+    foreign: (s) => s.residents.map((r) => ({ url: `/api/residents/${r.id}/preference-history`, expect: 'refuse' })),
+  },
+  'GET /api/preferences/export': {
+    role: 'staff',
+    own: () => [{ url: '/api/preferences/export?from=2026-01-01&to=2026-01-31&format=csv', expect: 'own' }],
+    foreign: (s) =>
+      s.communities.map((c) => ({ url: `/api/preferences/export?from=2026-01-01&to=2026-01-31&communityId=${c.id}&format=csv`, expect: 'refuse' })),
+  },
+  'GET /api/courier/preference': {
+    role: 'courier',
+    foreign: (s) =>
+      s.communities.map((c) => ({ url: `/api/courier/preference?communityId=${c.id}&phone=${s.residentPhone}`, expect: 'refuse', refuseWith: [403] })),
+  },
   // 数据看板: the caller's org (a clerk: their communities); another's community is 404.
   ...Object.fromEntries(
     ['summary', 'daily', 'by-courier', 'by-carrier', 'by-community'].map((call) => [
@@ -838,6 +865,11 @@ const ROUTES: Record<string, RouteSpec> = {
         json: { items: [{ communityId: c.id, trackingNo: trackingNo(), recipientPhone: randomMobile() }] },
         expect: 'refuse',
       })),
+  },
+  // A phone of the other side, hashed without a salt: the key's org has no such row.
+  'GET /api/open/v1/preferences': {
+    role: 'api_key',
+    foreign: (s) => [{ url: `/api/open/v1/preferences?phoneHash=${createHash('sha256').update(s.residentPhone).digest('hex')}`, expect: 'list' }],
   },
   'GET /api/open/v1/parcels': {
     role: 'api_key',

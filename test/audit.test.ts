@@ -207,6 +207,7 @@ const DOWNLOADS = [
   'GET /api/residents/export',
   'GET /api/audit/export',
   'GET /api/stats/daily/export',
+  'GET /api/preferences/export',
   'GET /api/parcels/{id}/proof',
 ];
 
@@ -393,6 +394,14 @@ const ROUTES: Record<string, Spec> = {
     return { by: w.residentApp, url: `/api/resident/household/${member}`, actor: 'resident' };
   },
 
+  // -- 收件偏好 (SPEC §19)
+  'PUT /api/resident/preferences': async (w) => ({
+    by: w.residentApp,
+    url: '/api/resident/preferences',
+    json: { communityId: w.community.id, mode: 'door' },
+    actor: 'resident',
+  }),
+
   // -- 支付, 送货上门, 代寄 (SPEC §16)
   'POST /api/resident/parcels/{id}/pay-fee': async (w) => {
     const p = await owing(w);
@@ -475,6 +484,7 @@ const ROUTES: Record<string, Spec> = {
   // -- The trail's own export; 数据看板's days
   'GET /api/audit/export': async (w) => staffCall(w.admin, '/api/audit/export?format=csv'),
   'GET /api/stats/daily/export': async (w) => staffCall(w.admin, '/api/stats/daily/export?format=csv'),
+  'GET /api/preferences/export': async (w) => staffCall(w.admin, '/api/preferences/export?from=2026-01-01&to=2026-01-31&format=csv'),
 };
 
 /** Makes the route's call from a fresh address and checks the rows it left. */

@@ -188,7 +188,7 @@ describe('API keys (开放接口)', () => {
     };
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     const open = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/open/'));
-    expect(open.length).toBe(2);
+    expect(open.length).toBe(3);
     for (const [, ops] of open) for (const op of Object.values(ops)) expect(op.security).toEqual([{ apiKey: [] }]);
   });
 

@@ -93,6 +93,7 @@ describe('scan → phone (GET /api/parcels/lookup)', () => {
       recipientName: '王五',
       carrier: '百世',
       source: 'history',
+      preference: null,
     });
     // Another community of the org does not know it.
     const other = await createCommunity(w.admin);
@@ -101,7 +102,7 @@ describe('scan → phone (GET /api/parcels/lookup)', () => {
     const r = await residentAt(w.admin, w.community.id, `1391234${String(randomBytes(2).readUInt16BE() % 10000).padStart(4, '0')}`, '赵六');
     const tail = r.phone.slice(-4);
     const byTail = await w.admin.get<Lookup>(`/api/parcels/lookup?communityId=${w.community.id}&phoneTail=${tail}`);
-    expect(expectStatus(byTail, 200)).toEqual({ recipientPhone: r.phone, recipientName: '赵六', carrier: null, source: 'resident' });
+    expect(expectStatus(byTail, 200)).toEqual({ recipientPhone: r.phone, recipientName: '赵六', carrier: null, source: 'resident', preference: null });
     // A second home of the same phone is the same person; another phone with the tail makes it ambiguous.
     await residentAt(w.admin, w.community.id, r.phone, '赵六', '302');
     expectStatus(await w.admin.get(`/api/parcels/lookup?communityId=${w.community.id}&phoneTail=${tail}`), 200);

@@ -97,6 +97,8 @@ const KEY_GAPS: string[] = [
   'unique payments(id)',
   'unique deliveries(id)',
   'unique shipments(id)',
+  'unique preferences(id)',
+  'unique preference_changes(id)',
   // WeChat Pay's notice names our order number only: it becomes (org_id, out_trade_no), the number carrying its org.
   'unique payments(out_trade_no)',
   // Unique per community today; per (org_id, community_id, …) is the same rule, as a community is in one org.
@@ -162,6 +164,8 @@ const QUERY_EXCEPTIONS: Record<string, string> = {
     'a courier’s 待取回, in any org they deliver for (SPEC §6): multi-shard, as listOwnParcels',
   'modules/deliveries/deliveries.repo.ts#deliveriesOfResident selectFrom(deliveries)':
     'a resident’s own door deliveries, in any org (SPEC §16): multi-shard, as listOwnParcels',
+  'modules/preferences/preferences.repo.ts#preferencesOfPhone selectFrom(preferences)':
+    'the resident app’s 收件偏好: the phone’s preferences in every org it has a community in (SPEC §19): multi-shard, as listOwnParcels',
   'modules/shipments/shipments.repo.ts#shipmentsOfSender selectFrom(shipments)':
     'a resident’s own sending orders, in any org (SPEC §16): multi-shard, as listOwnParcels',
   'modules/communities/communities.repo.ts#communitiesOfResident selectFrom(communities)':

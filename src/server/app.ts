@@ -49,6 +49,7 @@ import { devPaymentRoutes, paymentRoutes } from './modules/payments/payments.rou
 import { startPaymentSweep } from './modules/payments/payments.service.js';
 import { deliveryRoutes } from './modules/deliveries/deliveries.routes.js';
 import { shipmentRoutes } from './modules/shipments/shipments.routes.js';
+import { preferenceRoutes } from './modules/preferences/preferences.routes.js';
 import { startReminders } from './modules/notifications/reminders.js';
 import { wechatBindingRoutes } from './modules/notifications/wechat-binding.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
@@ -290,6 +291,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     paymentRoutes,
     deliveryRoutes,
     shipmentRoutes,
+    preferenceRoutes,
   ]) {
     await app.register(routes);
   }

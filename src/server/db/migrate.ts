@@ -15,6 +15,7 @@ import * as proofs from './migrations/2026120704_proofs.js';
 import * as audit from './migrations/2026120705_audit.js';
 import * as stats from './migrations/2026120801_stats.js';
 import * as payments from './migrations/2026120901_payments.js';
+import * as preferences from './migrations/2026121001_preferences.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026120705_audit': audit,
   '2026120801_stats': stats,
   '2026120901_payments': payments,
+  '2026121001_preferences': preferences,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -44,6 +44,8 @@ export interface DB {
   deliveries: DeliveryTable;
   delivery_parcels: DeliveryParcelTable;
   shipments: ShipmentTable;
+  preferences: PreferenceTable;
+  preference_changes: PreferenceChangeTable;
 }
 
 export type Bool = 0 | 1;
@@ -55,6 +57,8 @@ export interface OrgTable {
   name: string;
   app_enabled: Bool;
   created_at: string;
+  /** Hashes phones for carriers (`preferences:read`); set at first need. */
+  phone_salt: string | null;
 }
 
 export interface StaffTable {
@@ -561,3 +565,35 @@ export type NewParcel = Insertable<ParcelTable>;
 export type ParcelUpdate = Updateable<ParcelTable>;
 export type ParcelEventRow = Selectable<ParcelEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+
+export type PreferenceMode = 'collect' | 'door' | 'other';
+
+/** 收件偏好 of a phone in a community (SPEC §19); carriers and carrier_consent are JSON maps by carrier. */
+export interface PreferenceTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  phone: string;
+  phone_hash: string;
+  mode: PreferenceMode;
+  carriers: string;
+  carrier_consent: string;
+  consent_at: string | null;
+  updated_at: string;
+}
+
+/** Every change of a preference, append-only. */
+export interface PreferenceChangeTable {
+  id: Generated<number>;
+  org_id: number;
+  community_id: number;
+  phone: string;
+  at: string;
+  from_mode: PreferenceMode | null;
+  from_carriers: string | null;
+  mode: PreferenceMode;
+  carriers: string;
+  carrier_consent: string;
+  consent_at: string | null;
+  by: string;
+}

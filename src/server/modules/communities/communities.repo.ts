@@ -52,7 +52,7 @@ export function updateCommunity(
 export function communitiesOfResident(db: Executor, phone: string) {
   return db
     .selectFrom('communities')
-    .select(['id', 'name', 'collection_point_name', 'door_delivery_fen', 'door_delivery_hours'])
+    .select(['id', 'org_id', 'name', 'collection_point_name', 'door_delivery_fen', 'door_delivery_hours'])
     .where((eb) =>
       eb.or([
         eb('id', 'in', eb.selectFrom('parcels').select('community_id').where('recipient_phone', '=', phone)),

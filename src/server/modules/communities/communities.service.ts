@@ -91,6 +91,8 @@ export async function residentCommunities(ctx: Ctx, phone: string) {
   const rows = await repo.communitiesOfResident(ctx.db, phone);
   const items = rows.map((c) => ({
     id: Number(c.id),
+    /** Not in the answer (its schema leaves it out): for the services that act on the community. */
+    orgId: Number(c.org_id),
     name: c.name,
     collectionPointName: c.collection_point_name,
     doorDeliveryFen: c.door_delivery_fen,

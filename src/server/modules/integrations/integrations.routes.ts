@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { OpenPreferenceList, OpenPreferenceQuery } from '../preferences/preferences.schema.js';
+import { preferencesByHash } from '../preferences/preferences.service.js';
 import { errorResponses, IdParams, requireAdmin, requireApiKey, type App } from '../../http.js';
 import type { FastifyRequest } from 'fastify';
 import { KeyCreateBody, KeyCreated, KeyList, OpenParcelList, OpenParcelsQuery, PreAdviceBody, PreAdviceReply } from './integrations.schema.js';
@@ -49,5 +51,16 @@ export async function integrationRoutes(app: App): Promise<void> {
     onRequest: limitKey,
     schema: { tags, summary: '按快递单号查包裹状态（不含手机号）', querystring: OpenParcelsQuery, response: { 200: OpenParcelList, ...errorResponses } },
     handler: async (req) => integrations.openParcels(req.ctx, requireApiKey(req), req.query.trackingNo),
+  });
+  app.get('/api/open/v1/preferences', {
+    config: { access: 'api_key', scope: 'preferences:read' },
+    onRequest: limitKey,
+    schema: {
+      tags,
+      summary: '按手机号哈希查收件偏好（SHA-256(盐+手机号)，不含手机号）',
+      querystring: OpenPreferenceQuery,
+      response: { 200: OpenPreferenceList, ...errorResponses },
+    },
+    handler: async (req) => preferencesByHash(req.ctx, requireApiKey(req).key.orgId, req.query.phoneHash, req.query.communityId),
   });
 }

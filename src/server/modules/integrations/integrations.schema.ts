@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { Carrier, Id, MobilePhone, Text, TrackingNo } from '../../../shared/schemas.js';
 import { OPEN_API_LIMITS } from '../../../shared/constants.js';
 
-/** What a key may do: push pre-advice; read parcels (and see phones in its webhooks' bodies). */
-export const API_SCOPES = ['pre_advice:write', 'parcels:read'] as const;
+/** What a key may do: push pre-advice; read parcels (and see phones in its webhooks' bodies); read 收件偏好 by phone hash. */
+export const API_SCOPES = ['pre_advice:write', 'parcels:read', 'preferences:read'] as const;
 export const ApiScope = z.enum(API_SCOPES);
 export type ApiScopeT = z.infer<typeof ApiScope>;
 
@@ -26,6 +26,8 @@ export const KeyView = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  /** With `preferences:read`: the org's salt; a phone is asked for as SHA-256 (hex) of salt + phone. */
+  phoneSalt: z.string().nullable(),
 });
 export type KeyViewT = z.infer<typeof KeyView>;
 export const KeyCreated = KeyView.extend({ key: z.string().describe('The key: shown only in this answer') });

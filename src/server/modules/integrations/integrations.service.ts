@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../errors.js';
 import { ERROR_MESSAGES } from '../../../shared/messages.js';
 import { DAY_MS, OPEN_API_LIMITS } from '../../../shared/constants.js';
 import { hitLimits } from '../auth/rate-limit.js';
+import { phoneSaltOf } from '../orgs/orgs.service.js';
 import * as repo from './integrations.repo.js';
 import { PreAdviceItem, type ApiScopeT, type KeyCreateReq, type KeyViewT, type PreAdviceReplyT } from './integrations.schema.js';
 
@@ -18,11 +19,13 @@ const hashOf = (key: string) => createHash('sha256').update(key).digest('hex');
 type KeyRow = Awaited<ReturnType<typeof repo.listKeys>>[number];
 const scopesOf = (json: string): ApiScopeT[] => JSON.parse(json) as ApiScopeT[];
 
-function presentKey(r: KeyRow): KeyViewT {
+function presentKey(r: KeyRow, salt: string | null): KeyViewT {
+  const scopes = scopesOf(r.scopes);
   return {
+    phoneSalt: scopes.includes('preferences:read') ? salt : null,
     id: Number(r.id),
     name: r.name,
-    scopes: scopesOf(r.scopes),
+    scopes,
     prefix: r.prefix,
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
@@ -54,12 +57,13 @@ export async function createKey(ctx: Ctx, auth: StaffAuth, body: KeyCreateReq) {
     });
     return inserted;
   });
-  return { ...presentKey(row), key };
+  return { ...presentKey(row, body.scopes.includes('preferences:read') ? await phoneSaltOf(ctx, auth.staff.orgId) : null), key };
 }
 
 export async function listKeys(ctx: Ctx, auth: StaffAuth) {
   const rows = await repo.listKeys(ctx.db, auth.staff.orgId);
-  return { items: rows.map(presentKey), total: rows.length };
+  const salt = rows.some((r) => scopesOf(r.scopes).includes('preferences:read')) ? await phoneSaltOf(ctx, auth.staff.orgId) : null;
+  return { items: rows.map((r) => presentKey(r, salt)), total: rows.length };
 }
 
 /** 撤销: the key answers 401 from the next call on. Another org's key is not found. */

@@ -19,3 +19,8 @@ export function setAppEnabled(db: Executor, id: number, enabled: boolean) {
     .where('id', '=', id)
     .execute();
 }
+
+/** Gives the org its phone salt unless it has one (the first caller's stays). */
+export function setPhoneSaltIfNone(db: Executor, id: number, salt: string) {
+  return db.updateTable('orgs').set({ phone_salt: salt }).where('id', '=', id).where('phone_salt', 'is', null).execute();
+}

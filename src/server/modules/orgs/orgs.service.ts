@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { inTransaction, nowIso, type Ctx } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { hashPassword } from '../auth/auth.service.js';
@@ -34,4 +35,15 @@ export async function setAppEnabled(ctx: Ctx, orgId: number, enabled: boolean) {
     unit.audit({ action: 'org.app_enabled', entity: 'org', entityId: orgId, orgId, changes: { appEnabled: [before?.app_enabled === 1, enabled] } });
   });
   return { enabled };
+}
+
+/** The org's salt for phone hashes (SPEC §19: carriers hash a phone with it); made at first need. */
+export async function phoneSaltOf(ctx: Ctx, orgId: number): Promise<string> {
+  const org = await repo.findOrg(ctx.db, orgId);
+  if (!org) throw notFound();
+  if (org.phone_salt) return org.phone_salt;
+  await repo.setPhoneSaltIfNone(ctx.db, orgId, randomBytes(16).toString('hex'));
+  const again = await repo.findOrg(ctx.db, orgId);
+  if (!again?.phone_salt) throw notFound();
+  return again.phone_salt;
 }

@@ -3,7 +3,8 @@ import { badRequest } from '../../errors.js';
 import { errorResponses, requireCourier, type App } from '../../http.js';
 import { CourierCommunity } from '../auth/auth.schema.js';
 import { courierCommunities } from '../couriers/couriers.service.js';
-import { courierParcels, enterParcel, preAdviceForCourier, recipientFor } from './parcels.intake.js';
+import { courierParcels, enterParcel, preAdviceForCourier, preferenceForCourier, recipientFor } from './parcels.intake.js';
+import { CourierPreferenceQuery, EffectivePreference } from '../preferences/preferences.schema.js';
 import { PreAdviceFound, PreAdviceQuery } from '../integrations/integrations.schema.js';
 import { CourierEntryBody, IdempotencyKey, OwnParcelsQuery, ParcelPage, ParcelView, RecipientQuery, RecipientReply } from './parcels.schema.js';
 
@@ -36,6 +37,16 @@ export async function courierAppRoutes(app: App): Promise<void> {
     config: { access: 'courier' },
     schema: { tags, summary: '收件人（按手机号查本小区住户）', querystring: RecipientQuery, response: { 200: RecipientReply, ...errorResponses } },
     handler: async (req) => recipientFor(req.ctx, requireCourier(req), req.query.communityId, req.query.phone),
+  });
+  app.get('/api/courier/preference', {
+    config: { access: 'courier' },
+    schema: {
+      tags,
+      summary: '收件人的收件偏好（代收、送货上门或其他；未表示时404）',
+      querystring: CourierPreferenceQuery,
+      response: { 200: EffectivePreference, ...errorResponses },
+    },
+    handler: async (req) => preferenceForCourier(req.ctx, requireCourier(req), req.query.communityId, req.query.phone),
   });
   app.get('/api/courier/pre-advice', {
     config: { access: 'courier' },

@@ -14,6 +14,7 @@ import { maskName, maskPhone } from '../../../shared/phone.js';
 import type { ParcelJoined } from './parcels.repo.js';
 import { preAdviceFor } from '../integrations/integrations.service.js';
 import { applyEntries, type Actor } from './parcels.moves.js';
+import { preferenceFor } from '../preferences/preferences.service.js';
 import * as repo from './parcels.repo.js';
 import { presentParcel } from './parcels.present.js';
 import type { CourierEntryReq, ParcelViewT } from './parcels.schema.js';
@@ -183,6 +184,14 @@ export async function recipientFor(ctx: Ctx, auth: CourierAuth, communityId: num
   await lookupAllowed(ctx, auth, communityId);
   const resident = await residentForParcel(ctx, communityId, phone);
   return { recipient: resident ? { name: resident.name, address: resident.address } : null };
+}
+
+/** 派送快递: the recipient's 收件偏好 for the courier's carrier, shown as soon as the phone is typed (404 when they said nothing). */
+export async function preferenceForCourier(ctx: Ctx, auth: CourierAuth, communityId: number, phone: string) {
+  const record = await lookupAllowed(ctx, auth, communityId);
+  const preference = await preferenceFor(ctx, Number(record.org_id), communityId, phone, record.carrier);
+  if (!preference) throw notFound();
+  return preference;
 }
 
 /** 派送快递: what the carrier's pre-advice says of a tracking number the courier scanned (404 when nothing). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EffectivePreference } from '../preferences/preferences.schema.js';
 import { MAX_BATCH } from '../../../shared/constants.js';
 import { EXCEPTION_KINDS, PARCEL_STATUSES, STAFF_ACTIONS } from '../../../shared/parcel-status.js';
 import { Carrier, DayOrInstant, Id, MobilePhone, Pagination, QueryBool, Text, TrackingNo } from '../../../shared/schemas.js';
@@ -56,6 +57,8 @@ export const ParcelView = z.object({
   stale: z.boolean().default(false),
   /** The desk's moves allowed now, by the state table (src/shared/parcel-status.ts): the buttons a screen shows; empty for couriers and residents. */
   actions: z.array(z.enum(STAFF_ACTIONS)).default([]), // default: answers stored before it existed (idempotent replays)
+  /** 收件偏好 of the recipient now (快递记录, parcels awaiting pickup): a 送货上门 or 其他 one is held against it. */
+  preference: EffectivePreference.nullable().optional(),
 });
 export type ParcelViewT = z.infer<typeof ParcelView>;
 
@@ -66,7 +69,11 @@ export const ParcelEventView = z.object({
   to: ParcelStatus,
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
-export const ParcelDetailView = ParcelView.extend({ events: z.array(ParcelEventView) });
+export const ParcelDetailView = ParcelView.extend({
+  events: z.array(ParcelEventView),
+  /** The 收件偏好 that stood when the parcel was received (now, before that); null when none was recorded. */
+  consent: EffectivePreference.extend({ changedAt: z.string() }).nullable(),
+});
 
 export const ParcelListQuery = z.strictObject({
   status: ParcelStatus.optional(),

@@ -10,6 +10,7 @@ import { DAY_MS } from '../../../shared/constants.js';
 import { boundInstant } from '../../../shared/time.js';
 import { applyMove, type Actor, type MoveChange } from './parcels.moves.js';
 import { randomPickupCode } from './pickup-code.js';
+import { consentAt, effective, preferencesNow } from '../preferences/preferences.service.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelJoined } from './parcels.repo.js';
 import { feeAsOf, presentEvent, presentParcel } from './parcels.present.js';
@@ -37,7 +38,18 @@ export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) 
   const { page, pageSize, ...filter } = query;
   const r = await repo.listParcels(ctx.db, scope, await parcelFilter(ctx, scope, filter), page, pageSize);
   const now = ctx.now();
-  return { items: r.items.map((p) => presentParcel(p, now, 'staff')), total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
+  // The recipients' preferences, for the parcels held now: one query for the page's waiting ones.
+  const waiting = r.items.filter((p) => p.status === 'awaiting_pickup');
+  const prefs = await preferencesNow(
+    ctx,
+    scope.orgId,
+    waiting.map((p) => ({ communityId: Number(p.community_id), phone: p.recipient_phone })),
+  );
+  const items = r.items.map((p) => {
+    const pref = p.status === 'awaiting_pickup' ? prefs.get(`${Number(p.community_id)}:${p.recipient_phone}`) : undefined;
+    return { ...presentParcel(p, now, 'staff'), ...(pref ? { preference: effective(pref, p.carrier) } : {}) };
+  });
+  return { items, total: r.total, ...(r.capped ? { totalCapped: true as const } : {}) };
 }
 
 /** 滞留 now: the parcels awaiting pickup past their community's returnAfterDays (of one community, or all of the scope's). */
@@ -76,8 +88,8 @@ export async function parcelInScope(ctx: Ctx, scope: Scope, id: number): Promise
 /** A parcel with its history (the drawer). */
 export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
   const p = await parcelInScope(ctx, scope, id);
-  const events = await repo.eventsOf(ctx.db, id);
-  return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent) };
+  const [events, consent] = await Promise.all([repo.eventsOf(ctx.db, id), consentAt(ctx, p)]);
+  return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent), consent };
 }
 
 /** A staff member as the actor of a move. */

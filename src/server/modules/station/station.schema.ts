@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EffectivePreference } from '../preferences/preferences.schema.js';
 import { MAX_CHECKOUT } from '../../../shared/constants.js';
 import { Carrier, Id, MobilePhone, Text } from '../../../shared/schemas.js';
 import { ParcelView, TrackingNo } from '../parcels/parcels.schema.js';
@@ -16,6 +17,8 @@ export const LookupReply = z.object({
   recipientName: z.string(),
   carrier: z.string().nullable(),
   source: z.enum(['pre_advice', 'history', 'resident']),
+  /** 收件偏好 of the recipient (for the carrier when known); null when they said nothing. */
+  preference: EffectivePreference.nullable(),
 });
 export type LookupReplyT = z.infer<typeof LookupReply>;
 

@@ -16,6 +16,7 @@ import * as parcels from '../parcels/parcels.service.js';
 import { residentByPhoneTail, residentForParcel } from '../residents/residents.service.js';
 import { preAdviceFor } from '../integrations/integrations.service.js';
 import { chooseSpot, prepareLabel } from '../shelves/shelves.service.js';
+import { preferenceFor } from '../preferences/preferences.service.js';
 import * as repo from './station.repo.js';
 import type { DeskIntakeReq, LookupReplyT, LookupReq, PickupManyReq } from './station.schema.js';
 
@@ -33,6 +34,12 @@ const issue = (path: string, message: string) => badRequest('validation_error', 
  * tail that several residents share.
  */
 export async function lookupRecipient(ctx: Ctx, scope: Scope, q: LookupReq): Promise<LookupReplyT> {
+  const found = await findRecipient(ctx, scope, q);
+  const preference = await preferenceFor(ctx, scope.orgId, q.communityId, found.recipientPhone, found.carrier);
+  return { ...found, preference };
+}
+
+async function findRecipient(ctx: Ctx, scope: Scope, q: LookupReq): Promise<Omit<LookupReplyT, 'preference'>> {
   const community = await visibleCommunity(ctx, scope, q.communityId);
   if (q.phoneTail !== undefined) {
     const r = await residentByPhoneTail(ctx, q.communityId, q.phoneTail);
