@@ -37,7 +37,7 @@ describe('the embedded SQLite database', () => {
           )
         ).rows.length;
       // 27 tables and the FTS5 search table (whose shadow tables are left out).
-      expect(await tables()).toBe(36);
+      expect(await tables()).toBe(38);
       const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
       const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();

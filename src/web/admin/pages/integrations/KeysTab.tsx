@@ -33,7 +33,21 @@ export function KeysTab({ t }: { t: T }): ReactNode {
       title: t('权限'),
       dataIndex: 'scopes',
       key: 'scopes',
-      render: (scopes: string[]) => scopes.map((s) => <Tag key={s}>{t(labelOf(SCOPES, s))}</Tag>),
+      render: (scopes: string[], k: ApiKey) => (
+        <>
+          {scopes.map((s) => (
+            <Tag key={s}>{t(labelOf(SCOPES, s))}</Tag>
+          ))}
+          {k.phoneSalt && (
+            <div>
+              <Typography.Text type="secondary">{t('手机号哈希盐（SHA-256(盐+手机号)）')}</Typography.Text>{' '}
+              <Typography.Text code copyable>
+                {k.phoneSalt}
+              </Typography.Text>
+            </div>
+          )}
+        </>
+      ),
     },
     {
       title: t('创建时间'),

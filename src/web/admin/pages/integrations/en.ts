@@ -21,6 +21,8 @@ export const EN = {
   已撤销密钥: 'Key revoked',
   推送预报: 'Push pre-advice',
   查询包裹: 'Read parcels',
+  查询收件偏好: 'Read delivery preferences',
+  '手机号哈希盐（SHA-256(盐+手机号)）': 'Phone hash salt (SHA-256(salt + phone))',
   '（回调中显示完整手机号）': ' (full phones in its webhooks)',
   从未使用: 'Never',
   请填写名称: 'Enter a name',
@@ -70,6 +72,7 @@ export const EN = {
 export const SCOPES = [
   { value: 'pre_advice:write', label: '推送预报' },
   { value: 'parcels:read', label: '查询包裹' },
+  { value: 'preferences:read', label: '查询收件偏好' },
 ] as const;
 export const EVENTS = [
   { value: 'parcel.received', label: '包裹入库' },
