@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Parcel } from '../src/web/api-types.js';
 import { createClerk, createWorld, enterParcel, expectStatus, staffLogin } from '../test/support/factories.js';
-import { browserAvailable, phoneSignIn, signIn, useConsole } from './support/browser.js';
+import { browserAvailable, phoneSignIn, preferenceAsked, signIn, useConsole } from './support/browser.js';
 
 const WAIT = { timeout: 15_000, interval: 100 };
 const DAY = 24 * 60 * 60 * 1000;
@@ -56,6 +56,7 @@ describe.skipIf(!browserAvailable)('送货上门', { timeout: 120_000 }, () => {
     const resident = await h.newPage({ mobile: true, viewport: { width: 360, height: 720 } });
     await resident.goto('/resident/');
     await resident.waitForURL('**/resident/login');
+    await preferenceAsked(resident, w.residentPhone);
     await phoneSignIn(resident, h.t.app, w.residentPhone);
     const card = resident.locator('article', { hasText: p.trackingNo });
     await card.getByRole('button', { name: '支付保管费 ¥4.00' }).click();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Parcel } from '../src/web/api-types.js';
 import { createWorld, enterParcel, expectStatus, randomMobile } from '../test/support/factories.js';
-import { browserAvailable, phoneSignIn, useConsole } from './support/browser.js';
+import { browserAvailable, phoneSignIn, preferenceAsked, useConsole } from './support/browser.js';
 
 const WAIT = { timeout: 15_000, interval: 100 };
 
@@ -19,6 +19,7 @@ describe.skipIf(!browserAvailable)('家人代领', { timeout: 90_000 }, () => {
     const owner = await h.newPage({ mobile: true });
     await owner.goto('/resident/');
     await owner.waitForURL('**/resident/login');
+    await preferenceAsked(owner, w.residentPhone);
     await phoneSignIn(owner, h.t.app, w.residentPhone);
     await owner.getByRole('tab', { name: '家人代领' }).click();
     await owner.getByRole('textbox', { name: '家人手机号' }).fill(family);

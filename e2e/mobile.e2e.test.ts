@@ -10,7 +10,7 @@ import type { Courier, Page as ListPage, Parcel, Resident } from '../src/web/api
 import { formatFen } from '../src/shared/fee.js';
 import { TestClock } from '../test/support/app.js';
 import { createCommunity, createOrg, expectStatus, randomMobile, uniq } from '../test/support/factories.js';
-import { browserAvailable, phoneSignIn, useConsole } from './support/browser.js';
+import { browserAvailable, phoneSignIn, preferenceAsked, useConsole } from './support/browser.js';
 import { fakeCameraArgs, writeBarcodeVideo } from './support/fake-camera.js';
 
 /** The waybill the fake camera films: a 顺丰 number, so the carrier hint has something to say. */
@@ -161,6 +161,7 @@ describe.skipIf(!browserAvailable)('the courier and resident apps on a phone', (
     await resident.goto('/resident/');
     await resident.waitForURL('**/resident/login');
     await h.screenshot(resident, 'resident-login');
+    await preferenceAsked(resident, world.residentPhone);
     await phoneSignIn(resident, h.t.app, world.residentPhone);
     await resident.waitForURL((url) => /^\/resident\/?$/.test(url.pathname));
     const card = resident.locator('article', { hasText: SCANNED });

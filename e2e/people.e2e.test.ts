@@ -268,7 +268,7 @@ describe.skipIf(!browserAvailable)('快递员管理 and 住户管理', { timeout
     await page.getByPlaceholder('输入手机号/姓名进行搜索').press('Enter');
     await page.waitForURL((url) => url.searchParams.get('q') === phone && !url.searchParams.has('page'));
     await expect.poll(() => rowCount(page)).toBe(1);
-    expect(await row(page, phone).locator('td').allTextContents()).toEqual([community.name, '王小明', phone, '3', '2', '301', '修改删除']);
+    expect(await row(page, phone).locator('td').allTextContents()).toEqual([community.name, '王小明', phone, '3', '2', '301', '修改删除收件偏好记录']);
     await h.screenshot(page, 'residents-list');
 
     // The same screen in English.

@@ -65,6 +65,15 @@ describe('收件偏好', () => {
     expect(door).toMatchObject({ mode: 'door', consentAt: null, carriers: { 顺丰速运: 'collect' }, updatedAt: changedAt });
     // The courier's carrier (百世) is not 顺丰: the community's 送货上门 counts.
     expect(expectStatus(await w.courier.get(`/api/courier/preference?${q}`), 200)).toEqual({ mode: 'door', consentAt: null });
+    const desk = expectStatus(
+      await w.admin.post<Parcel & { preference?: unknown }>(
+        '/api/parcels/desk-intake',
+        { communityId: w.community.id, trackingNo: `PD${Date.now()}`, recipientPhone: w.residentPhone, carrier: '百世' },
+        { 'idempotency-key': `pref-${Date.now()}` },
+      ),
+      201,
+    );
+    expect(desk.preference).toEqual({ mode: 'door', consentAt: null });
     const lookup = expectStatus(
       await w.admin.get<{ preference: unknown }>(`/api/parcels/lookup?communityId=${w.community.id}&trackingNo=${held.trackingNo}`),
       200,

@@ -169,3 +169,11 @@ export async function phoneSignIn(page: Page, app: TestApp['app'], phone: string
   await page.getByRole('textbox', { name: '姓名', exact: true }).fill(name);
   await page.getByRole('button', { name: '登录' }).click();
 }
+
+/**
+ * The resident app asked this phone its 收件偏好 before (src/web/resident/Preferences.tsx keeps
+ * that in localStorage): the first-sign-in question does not open. The page is on the app already.
+ */
+export async function preferenceAsked(page: Page, phone: string): Promise<void> {
+  await page.evaluate(`localStorage.setItem('kd-pref-asked:${phone}', '1')`);
+}

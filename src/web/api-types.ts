@@ -17,6 +17,7 @@ import type { StatsByCarrier, StatsByCommunity, StatsByCourier, StatsDaily, Stat
 import type { PaymentView } from '../server/modules/payments/payments.schema.js';
 import type { DeliveryView as DoorDeliveryView } from '../server/modules/deliveries/deliveries.schema.js';
 import type { ShipmentView } from '../server/modules/shipments/shipments.schema.js';
+import type { EffectivePreference, PreferenceChange as PreferenceChangeView, PreferenceView } from '../server/modules/preferences/preferences.schema.js';
 
 export type Me = z.infer<typeof MeReply>;
 export type StaffMe = Extract<Me, { kind: 'staff' }>;
@@ -54,6 +55,13 @@ export type DoorDeliveryStatus = DoorDelivery['status'];
 /** 代寄: a resident's sending order. */
 export type Shipment = z.infer<typeof ShipmentView>;
 export type ShipmentStatus = Shipment['status'];
+/** 收件偏好 (SPEC §19): a resident's choice in one community (mode null: not chosen yet). */
+export type ResidentPreference = z.infer<typeof PreferenceView>;
+export type PreferenceMode = NonNullable<ResidentPreference['mode']>;
+/** The preference that counts for one parcel (its carrier's own choice, else the community's). */
+export type ParcelPreference = z.infer<typeof EffectivePreference>;
+/** One change of a resident's preference, for the console's 收件偏好记录. */
+export type PreferenceChange = z.infer<typeof PreferenceChangeView>;
 export interface Page<T> {
   items: T[];
   total: number;

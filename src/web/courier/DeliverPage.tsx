@@ -1,14 +1,16 @@
-import { Button, ErrorBlock, Form, Input, List, NavBar, Picker, Toast, type InputRef } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, Form, Input, List, NavBar, NoticeBar, Picker, Toast, type InputRef } from 'antd-mobile';
 import { ScanCodeOutline } from 'antd-mobile-icons';
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { guessCarrier } from '../../shared/carrier-guess.js';
 import { MOBILE_SHAPE, TRACKING_NO_PATTERN } from '../../shared/constants.js';
 import { api } from '../api.js';
+import type { ParcelPreference } from '../api-types.js';
 import { useT } from '../i18n.js';
 import { COURIER_EN } from './en.js';
 import { type Outbox, useOutbox } from './outbox.js';
 import { PendingList } from './PendingList.js';
 import { PhoneInput } from '../mobile/controls.js';
+import { refusesCollect } from '../preferences.js';
 
 const Scanner = lazy(() => import('./Scanner.js'));
 const loadScanner = () => void import('./Scanner.js');
@@ -29,6 +31,9 @@ interface Props {
 
 type Recipient = { name: string; address: string } | null;
 
+/** 收件偏好 (SPEC §19): what the courier is told when the resident did not consent to the desk. */
+const PREFERENCE_BANNERS = { door: '该住户要求送货上门', other: '该住户不同意代收（选择了其他方式）' } as const;
+
 /** 派送快递: community, tracking number (typed or scanned), recipient phone and name, 提交. */
 export function DeliverPage({ communities, outbox, actions }: Props) {
   const t = useT(COURIER_EN);
@@ -43,23 +48,32 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [recipient, setRecipient] = useState<Recipient>(null);
+  /** The recipient's preference, for the phone typed (null: none said, or not a full phone yet). */
+  const [preference, setPreference] = useState<{ phone: string; mode: ParcelPreference['mode'] } | null>(null);
   /** The tracking number whose carrier's pre-advice filled the phone (shown as a hint until it changes). */
   const [advisedFor, setAdvisedFor] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const confirming = useRef(false);
   const trackingRef = useRef<InputRef>(null);
   const phoneRef = useRef<InputRef>(null);
   const nameRef = useRef<InputRef>(null);
   const community = communities.find((c) => c.communityId === communityId);
 
   // A phone of a resident of this community: show who and where, for the courier to confirm.
+  // Their 收件偏好 too: a resident who wants the door (or another way) is not to be left at the desk.
   useEffect(() => {
     setRecipient(null);
+    setPreference(null);
     if (!community || !MOBILE_SHAPE.test(phone)) return;
     let live = true;
     api.get<{ recipient: Recipient }>('/api/courier/recipient', { communityId: community.communityId, phone }).then(
       (r) => live && setRecipient(r.recipient),
       () => undefined, // only a hint: without it the courier types the name
+    );
+    api.get<ParcelPreference>('/api/courier/preference', { communityId: community.communityId, phone }).then(
+      (r) => live && setPreference({ phone, mode: r.mode }),
+      () => undefined, // 404: the resident said nothing, so no banner
     );
     return () => {
       live = false;
@@ -80,6 +94,7 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
   const tracking = trackingNo.trim().toUpperCase();
   const advised = advisedFor !== '' && advisedFor === tracking;
   const guessed = tracking ? guessCarrier(tracking) : null;
+  const refusal = preference && preference.phone === phone && refusesCollect(preference.mode) ? preference.mode : null;
 
   /**
    * 扫描单号显示手机号: once a number is scanned or entered (not at every key), the carrier's
@@ -110,6 +125,13 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
     if (!MOBILE_SHAPE.test(phone)) return setError(t('请输入收件人手机号'));
     if (!name.trim()) return setError(t('请输入收件人姓名'));
     setError('');
+    if (refusal) {
+      if (confirming.current) return;
+      confirming.current = true;
+      const go = await Dialog.confirm({ content: t('该住户未同意代收，仍要放入代收点吗？'), confirmText: t('仍然提交'), cancelText: t('取消') });
+      confirming.current = false;
+      if (!go) return;
+    }
     setBusy(true);
     const body = { communityId: community.communityId, trackingNo: tracking, recipientPhone: phone, recipientName: name.trim() };
     const r = await outbox.submit(body, community.communityName);
@@ -190,8 +212,11 @@ export function DeliverPage({ communities, outbox, actions }: Props) {
         <Form.Item
           label={t('收件人手机')}
           description={
-            (advised || recipient) && (
+            (advised || recipient || refusal) && (
               <>
+                {refusal && (
+                  <NoticeBar data-testid="preference-banner" color="error" wrap content={t(PREFERENCE_BANNERS[refusal])} style={{ marginBottom: 4 }} />
+                )}
                 {advised && (
                   <div className="kd-muted" data-testid="pre-advice-hint">
                     {t('快递公司已预报该单号的收件人')}

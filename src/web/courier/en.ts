@@ -55,4 +55,8 @@ export const COURIER_EN: EnglishOf = {
   查看派送记录: 'See my deliveries',
   '物业前台拒收了以下快递：': 'The front desk rejected:',
   未填写原因: 'No reason given',
+  该住户要求送货上门: 'This resident asks for delivery to the door',
+  '该住户不同意代收（选择了其他方式）': 'This resident did not consent to the desk holding parcels (chose another way)',
+  '该住户未同意代收，仍要放入代收点吗？': 'This resident did not consent to the desk holding parcels. Leave it at the collection point anyway?',
+  仍然提交: 'Submit anyway',
 };

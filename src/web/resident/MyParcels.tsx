@@ -8,25 +8,29 @@ import { MOBILE_EN } from '../mobile/format.js';
 import { ParcelFeed } from '../mobile/ParcelFeed.js';
 import { ResidentParcelCard } from './ResidentParcelCard.js';
 import { Household } from './Household.js';
+import { Preferences } from './Preferences.js';
 import { useReturnFromPayment } from './pay.js';
 
 /** The tabs in the guide's order; 已接收 (at the desk, with a pickup code) opens first. */
-const TABS: { key: ParcelStatus | 'household'; title: string }[] = [
+type TabKey = ParcelStatus | 'household' | 'preferences';
+
+const TABS: { key: TabKey; title: string }[] = [
   { key: 'pending_receipt', title: '待接收' },
   { key: 'awaiting_pickup', title: '已接收' },
   { key: 'rejected', title: '已拒收' },
   { key: 'picked_up', title: '已领取' },
   { key: 'household', title: '家人代领' },
+  { key: 'preferences', title: '收件偏好' },
 ];
 
-const EN = { ...MOBILE_EN, 我的快递: 'My parcels', 家人代领: 'Family' };
+const EN = { ...MOBILE_EN, 我的快递: 'My parcels', 家人代领: 'Family', 收件偏好: 'Delivery preference' };
 
-/** 我的快递: the signed-in resident's parcels by state, and 家人代领. */
+/** 我的快递: the signed-in resident's parcels by state, 家人代领 and 收件偏好. */
 export function MyParcels({ actions }: { actions: ReactNode }) {
   const t = useT(EN);
   const [params, setParams] = useSearchParams();
   const tab = TABS.find((x) => x.key === params.get('tab'))?.key ?? 'awaiting_pickup';
-  const [counts, setCounts] = useState<Partial<Record<ParcelStatus | 'household', number>>>({});
+  const [counts, setCounts] = useState<Partial<Record<TabKey, number>>>({});
   const [refreshed, setRefreshed] = useState(0);
   const refresh = () => setRefreshed((n) => n + 1);
   // Back from WeChat's payment page: the fee just paid shows once it is confirmed.
@@ -59,6 +63,8 @@ export function MyParcels({ actions }: { actions: ReactNode }) {
       <PullToRefresh onRefresh={async () => refresh()}>
         {tab === 'household' ? (
           <Household refreshed={refreshed} onChanged={refresh} />
+        ) : tab === 'preferences' ? (
+          <Preferences refreshed={refreshed} />
         ) : (
           <ParcelFeed
             key={`${tab}-${refreshed}`}

@@ -1,16 +1,18 @@
 // The resident app (小区快递): sign in with phone + SMS code, then the parcels addressed to that
 // phone in tabs 待接收 / 已接收 / 已拒收 / 已领取, and the services around them (SPEC §16):
-// 送货上门 and 代寄, each loaded when first opened.
+// 送货上门 and 代寄, each loaded when first opened. A resident who has not said how they receive
+// parcels (收件偏好, SPEC §19) is asked once.
 import { TabBar } from 'antd-mobile';
 import { SendOutline, TruckOutline, UnorderedListOutline } from 'antd-mobile-icons';
 import { lazy, Suspense, useEffect } from 'react';
-import { Route, Routes, useLocation, useNavigate } from 'react-router';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useT } from '../i18n.js';
 import { NavActions } from '../mobile/controls.js';
 import { PhoneLogin } from '../mobile/PhoneLogin.js';
 import { MOBILE_EN } from '../mobile/format.js';
 import { useMobileSession } from '../mobile/session.js';
 import { MyParcels } from './MyParcels.js';
+import { FirstPreferenceAsk } from './Preferences.js';
 
 const DeliveryPage = lazy(() => import('./DeliveryPage.js'));
 const SendPage = lazy(() => import('./SendPage.js'));
@@ -61,10 +63,12 @@ function ResidentShell() {
   const tab = pathname.startsWith('/delivery') ? '/delivery' : pathname.startsWith('/send') ? '/send' : '/';
   return (
     <>
+      <FirstPreferenceAsk phone={me.resident.phone} />
       <Suspense fallback={null}>
         <Routes>
           <Route path="/delivery" element={<DeliveryPage actions={actions} />} />
           <Route path="/send" element={<SendPage actions={actions} />} />
+          <Route path="/preferences" element={<Navigate to="/?tab=preferences" replace />} />
           <Route path="*" element={<MyParcels actions={actions} />} />
         </Routes>
       </Suspense>

@@ -163,7 +163,9 @@ export async function deskIntake(ctx: Ctx, auth: StaffAuth, body: DeskIntakeReq,
       },
       parcels.RECEIPT_RETRY,
     );
-    return view;
+    // The recipient's 收件偏好, for the desk to see a parcel held against 送货上门 (not kept with a retry's answer).
+    const preference = await preferenceFor(ctx, Number(community.org_id), community.id, view.recipientPhone, view.carrier);
+    return preference ? { ...view, preference } : view;
   } catch (err) {
     const duplicate = isTaken(err, 'tracking_no') || (err instanceof AppError && err.code === 'duplicate_tracking_no');
     if (duplicate || isTaken(err, 'desk_key')) {

@@ -11,6 +11,7 @@ import { useT, type T } from '../../i18n.js';
 import { CARRIERS } from '../../../shared/carriers.js';
 import { maskPhone } from '../../../shared/phone.js';
 import { COMMON_EN } from '../common.js';
+import { PreferenceTag, PREFERENCE_TAG_EN } from './parcels/PreferenceTag.js';
 import { useSession } from '../session.js';
 import { beep, deskQueueFor, useDeskQueue, type DeskScan } from './station/deskQueue.js';
 import { usePrintLabels } from './station/PrintLabel.js';
@@ -65,6 +66,7 @@ const AUTO_PRINT_KEY = 'kd.desk.autoprint';
 function ScanRow({ s, t, onPrint, onRemove }: { s: DeskScan; t: T; onPrint: () => void; onRemove: () => void }): ReactNode {
   const [label, color] = STATE_TAGS[s.state];
   const who = s.recipientPhone ? `${s.recipientName ?? ''} ${maskPhone(s.recipientPhone)}`.trim() : '';
+  const preference = s.preference ?? s.parcel?.preference ?? null;
   return (
     <div className="kd-desk-row" data-testid="desk-row" data-state={s.state} data-tracking={s.trackingNo}>
       <span className="kd-desk-no">{s.trackingNo}</span>
@@ -80,6 +82,7 @@ function ScanRow({ s, t, onPrint, onRemove }: { s: DeskScan; t: T; onPrint: () =
         </>
       )}
       {who && <span>{who}</span>}
+      <PreferenceTag preference={preference} t={t} desk />
       <Space size={4} style={{ marginInlineStart: 'auto' }}>
         {s.parcel && (
           <Button size="small" onClick={onPrint}>
@@ -97,16 +100,16 @@ function ScanRow({ s, t, onPrint, onRemove }: { s: DeskScan; t: T; onPrint: () =
   );
 }
 
-/** What the 4 digits typed match in the community: one resident's name, or a reason. */
-function useTailHint(communityId: number | undefined, phone: string): string {
-  const [hint, setHint] = useState('');
+/** What the 4 digits typed match in the community: one resident's name (and 收件偏好), or a reason. */
+function useTailHint(communityId: number | undefined, phone: string): { hint: string; preference: LookupResult['preference'] } {
+  const [hint, setHint] = useState<{ hint: string; preference: LookupResult['preference'] }>(NO_HINT);
   useEffect(() => {
-    setHint('');
+    setHint(NO_HINT);
     if (!communityId || !/^\d{4}$/.test(phone)) return;
     let current = true;
     api.get<LookupResult>('/api/parcels/lookup', { communityId, phoneTail: phone }).then(
-      (r) => current && setHint(`${r.recipientName} ${maskPhone(r.recipientPhone)}`.trim()),
-      (err: unknown) => current && setHint(err instanceof Error ? err.message : ''),
+      (r) => current && setHint({ hint: `${r.recipientName} ${maskPhone(r.recipientPhone)}`.trim(), preference: r.preference ?? null }),
+      (err: unknown) => current && setHint({ hint: err instanceof Error ? err.message : '', preference: null }),
     );
     return () => {
       current = false;
@@ -115,9 +118,11 @@ function useTailHint(communityId: number | undefined, phone: string): string {
   return hint;
 }
 
+const NO_HINT = { hint: '', preference: null };
+
 /** The 入库 screen: the batch (community, courier, carrier, shelf), the scan and phone boxes, and the list. */
 export default function IntakePage(): ReactNode {
-  const t = useT(STATION_EN, COMMON_EN);
+  const t = useT(STATION_EN, PREFERENCE_TAG_EN, COMMON_EN);
   const { me } = useSession();
   const queue = deskQueueFor(me.staff.id);
   const scans = useDeskQueue(queue);
@@ -135,7 +140,7 @@ export default function IntakePage(): ReactNode {
   const scanBox = useRef<InputRef>(null);
   const phoneBox = useRef<InputRef>(null);
   const { sheet, print } = usePrintLabels();
-  const tailHint = useTailHint(communityId, phone);
+  const { hint: tailHint, preference: tailPreference } = useTailHint(communityId, phone);
 
   // The scan box has the focus whenever the clerk is not typing elsewhere.
   useEffect(() => scanBox.current?.focus(), [communityId]);
@@ -166,12 +171,12 @@ export default function IntakePage(): ReactNode {
     if (!no) {
       // Enter on an empty scan box with a phone typed: it is the phone a waiting scan asked for.
       if (needsPhone && phone.trim()) {
-        queue.supplyPhone(needsPhone.key, phone.trim());
+        queue.supplyPhone(needsPhone.key, phone.trim(), tailPreference);
         setPhone('');
       }
       return;
     }
-    queue.scan({ communityId, courierId, carrier, shelfId }, no, phone.trim(), damaged);
+    queue.scan({ communityId, courierId, carrier, shelfId }, no, phone.trim(), damaged, tailPreference);
     setTrackingNo('');
     setPhone('');
     setDamaged(false);
@@ -258,6 +263,7 @@ export default function IntakePage(): ReactNode {
           onChange={(e) => setPhone(e.target.value.replace(/\D/g, '').slice(0, 11))}
           onPressEnter={onPhoneEnter}
         />
+        <PreferenceTag preference={tailPreference} t={t} desk />
         <Checkbox checked={damaged} onChange={(e) => setDamaged(e.target.checked)}>
           {t('破损')}
         </Checkbox>

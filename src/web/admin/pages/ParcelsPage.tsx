@@ -21,6 +21,7 @@ import { hasFilters, listKey, listQuery, TABS, useListView, type ListView, type 
 
 const FilterPanel = lazy(() => import('./parcels/FilterPanel.js'));
 const ParcelDrawer = lazy(() => import('./parcels/ParcelDrawer.js'));
+const ConsentExportModal = lazy(() => import('./parcels/ConsentExport.js'));
 
 const CODE = new RegExp(`^\\d{${PICKUP_CODE_LENGTH}}$`);
 const TAB_LABELS: Record<Tab, string> = { pending: '待接收', awaiting: '待领取', exception: '问题件', stale: '滞留', returned: '已退回', all: '全部' };
@@ -56,6 +57,7 @@ export default function ParcelsPage(): ReactNode {
   const [panelOpen, setPanelOpen] = useState(() => hasFilters(view.filters));
   const [drawer, setDrawer] = useState<{ id: number; open: boolean } | null>(null);
   const [batch, setBatch] = useState<(BatchOutcome & { key: string }) | null>(null);
+  const [exportingConsent, setExportingConsent] = useState(false);
   // Ticks belong to one page of one list.
   const selectionKey = `${key}#${list.page}`;
   const [selection, setSelection] = useState<{ key: string; ids: number[] }>({ key: selectionKey, ids: [] });
@@ -177,6 +179,7 @@ export default function ParcelsPage(): ReactNode {
         </Space>
         <Space size={12}>
           {selected.length > 0 && <span className="kd-sub">{t('已选 {n} 个', { n: selected.length })}</span>}
+          <Button onClick={() => setExportingConsent(true)}>{t('导出代收同意记录')}</Button>
           <Dropdown menu={{ items: more, onClick: onMore }} trigger={['click']}>
             <Button>
               {t('更多操作')} <DownOutlined />
@@ -214,6 +217,11 @@ export default function ParcelsPage(): ReactNode {
           onChange={(page, pageSize) => change({ page, pageSize })}
         />
       </div>
+      {exportingConsent && (
+        <Suspense fallback={null}>
+          <ConsentExportModal open onClose={() => setExportingConsent(false)} />
+        </Suspense>
+      )}
       {drawer && (
         <Suspense fallback={null}>
           <ParcelDrawer id={drawer.id} open={drawer.open} onClose={() => setDrawer({ ...drawer, open: false })} />

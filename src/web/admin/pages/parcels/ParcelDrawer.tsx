@@ -9,6 +9,7 @@ import { formatFen, formatRatePerDay } from '../../../../shared/fee.js';
 import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
 import { COMMON_EN, useFeedback, useLoad } from '../../common.js';
+import { PREFERENCE_MODE_LABELS } from '../../../preferences.js';
 import { PaidTag } from './PaidTag.js';
 import { EN } from './en.js';
 import { ProofPanel } from './ProofPanel.js';
@@ -41,6 +42,13 @@ function eventText(e: ParcelEvent, t: T): string {
   return parts.join('，');
 }
 
+/** 收件偏好（入库时）: the preference that stood when the parcel was received (SPEC §19). */
+function consentText(c: ParcelDetail['consent'] | undefined, t: T): string {
+  if (!c) return t('未记录');
+  if (c.mode === 'collect') return c.consentAt ? t('代收（同意于 {at}）', { at: formatShanghai(c.consentAt) }) : t('代收');
+  return t(PREFERENCE_MODE_LABELS[c.mode]);
+}
+
 function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
   const rows: [string, ReactNode][] = [
     [t('状态'), <Tag color={STATUS_COLORS[p.status]}>{t(PARCEL_STATUS_LABELS[p.status])}</Tag>],
@@ -55,6 +63,7 @@ function details(p: ParcelDetail, t: T): DescriptionsProps['items'] {
     [t('录入时间'), formatShanghai(p.enteredAt)],
   ];
   if (p.receivedAt) rows.push([t('接收时间'), formatShanghai(p.receivedAt)]);
+  rows.push([t('收件偏好（入库时）'), <span data-testid="drawer-consent">{consentText(p.consent, t)}</span>]);
   if (p.shelfLabel) rows.push([t('货架号'), <strong data-testid="drawer-shelf">{p.shelfLabel}</strong>]);
   if (p.pickupCode)
     rows.push([

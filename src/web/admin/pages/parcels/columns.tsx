@@ -7,8 +7,10 @@ import type { T } from '../../../i18n.js';
 import { formatFen } from '../../../../shared/fee.js';
 import { EXCEPTION_KIND_LABELS, PARCEL_STATUS_LABELS } from '../../../../shared/parcel-status.js';
 import { formatShanghai } from '../../../../shared/time.js';
+import { refusesCollect } from '../../../preferences.js';
 import type { ParcelDialogs } from './dialogs.js';
 import { PaidTag } from './PaidTag.js';
+import { PreferenceTag } from './PreferenceTag.js';
 import type { Column } from './ParcelTable.js';
 
 function TwoLines({ top, bottom }: { top: ReactNode; bottom: ReactNode }): ReactNode {
@@ -146,7 +148,26 @@ export function parcelColumns(t: T, act: ParcelDialogs): Column[] {
       ),
     },
     { key: 'courier', title: t('派件员/电话'), width: 130, render: (p) => <TwoLines top={p.courier.name} bottom={p.courier.phone} /> },
-    { key: 'recipient', title: t('收件人/电话'), width: 130, render: (p) => <TwoLines top={p.recipientName} bottom={p.recipientPhone} /> },
+    {
+      key: 'recipient',
+      title: t('收件人/电话'),
+      width: 130,
+      render: (p) => (
+        <TwoLines
+          top={
+            <>
+              {p.recipientName}
+              {p.preference && refusesCollect(p.preference.mode) && (
+                <div>
+                  <PreferenceTag preference={p.preference} t={t} />
+                </div>
+              )}
+            </>
+          }
+          bottom={p.recipientPhone}
+        />
+      ),
+    },
     { key: 'address', title: t('住址'), ellipsis: (p) => `${p.communityName}${p.address ? ` ${p.address}` : ''}` },
     {
       key: 'entered',

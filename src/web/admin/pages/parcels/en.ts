@@ -1,5 +1,8 @@
 // The English of 快递记录's labels; every file of the screen reads them with useT(EN, COMMON_EN).
+import { PREFERENCE_TAG_EN } from './PreferenceTag.js';
+
 export const EN = {
+  ...PREFERENCE_TAG_EN,
   待接收: 'Pending receipt',
   待领取: 'Awaiting pickup',
   已领取: 'Picked up',
@@ -128,4 +131,13 @@ export const EN = {
   '已支付 {fee}': 'Paid {fee}',
   支付时间: 'Paid at',
   '保管费已在线支付，确认用户领取包裹？': 'The fee was paid online. Has the resident taken the parcel?',
+  '收件偏好（入库时）': 'Delivery preference (at intake)',
+  '代收（同意于 {at}）': 'Hold at the desk (agreed {at})',
+  代收: 'Hold at the desk',
+  未记录: 'Not recorded',
+  导出代收同意记录: 'Export consent records',
+  导出: 'Export',
+  '导出所选日期内入库包裹的住户代收同意记录（xlsx）': 'The consent records of the parcels taken in on these days (xlsx)',
+  入库日期: 'Taken in',
+  全部小区: 'All communities',
 } as const;

@@ -15,7 +15,16 @@ import { PAGE_SIZES, useListParams } from './useListParams.js';
  * A records screen (快递员管理, 住户管理): the list the server pages, with search and filters kept
  * in the address; 手动添加, 修改 and 删除; 批量导入 and 导出.
  */
-export function PeopleScreen<R extends PersonRecord>({ config }: { config: PeopleConfig<R> }): ReactNode {
+export function PeopleScreen<R extends PersonRecord>({
+  config,
+  rowActions,
+  rowActionsWidth = 0,
+}: {
+  config: PeopleConfig<R>;
+  /** More links in a row's 操作 (after 修改 and 删除), and the room they need. */
+  rowActions?: (r: R) => ReactNode;
+  rowActionsWidth?: number;
+}): ReactNode {
   const t = useT(config.en, PEOPLE_EN, COMMON_EN);
   const params = useListParams(config.filters.map((f) => f.param));
   const { communities, loading: communitiesLoading } = useCommunities();
@@ -52,7 +61,7 @@ export function PeopleScreen<R extends PersonRecord>({ config }: { config: Peopl
     {
       key: 'actions',
       title: t('操作'),
-      width: 150,
+      width: 150 + rowActionsWidth,
       render: (_: unknown, r: R) => (
         <Space size={0}>
           <Button type="link" size="small" onClick={() => setForm({ open: true, editing: r })}>
@@ -69,6 +78,7 @@ export function PeopleScreen<R extends PersonRecord>({ config }: { config: Peopl
               {t('删除')}
             </Button>
           </Popconfirm>
+          {rowActions?.(r)}
         </Space>
       ),
     },

@@ -32,6 +32,8 @@ export interface DeskScan extends Batch {
   /** Who it is for, as lookup found or the server answered. */
   recipientName?: string;
   recipientPhone?: string;
+  /** The recipient's 收件偏好 as lookup found it (SPEC §19); null: they said nothing. */
+  preference?: LookupResult['preference'];
   parcel?: Parcel;
 }
 
@@ -91,14 +93,15 @@ export class DeskQueue {
 
   snapshot = (): DeskScan[] => this.scans;
 
-  /** Keeps a scan, then sends what is queued, in order. */
-  scan(batch: Batch, trackingNo: string, phone: string, damaged: boolean): void {
+  /** Keeps a scan, then sends what is queued, in order (`preference`: what the phone box's lookup found). */
+  scan(batch: Batch, trackingNo: string, phone: string, damaged: boolean, preference?: DeskScan['preference']): void {
     const entry: DeskScan = {
       ...batch,
       key: newIdempotencyKey(),
       trackingNo,
       phone,
       damaged,
+      ...(preference ? { preference } : {}),
       scannedAt: new Date().toISOString(),
       state: 'queued',
       attempts: 0,
@@ -108,9 +111,13 @@ export class DeskQueue {
   }
 
   /** The phone (or its tail) for a scan nobody knew the recipient of: it is sent again, as a new request. */
-  supplyPhone(key: string, phone: string): void {
+  supplyPhone(key: string, phone: string, preference?: DeskScan['preference']): void {
     // A new key: the first request created nothing, and this one has another body.
-    this.write(this.scans.map((s) => (s.key === key ? { ...s, phone, state: 'queued', error: undefined, key: newIdempotencyKey() } : s)));
+    this.write(
+      this.scans.map((s) =>
+        s.key === key ? { ...s, phone, state: 'queued', error: undefined, key: newIdempotencyKey(), ...(preference ? { preference } : {}) } : s,
+      ),
+    );
     void this.pump();
   }
 
@@ -159,7 +166,7 @@ export class DeskQueue {
       else {
         // Scan → phone: what is known of this number (pre-advice, history) fills the recipient.
         const known = await api.get<LookupResult>('/api/parcels/lookup', { communityId: scan.communityId, trackingNo: scan.trackingNo });
-        this.update(scan.key, { recipientPhone: known.recipientPhone, recipientName: known.recipientName });
+        this.update(scan.key, { recipientPhone: known.recipientPhone, recipientName: known.recipientName, preference: known.preference ?? null });
         body.recipientPhone = known.recipientPhone;
         if (known.recipientName) body.recipientName = known.recipientName;
         if (!scan.carrier && known.carrier) body.carrier = known.carrier;
