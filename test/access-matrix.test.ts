@@ -770,6 +770,10 @@ const ROUTES: Record<string, RouteSpec> = {
     foreign: (s) =>
       s.communities.map((c) => ({ url: `/api/preferences/export?from=2026-01-01&to=2026-01-31&communityId=${c.id}&format=csv`, expect: 'refuse' })),
   },
+  'POST /api/parcels/{id}/door-delivery': {
+    role: 'staff',
+    foreign: (s) => s.parcels.map((p) => ({ url: `/api/parcels/${p.id}/door-delivery`, expect: 'refuse' })),
+  },
   'GET /api/courier/preference': {
     role: 'courier',
     foreign: (s) =>

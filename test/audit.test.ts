@@ -398,7 +398,8 @@ const ROUTES: Record<string, Spec> = {
   'PUT /api/resident/preferences': async (w) => ({
     by: w.residentApp,
     url: '/api/resident/preferences',
-    json: { communityId: w.community.id, mode: 'door' },
+    // 其他: a change whatever the walk set before (送货上门 for 转送货上门); the same choice again writes nothing.
+    json: { communityId: w.community.id, mode: 'other' },
     actor: 'resident',
   }),
 
@@ -424,6 +425,11 @@ const ROUTES: Record<string, Spec> = {
   'POST /api/resident/deliveries/{id}/cancel': async (w) => {
     const d = await paidDelivery(w);
     return { by: w.residentApp, url: `/api/resident/deliveries/${d.id}/cancel`, actor: 'resident', names: [d.id] };
+  },
+  'POST /api/parcels/{id}/door-delivery': async (w) => {
+    expectStatus(await w.residentApp.put('/api/resident/preferences', { communityId: w.community.id, mode: 'door' }), 200);
+    const p = await waiting(w);
+    return staffCall(w.admin, `/api/parcels/${p.id}/door-delivery`, { created: idOf });
   },
   'POST /api/deliveries/{id}/dispatch': async (w) => {
     const d = await paidDelivery(w);

@@ -133,7 +133,7 @@ describe('unknown fields are refused', () => {
     const w = await createWorld(t.app);
     const resident = await residentLogin(t.app, w.residentPhone);
     const apiKey = expectStatus(
-      await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'k', scopes: ['pre_advice:write', 'parcels:read'] }),
+      await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'k', scopes: ['pre_advice:write', 'parcels:read', 'preferences:read'] }),
       201,
     ).key;
     let checked = 0;

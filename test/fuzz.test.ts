@@ -693,7 +693,7 @@ async function fuzzWorld(app: App) {
   const clerk = await createClerk(app, w.admin, [w.community.id]);
   const resident = await residentLogin(app, w.residentPhone);
   const apiKey = expectStatus(
-    await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'fuzz', scopes: ['pre_advice:write', 'parcels:read'] }),
+    await w.admin.post<{ key: string }>('/api/integrations/keys', { name: 'fuzz', scopes: ['pre_advice:write', 'parcels:read', 'preferences:read'] }),
     201,
   ).key;
   const spareCourier = expectStatus(

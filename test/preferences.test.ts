@@ -106,6 +106,30 @@ describe('收件偏好', () => {
     await expect(t.database.db.deleteFrom('preference_changes').execute()).rejects.toThrow(/append-only/);
   });
 
+  it('a parcel held against 送货上门 is turned by the desk into a free door delivery, delivered and picked up by delivery', async () => {
+    const w = await createWorld(t.app);
+    const resident = await residentLogin(t.app, w.residentPhone);
+    const collected = await received(w);
+    expectError(await w.admin.post(`/api/parcels/${collected.id}/door-delivery`), 409, 'invalid_state');
+    expectStatus(await resident.put('/api/resident/preferences', { communityId: w.community.id, mode: 'door' }), 200);
+    const held = await received(w);
+    expect(expectStatus(await w.admin.get<{ preference?: unknown }>(`/api/parcels/${held.id}`), 200).preference).toEqual({ mode: 'door', consentAt: null });
+    const d = expectStatus(
+      await w.admin.post<{ id: number; status: string; amountFen: number; parcelIds: number[] }>(`/api/parcels/${held.id}/door-delivery`),
+      201,
+    );
+    expect(d).toMatchObject({ status: 'paid', amountFen: 0, parcelIds: [held.id] });
+    expectError(await w.admin.post(`/api/parcels/${held.id}/door-delivery`), 409, 'already_requested');
+    expectError(await (await createWorld(t.app)).admin.post(`/api/parcels/${held.id}/door-delivery`), 404, 'not_found');
+    // The resident sees it among their deliveries; the desk dispatches and delivers it.
+    const mine = expectStatus(await resident.get<{ items: { id: number }[] }>('/api/resident/deliveries'), 200).items;
+    expect(mine.map((x) => x.id)).toContain(d.id);
+    expectStatus(await w.admin.post(`/api/deliveries/${d.id}/dispatch`, { staffId: w.adminId }), 200);
+    expectStatus(await w.admin.post(`/api/deliveries/${d.id}/delivered`, {}), 200);
+    const after = expectStatus(await w.admin.get<Parcel>(`/api/parcels/${held.id}`), 200);
+    expect(after).toMatchObject({ status: 'picked_up', feeChargedFen: 0, pickedUpBy: { relation: 'delivery' } });
+  });
+
   it('refuses bad input and another community or org, changing nothing', async () => {
     const w = await createWorld(t.app);
     const other = await createWorld(t.app);

@@ -40,6 +40,16 @@ export async function deliveryRoutes(app: App): Promise<void> {
     schema: { tags: ['deliveries'], summary: '送货上门列表', querystring: DeliveryQuery, response: { 200: DeliveryList, ...errorResponses } },
     handler: async (req) => deliveries.listDeliveries(req.ctx, requireStaff(req), req.query),
   });
+  app.post('/api/parcels/:id/door-delivery', {
+    config: staff,
+    schema: {
+      tags: ['deliveries'],
+      summary: '转送货上门：收件人要求送货上门的待领取包裹（免费，待派送）',
+      params: IdParams,
+      response: { 201: DeliveryView, ...errorResponses },
+    },
+    handler: async (req, reply) => reply.code(201).send(await deliveries.deskDoorDelivery(req.ctx, requireStaff(req), req.params.id)),
+  });
   app.post('/api/deliveries/:id/dispatch', {
     config: staff,
     schema: { tags: ['deliveries'], summary: '派送：指派送货人', params: IdParams, body: DispatchBody, response: { 200: DeliveryView, ...errorResponses } },

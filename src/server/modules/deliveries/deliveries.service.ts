@@ -11,6 +11,7 @@ import { parcelInScope, parcelRows, pickupInTransaction } from '../parcels/parce
 import { closeOpenOf, latestPaymentsOf, openPayment, refundPaidOf, type Payer } from '../payments/payments.service.js';
 import { addProof } from '../proofs/proofs.service.js';
 import { getStaff } from '../staff/staff.service.js';
+import { preferenceFor } from '../preferences/preferences.service.js';
 import { communityNamesOf } from '../communities/communities.service.js';
 import * as repo from './deliveries.repo.js';
 import type { DeliveryCreateReq } from './deliveries.schema.js';
@@ -166,6 +167,27 @@ export async function cancelDelivery(ctx: Ctx, phone: string, id: number) {
   await closeOpenOf(ctx, { org_id: d.org_id, id }, 'door_delivery');
   await refundPaidOf(ctx, { org_id: d.org_id, id }, 'door_delivery', '送货上门已取消');
   return presentOne(ctx, await ownDelivery(ctx, phone, id));
+}
+
+/**
+ * 转送货上门: a waiting parcel whose recipient asked for the door (收件偏好, SPEC §19) is turned by
+ * the desk into a door delivery of its own, free (the desk should not have held it): paid at once,
+ * to be dispatched as any other. 409 when the recipient's preference now is not 送货上门.
+ */
+export async function deskDoorDelivery(ctx: Ctx, auth: StaffAuth, parcelId: number) {
+  const p = await parcelInScope(ctx, auth.scope, parcelId);
+  if (p.status !== 'awaiting_pickup') throw conflict('invalid_state');
+  const preference = await preferenceFor(ctx, p.org_id, p.community_id, p.recipient_phone, p.carrier);
+  if (preference?.mode !== 'door') throw conflict('invalid_state', '收件人没有要求送货上门');
+  const id = await inTransaction(ctx, async (u) => {
+    if ((await repo.parcelsInOpenDeliveries(u.db, p.org_id, [p.id])).length > 0) throw conflict('already_requested');
+    const now = nowIso(u);
+    const row = { org_id: p.org_id, community_id: p.community_id, resident_phone: p.recipient_phone, note: '收件偏好：送货上门（前台转送，免费）' };
+    const id = await repo.insertDelivery(u.db, { ...row, status: 'paid', price_fen: 0, amount_fen: 0, created_at: now, paid_at: now }, [p.id]);
+    u.audit({ action: 'delivery.from_preference', entity: 'delivery', entityId: id, orgId: p.org_id, changes: { parcelIds: [p.id], amountFen: 0 } });
+    return id;
+  });
+  return presentOne(ctx, await deliveryInScope(ctx, auth, id));
 }
 
 /** 送货上门 at the desk. */

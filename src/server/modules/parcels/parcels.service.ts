@@ -10,7 +10,7 @@ import { DAY_MS } from '../../../shared/constants.js';
 import { boundInstant } from '../../../shared/time.js';
 import { applyMove, type Actor, type MoveChange } from './parcels.moves.js';
 import { randomPickupCode } from './pickup-code.js';
-import { consentAt, effective, preferencesNow } from '../preferences/preferences.service.js';
+import { consentAt, effective, preferenceFor, preferencesNow } from '../preferences/preferences.service.js';
 import * as repo from './parcels.repo.js';
 import type { ParcelJoined } from './parcels.repo.js';
 import { feeAsOf, presentEvent, presentParcel } from './parcels.present.js';
@@ -88,8 +88,12 @@ export async function parcelInScope(ctx: Ctx, scope: Scope, id: number): Promise
 /** A parcel with its history (the drawer). */
 export async function getParcel(ctx: Ctx, scope: Scope, id: number) {
   const p = await parcelInScope(ctx, scope, id);
-  const [events, consent] = await Promise.all([repo.eventsOf(ctx.db, id), consentAt(ctx, p)]);
-  return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent), consent };
+  const [events, consent, now] = await Promise.all([
+    repo.eventsOf(ctx.db, id),
+    consentAt(ctx, p),
+    p.status === 'awaiting_pickup' ? preferenceFor(ctx, p.org_id, p.community_id, p.recipient_phone, p.carrier) : null,
+  ]);
+  return { ...presentParcel(p, ctx.now(), 'staff'), events: events.map(presentEvent), consent, ...(now ? { preference: now } : {}) };
 }
 
 /** A staff member as the actor of a move. */

@@ -123,6 +123,33 @@ function MoveShelf({ p, t, onMoved }: { p: ParcelDetail; t: T; onMoved: () => vo
   );
 }
 
+/** 转送货上门: a waiting parcel whose recipient wants it at the door becomes a free door delivery (then 送货上门 dispatches it). */
+function ToDoor({ p, t, onDone }: { p: ParcelDetail; t: T; onDone: () => void }): ReactNode {
+  const { ok, fail } = useFeedback();
+  const [busy, setBusy] = useState(false);
+  if (p.status !== 'awaiting_pickup' || p.preference?.mode !== 'door') return null;
+  const go = async () => {
+    setBusy(true);
+    try {
+      await api.post(`/api/parcels/${p.id}/door-delivery`);
+      ok(t('已转为送货上门，请在“送货上门”中派送'));
+      onDone();
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Flex gap={8} align="center" style={{ marginTop: 12 }}>
+      <Tag color="red">{t('收件人要求送货上门')}</Tag>
+      <Button loading={busy} onClick={() => void go()} data-testid="to-door">
+        {t('转送货上门')}
+      </Button>
+    </Flex>
+  );
+}
+
 /** The drawer of one parcel; `id` is the parcel shown (kept while the drawer closes). */
 export default function ParcelDrawer({ id, open, onClose }: { id: number; open: boolean; onClose: () => void }): ReactNode {
   const t = useT(EN, COMMON_EN);
@@ -153,6 +180,7 @@ export default function ParcelDrawer({ id, open, onClose }: { id: number; open: 
         <>
           <Descriptions column={1} size="small" bordered items={details(parcel, t)} />
           {parcel.actions.includes('moveShelf') && <MoveShelf p={parcel} t={t} onMoved={() => setTick((n) => n + 1)} />}
+          <ToDoor p={parcel} t={t} onDone={() => setTick((n) => n + 1)} />
           <ProofPanel key={`${parcel.id}-${tick}`} p={parcel} t={t} onSaved={() => setTick((n) => n + 1)} />
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('历史记录')}
