@@ -33,6 +33,9 @@ export function openDatabase(database: DatabaseConfig, opts: { poolSize?: number
   const guard = (dialect: KyselyDialect) => (opts.guardUnits === false ? dialect : guardedDialect(dialect));
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
+    // An idle connection the server ends (a restart, pg_terminate_backend) is dropped by the pool and
+    // replaced at the next query; unhandled, its 'error' event would end the whole process.
+    pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: guard(new PostgresDialect({ pool })) });
     return {
       db,
