@@ -3,6 +3,11 @@ import type { PreferenceMode } from './api-types.js';
 
 export const PREFERENCE_MODES: readonly PreferenceMode[] = ['collect', 'door', 'other'];
 
+/** Whether a control's value (a radio's, a dialog action's key) is one of the modes. */
+export function isPreferenceMode(v: unknown): v is PreferenceMode {
+  return PREFERENCE_MODES.some((m) => m === v);
+}
+
 /** collect=代收, door=送货上门, other=其他方式: the names every screen uses. */
 export const PREFERENCE_MODE_LABELS: Record<PreferenceMode, string> = { collect: '代收', door: '送货上门', other: '其他方式' };
 

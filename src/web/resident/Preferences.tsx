@@ -8,7 +8,7 @@ import { api, errorMessage } from '../api.js';
 import type { PreferenceMode, ResidentPreference } from '../api-types.js';
 import { useT, type T } from '../i18n.js';
 import { MOBILE_EN, formatShanghai } from '../mobile/format.js';
-import { PREFERENCE_EN, PREFERENCE_MODE_LABELS, PREFERENCE_MODES } from '../preferences.js';
+import { isPreferenceMode, PREFERENCE_EN, PREFERENCE_MODE_LABELS, PREFERENCE_MODES } from '../preferences.js';
 
 interface PreferenceList {
   items: ResidentPreference[];
@@ -117,7 +117,7 @@ function CommunityPreference({ item, t }: { item: ResidentPreference; t: T }) {
       <div className="kd-card-head">
         <span className="kd-card-title">{item.communityName}</span>
       </div>
-      <Radio.Group value={item.mode} disabled={busy} onChange={(v) => void save(v as PreferenceMode, item.carriers)}>
+      <Radio.Group value={item.mode} disabled={busy} onChange={(v) => isPreferenceMode(v) && void save(v, item.carriers)}>
         <Space direction="vertical" block style={{ marginTop: 10, '--gap-vertical': '14px' }}>
           {PREFERENCE_MODES.map((m) => (
             <Radio key={m} value={m} block className="kd-tap" data-testid={`pref-${id}-${m}`}>
@@ -301,7 +301,7 @@ export function FirstPreferenceAsk({ phone }: { phone: string }) {
       ]}
       onAction={(a) => {
         if (a.key === 'later') setVisible(false);
-        else void choose(a.key as PreferenceMode);
+        else if (isPreferenceMode(a.key)) void choose(a.key);
       }}
       afterClose={() => setQueue([])}
     />

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
+import type { Kysely } from 'kysely';
+import { dropAppendOnly, makeAppendOnly, tableWithId } from './shared.js';
 
 /**
  * The audit trail (SPEC §15): who did what to which record, what changed (phones masked,
@@ -9,8 +9,7 @@ import { isPostgres } from '../dialect.js';
  * keys: a row outlives what it names (a courier removed, a key revoked).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const t = db.schema.createTable('audit_log');
-  await (isPostgres(db) ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()))
+  await tableWithId(db, 'audit_log')
     // Null for what belongs to no one org (a sign-in of a phone, a failed sign-in of nobody).
     .addColumn('org_id', 'integer')
     .addColumn('at', 'text', (c) => c.notNull())
@@ -27,22 +26,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // other filters (actor kind, action, time) narrow those two orders; each index is a cost to every write.
   await db.schema.createIndex('audit_log_org_idx').on('audit_log').columns(['org_id', 'id']).execute();
   await db.schema.createIndex('audit_log_entity_idx').on('audit_log').columns(['org_id', 'entity', 'entity_id', 'id']).execute();
-  if (isPostgres(db)) {
-    await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(db);
-    await sql`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-      FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
-    await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-      FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`.execute(db);
-  } else {
-    await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-    await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-  }
+  await makeAppendOnly(db, 'audit_log');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('audit_log').execute();
-  if (isPostgres(db)) await sql`DROP FUNCTION audit_log_append_only()`.execute(db);
+  await dropAppendOnly(db, 'audit_log');
 }

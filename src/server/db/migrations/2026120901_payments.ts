@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
+import { tableWithId } from './shared.js';
 
 /**
  * Resident services and payment (SPEC §16): payments (WeChat Pay or the console provider) for the
@@ -10,10 +11,7 @@ import { isPostgres } from '../dialect.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = isPostgres(db);
   const id = pg ? 'bigint' : 'integer';
-  const table = (name: string) => {
-    const t = db.schema.createTable(name);
-    return pg ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-  };
+  const table = (name: string) => tableWithId(db, name);
 
   await table('payments')
     .addColumn('org_id', id, (c) => c.notNull())

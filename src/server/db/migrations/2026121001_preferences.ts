@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
+import { dropAppendOnly, makeAppendOnly, tableWithId } from './shared.js';
 
 /**
  * Consent and delivery preference (SPEC §19): per community and resident phone (residents belong
@@ -10,12 +11,8 @@ import { isPostgres } from '../dialect.js';
  * `preferences:read`, that carriers hash a phone with (`phone_hash` is SHA-256 of salt + phone).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = isPostgres(db);
-  const id = pg ? 'bigint' : 'integer';
-  const table = (name: string) => {
-    const t = db.schema.createTable(name);
-    return pg ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-  };
+  const id = isPostgres(db) ? 'bigint' : 'integer';
+  const table = (name: string) => tableWithId(db, name);
   await db.schema.alterTable('orgs').addColumn('phone_salt', 'text').execute();
   await table('preferences')
     .addColumn('org_id', id, (c) => c.notNull())
@@ -45,24 +42,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('by', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('preference_changes_idx').on('preference_changes').columns(['org_id', 'community_id', 'phone', 'at']).execute();
-  if (pg) {
-    await sql`CREATE FUNCTION preference_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'preference_changes is append-only'; END $$`.execute(db);
-    await sql`CREATE TRIGGER preference_changes_append_only BEFORE UPDATE OR DELETE ON preference_changes
-      FOR EACH ROW EXECUTE FUNCTION preference_changes_append_only()`.execute(db);
-    await sql`CREATE TRIGGER preference_changes_no_truncate BEFORE TRUNCATE ON preference_changes
-      FOR EACH STATEMENT EXECUTE FUNCTION preference_changes_append_only()`.execute(db);
-  } else {
-    await sql`CREATE TRIGGER preference_changes_no_update BEFORE UPDATE ON preference_changes
-      BEGIN SELECT RAISE(ABORT, 'preference_changes is append-only'); END`.execute(db);
-    await sql`CREATE TRIGGER preference_changes_no_delete BEFORE DELETE ON preference_changes
-      BEGIN SELECT RAISE(ABORT, 'preference_changes is append-only'); END`.execute(db);
-  }
+  await makeAppendOnly(db, 'preference_changes');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('preference_changes').execute();
-  if (isPostgres(db)) await sql`DROP FUNCTION preference_changes_append_only()`.execute(db);
+  await dropAppendOnly(db, 'preference_changes');
   await db.schema.dropTable('preferences').execute();
   await db.schema.alterTable('orgs').dropColumn('phone_salt').execute();
 }

@@ -22,15 +22,17 @@ type Staff = StaffAuth['staff'];
 export async function parcelFilter(ctx: Ctx, scope: Scope, query: Omit<ParcelListReq, 'page' | 'pageSize'>): Promise<repo.ParcelFilter> {
   const { from, to, stale, ...rest } = query;
   const filter: repo.ParcelFilter = { ...rest, from: boundInstant(from, false), to: boundInstant(to, true) };
-  if (stale) {
-    // 滞留 is per community (its returnAfterDays): one cutoff each, of those that have one.
-    const now = ctx.now().getTime();
-    filter.staleBefore = (await repo.staleRules(ctx.db, scope)).map((c) => ({
-      communityId: Number(c.id),
-      before: new Date(now - c.return_after_days * DAY_MS).toISOString(),
-    }));
-  }
+  if (stale) filter.staleBefore = await staleCutoffs(ctx, scope);
   return filter;
+}
+
+/** 滞留 is per community (its returnAfterDays): one cutoff each, of those that have one. */
+async function staleCutoffs(ctx: Ctx, scope: Scope): Promise<{ communityId: number; before: string }[]> {
+  const now = ctx.now().getTime();
+  return (await repo.staleRules(ctx.db, scope)).map((c) => ({
+    communityId: Number(c.id),
+    before: new Date(now - c.return_after_days * DAY_MS).toISOString(),
+  }));
 }
 
 /** 快递记录: the front-desk list with search and filters; fees as of now. */
@@ -54,9 +56,7 @@ export async function listParcels(ctx: Ctx, scope: Scope, query: ParcelListReq) 
 
 /** 滞留 now: the parcels awaiting pickup past their community's returnAfterDays (of one community, or all of the scope's). */
 export async function staleCount(ctx: Ctx, scope: Scope, communityId?: number): Promise<number> {
-  const cutoffs = ((await parcelFilter(ctx, scope, { stale: true })).staleBefore ?? []).filter(
-    (c) => communityId === undefined || c.communityId === communityId,
-  );
+  const cutoffs = (await staleCutoffs(ctx, scope)).filter((c) => communityId === undefined || c.communityId === communityId);
   if (cutoffs.length === 0) return 0;
   // The kept waiting counts of these communities, less their parcels received since the cutoff.
   const [waiting, recent] = await Promise.all([

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { scopeIds, type Scope } from '../../actors.js';
 import type { Executor } from '../../db/index.js';
-import type { PreferenceMode } from '../../db/types.js';
+import type { PreferenceChangeTable, PreferenceMode, PreferenceTable } from '../../db/types.js';
 
 export function preferencesOfPhone(db: Executor, phone: string) {
   return db.selectFrom('preferences').selectAll().where('phone', '=', phone).execute();
@@ -39,17 +39,7 @@ export function preferencesByHash(db: Executor, orgId: number, hash: string, com
     .execute();
 }
 
-export interface PreferenceWrite {
-  org_id: number;
-  community_id: number;
-  phone: string;
-  phone_hash: string;
-  mode: PreferenceMode;
-  carriers: string;
-  carrier_consent: string;
-  consent_at: string | null;
-  updated_at: string;
-}
+export type PreferenceWrite = Omit<Insertable<PreferenceTable>, 'id'>;
 
 /** Writes the preference (one per org, community and phone). */
 export function upsertPreference(db: Executor, row: PreferenceWrite) {
@@ -69,14 +59,11 @@ export function upsertPreference(db: Executor, row: PreferenceWrite) {
     .execute();
 }
 
-export function insertChange(
-  db: Executor,
-  row: Omit<PreferenceWrite, 'phone_hash' | 'updated_at'> & { at: string; from_mode: PreferenceMode | null; from_carriers: string | null; by: string },
-) {
+export function insertChange(db: Executor, row: Omit<Insertable<PreferenceChangeTable>, 'id'>) {
   return db.insertInto('preference_changes').values(row).execute();
 }
 
-export function changesOf(db: Executor, orgId: number, communityId: number, phone: string) {
+function changesOfPhone(db: Executor, orgId: number, communityId: number, phone: string) {
   return db
     .selectFrom('preference_changes')
     .selectAll()
@@ -84,28 +71,22 @@ export function changesOf(db: Executor, orgId: number, communityId: number, phon
     .where('community_id', '=', communityId)
     .where('phone', '=', phone)
     .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+    .orderBy('id', 'desc');
+}
+
+/** A phone's changes in a community, newest first. */
+export function changesOf(db: Executor, orgId: number, communityId: number, phone: string) {
+  return changesOfPhone(db, orgId, communityId, phone).execute();
 }
 
 /** The change standing at a moment: the last one made at or before it. */
 export function changeAt(db: Executor, orgId: number, communityId: number, phone: string, at: string) {
-  return db
-    .selectFrom('preference_changes')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('community_id', '=', communityId)
-    .where('phone', '=', phone)
-    .where('at', '<=', at)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return changesOfPhone(db, orgId, communityId, phone).where('at', '<=', at).limit(1).executeTakeFirst();
 }
 
 /** The change of its recipient standing at a parcel's reception (a correlated subquery per row). */
-const standing = (column: 'mode' | 'carriers' | 'carrier_consent' | 'consent_at' | 'at') =>
-  sql<string | null>`(SELECT c.${sql.ref(column)} FROM preference_changes c WHERE c.org_id = parcels.org_id AND c.community_id = parcels.community_id
+const standing = <T extends string>(column: 'mode' | 'carriers' | 'carrier_consent' | 'consent_at' | 'at') =>
+  sql<T | null>`(SELECT c.${sql.ref(column)} FROM preference_changes c WHERE c.org_id = parcels.org_id AND c.community_id = parcels.community_id
     AND c.phone = parcels.recipient_phone AND c.at <= parcels.received_at ORDER BY c.at DESC, c.id DESC LIMIT 1)`;
 
 /** 代收同意记录: one page (by id, newest first) of the parcels held (received) in a range, with the consent standing then. */
@@ -123,7 +104,7 @@ export function heldWithConsent(db: Executor, scope: Scope, f: { from: string; t
       'parcels.recipient_phone',
       'parcels.received_at',
       'parcels.status',
-      standing('mode').as('consent_mode'),
+      standing<PreferenceMode>('mode').as('consent_mode'),
       standing('carriers').as('consent_carriers'),
       standing('carrier_consent').as('consent_carrier_consent'),
       standing('consent_at').as('consent_at'),

@@ -60,7 +60,11 @@ function carrierModes(input: Record<string, PreferenceMode> | undefined): Modes 
 
 /** The resident's communities, each with its preference (mode null: not chosen yet). */
 export async function myPreferences(ctx: Ctx, auth: ResidentAuth) {
-  const [communities, rows] = await Promise.all([residentCommunities(ctx, auth.phone), repo.preferencesOfPhone(ctx.db, auth.phone)]);
+  return presentPreferences(ctx, auth, await residentCommunities(ctx, auth.phone));
+}
+
+async function presentPreferences(ctx: Ctx, auth: ResidentAuth, communities: Awaited<ReturnType<typeof residentCommunities>>) {
+  const rows = await repo.preferencesOfPhone(ctx.db, auth.phone);
   const byCommunity = new Map(rows.map((r) => [Number(r.community_id), r]));
   const items = communities.items.map((c) => {
     const p = byCommunity.get(c.id);
@@ -78,7 +82,8 @@ export async function myPreferences(ctx: Ctx, auth: ResidentAuth) {
 
 /** Sets the resident's preference in one of their communities (404 for another): at once, and kept in the history. */
 export async function setPreference(ctx: Ctx, auth: ResidentAuth, body: PreferenceReq) {
-  const community = (await residentCommunities(ctx, auth.phone)).items.find((c) => c.id === body.communityId);
+  const communities = await residentCommunities(ctx, auth.phone);
+  const community = communities.items.find((c) => c.id === body.communityId);
   if (!community) throw notFound();
   const carriers = carrierModes(body.carriers);
   const orgId = community.orgId;
@@ -114,7 +119,7 @@ export async function setPreference(ctx: Ctx, auth: ResidentAuth, body: Preferen
       changes: { mode: [before?.mode ?? null, body.mode], carriers: [oldCarriers, carriers] },
     });
   });
-  return myPreferences(ctx, auth);
+  return presentPreferences(ctx, auth, communities);
 }
 
 /** The preference that counts now for a parcel to this phone of this carrier in a community, or null when the resident said nothing. */
@@ -170,8 +175,8 @@ export async function preferencesByHash(ctx: Ctx, orgId: number, hash: string, c
   };
 }
 
-const describe = (mode: string | null, consent: string | null) =>
-  mode === null ? '未记录' : mode === 'collect' ? `代收（同意于${formatShanghai(consent)}）` : (MODE_NAMES[mode as PreferenceMode] ?? mode);
+const describe = (mode: PreferenceMode | null, consent: string | null) =>
+  mode === null ? '未记录' : mode === 'collect' ? `代收（同意于${formatShanghai(consent)}）` : MODE_NAMES[mode];
 
 /** 代收同意记录: each parcel received in the range with the consent standing then (streamed by pages of ids). */
 export async function consentExport(ctx: Ctx, scope: Scope, q: { from: string; to: string; communityId?: number }): Promise<SheetSpec> {
@@ -194,7 +199,7 @@ export async function consentExport(ctx: Ctx, scope: Scope, q: { from: string; t
             ? null
             : effective(
                 {
-                  mode: p.consent_mode as PreferenceMode,
+                  mode: p.consent_mode,
                   carriers: p.consent_carriers ?? '{}',
                   carrier_consent: p.consent_carrier_consent ?? '{}',
                   consent_at: p.consent_at,
